@@ -1,0 +1,396 @@
+"""The emulator as a WSGI app and a threaded loopback server.
+
+Routes: the Stripe API under `/v1`, the hosted page under `/c/`, and control
+routes for tests and tools under `/_emulator/`. API calls run under the state
+lock, so concurrent requests, idempotent retries and the background sweeper
+(expiry, automatic settlement) see a consistent account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from importlib import resources
+from typing import Any, Iterable
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from checkout_kit.emulator import api, cards, hosted_page, payments
+from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
+from checkout_kit.emulator.errors import StripeError
+from checkout_kit.emulator.formdata import decode
+from checkout_kit.emulator.objects import new_id
+from checkout_kit.emulator.state import State
+from checkout_kit.stripe_version import API_VERSION
+
+log = logging.getLogger("checkout_kit.emulator")
+
+DEFAULT_PORT = 12111
+TEST_KEY_PREFIXES = ("sk_test_", "rk_test_")
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_", "pk_live_")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug prints every request; the emulator logs its own single line."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:  # noqa: D401
+        pass
+
+
+class Emulator:
+    """A local Stripe: `with Emulator(port=0) as emu: …` serves on `emu.url`."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        endpoints: Iterable[tuple[str, str]] = (),
+        retry: RetryPolicy | None = None,
+        settle_after: float | None = 10.0,
+        sweep_interval: float = 0.5,
+    ) -> None:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("The emulator binds loopback only (127.0.0.1).")
+        self.host = host
+        self.port = port
+        self.settle_after = settle_after
+        self.sweep_interval = sweep_interval
+        self.state = State()
+        self.deliverer = Deliverer(retry)
+        for url, secret in endpoints:
+            self.deliverer.add_endpoint(Endpoint(url, secret))
+        self.state.listeners.append(self.deliverer.enqueue)
+        self._server: Any = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self.url = f"http://{host}:{port}"
+        self.url_map = self._routes()
+
+    # ---- lifecycle ---------------------------------------------------------
+
+    def start(self) -> "Emulator":
+        self._server = make_server(self.host, self.port, self.wsgi_app, threaded=True,
+                                   request_handler=_QuietHandler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        self.url = f"http://{self.host}:{self.port}"
+        self.deliverer.start()
+        for target, name in ((self._server.serve_forever, "emulator-http"), (self._sweep, "emulator-sweeper")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        self.deliverer.stop()
+
+    def __enter__(self) -> "Emulator":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def serve_forever(self) -> None:
+        self.start()
+        try:
+            while not self._stop.wait(1):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def _sweep(self) -> None:
+        """Expire sessions past `expires_at` and settle bank debits that are due."""
+        while not self._stop.wait(self.sweep_interval):
+            now = time.time()
+            with self.state.lock:
+                for session in list(self.state.objects["checkout.session"].values()):
+                    if session["status"] == "open" and session["expires_at"] <= now:
+                        api.mark_expired(self.state, session)
+                for session_id, pending in list(self.state.pending_settlements.items()):
+                    if pending["due"] is not None and pending["due"] <= now:
+                        payments.settle(self.state, session_id)
+
+    # ---- routing -----------------------------------------------------------
+
+    def _routes(self) -> Map:
+        rules = [Rule(path, methods=[method], endpoint=("api", handler)) for method, path, handler in api.ROUTES]
+        rules += [
+            Rule("/", methods=["GET"], endpoint=("ui", self.index)),
+            Rule("/c/pay/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.pay_page)),
+            Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
+                 endpoint=("ui", self.challenge_page)),
+            Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
+            Rule("/_emulator/health", methods=["GET"], endpoint=("ctl", self.ctl_health)),
+            Rule("/_emulator/reset", methods=["POST"], endpoint=("ctl", self.ctl_reset)),
+            Rule("/_emulator/seed", methods=["POST"], endpoint=("ctl", self.ctl_seed)),
+            Rule("/_emulator/endpoints", methods=["GET", "POST"], endpoint=("ctl", self.ctl_endpoints)),
+            Rule("/_emulator/deliveries", methods=["GET"], endpoint=("ctl", self.ctl_deliveries)),
+            Rule("/_emulator/sessions/<session_id>/expire", methods=["POST"], endpoint=("ctl", self.ctl_expire)),
+            Rule("/_emulator/sessions/<session_id>/settle", methods=["POST"], endpoint=("ctl", self.ctl_settle)),
+            Rule("/_emulator/sessions/<session_id>/pay", methods=["POST"], endpoint=("ctl", self.ctl_pay)),
+            Rule("/_emulator/challenges/<challenge_id>", methods=["POST"], endpoint=("ctl", self.ctl_challenge)),
+        ]
+        return Map(rules, strict_slashes=False)
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        started = time.perf_counter()
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            (family, handler), args = adapter.match()
+            if family == "api":
+                response = self.handle_api(request, handler, args)
+            elif family == "ctl":
+                response = self.handle_control(request, handler, args)
+            else:
+                response = handler(request, **args)
+        except HTTPException as exc:
+            if request.path.startswith("/v1"):
+                verb = "Unrecognized request URL" if isinstance(exc, NotFound) else "Method not allowed"
+                response = self._json(StripeError(f"{verb} ({request.method}: {request.path}).",
+                                                  status=exc.code or 404).body(), exc.code or 404)
+            else:
+                response = exc.get_response(environ)
+        log.info("%s %s -> %s %.1fms", request.method, request.path, response.status_code,
+                 (time.perf_counter() - started) * 1000)
+        return response(environ, start_response)
+
+    @staticmethod
+    def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        return Response(json.dumps(body, indent=2), status=status, mimetype="application/json",
+                        headers=headers or {})
+
+    # ---- /v1 ---------------------------------------------------------------
+
+    @staticmethod
+    def _api_key(request: Request) -> str | None:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            return header[7:].strip()
+        if request.authorization and request.authorization.type == "basic":
+            return request.authorization.username
+        return None
+
+    def handle_api(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+        request_id = new_id("req_", 14)
+        headers = {"Request-Id": request_id, "Stripe-Version": API_VERSION}
+        key = self._api_key(request)
+        if not key:
+            err = StripeError("You did not provide an API key. Provide it in the Authorization header "
+                              "as a Bearer token (Authorization: Bearer sk_test_…).", status=401)
+            return self._json(err.body(), 401, headers)
+        if key.startswith(LIVE_KEY_PREFIXES):
+            err = StripeError("This is an offline test emulator: live mode keys are refused. Use a "
+                              "sk_test_ key.", status=401, code="live_key_refused")
+            return self._json(err.body(), 401, headers)
+        if not key.startswith(TEST_KEY_PREFIXES):
+            err = StripeError(f"Invalid API Key provided: {key[:8]}{'*' * 4}", status=401,
+                              code="api_key_invalid")
+            return self._json(err.body(), 401, headers)
+        try:
+            pairs = list(request.args.items(multi=True))
+            if request.method == "POST":
+                pairs += list(request.form.items(multi=True))
+            params = decode(pairs)
+            expand_paths = params.pop("expand", [])
+            if isinstance(expand_paths, str):
+                expand_paths = [expand_paths]
+        except StripeError as err:
+            return self._json(err.body(), err.status, headers)
+        idem_key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+        fingerprint = hashlib.sha256(
+            json.dumps([request.method, request.path, sorted(pairs)]).encode()).hexdigest()
+        ctx = api.Ctx(self.state, self.url, request_id, idem_key)
+        with self.state.lock:
+            if idem_key and idem_key in self.state.idempotency:
+                saved_fp, saved_path, status, body = self.state.idempotency[idem_key]
+                if saved_fp != fingerprint:
+                    err = StripeError(
+                        "Keys for idempotent requests can only be used with the same parameters they "
+                        f"were first used with. Try using a key other than '{idem_key}' if you meant "
+                        "to execute a different request.", type="idempotency_error",
+                        code="idempotency_key_in_use")
+                    return self._json(err.body(), 400, headers)
+                return Response(body, status=status, mimetype="application/json",
+                                headers={**headers, "Idempotent-Replayed": "true"})
+            try:
+                obj = handler(ctx, params, **args)
+                result = api.expand(self.state, obj, expand_paths)
+                status, body = 200, json.dumps(result, indent=2).encode()
+            except StripeError as err:
+                return self._json(err.body(), err.status, headers)
+            if idem_key:
+                self.state.idempotency[idem_key] = (fingerprint, request.path, status, body)
+        return Response(body, status=status, mimetype="application/json", headers=headers)
+
+    # ---- hosted page -------------------------------------------------------
+
+    def _html(self, template: str, status: int = 200, **context: Any) -> Response:
+        return Response(hosted_page.render(template, **context), status=status, mimetype="text/html",
+                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
+                                 "Referrer-Policy": "same-origin"})
+
+    def _closed(self, session: dict[str, Any] | None) -> Response:
+        if session is None:
+            return self._html("closed.html", 404, heading="Checkout session not found",
+                              message="This checkout link is not valid. Go back to the shop and try again.",
+                              link=None)
+        if session["status"] == "complete":
+            return self._html("closed.html", 200, heading="Payment complete",
+                              message="This checkout is already paid. Nothing more to do.",
+                              link=hosted_page.success_redirect(session), link_label="Continue")
+        return self._html("closed.html", 410, heading="This checkout has expired",
+                          message="The session timed out before payment; you have not been charged.",
+                          link=session["cancel_url"], link_label="Back to the shop")
+
+    def pay_page(self, request: Request, session_id: str) -> Response:
+        with self.state.lock:
+            session = self.state.objects["checkout.session"].get(session_id)
+            if session is None or session["status"] != "open" or session["ui_mode"] != "hosted":
+                return self._closed(session if session and session["ui_mode"] == "hosted" else None)
+            if request.method == "GET":
+                code = request.args.get("error")
+                message = cards.MESSAGES.get(code) if code else None
+                return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
+            form = {k: v for k, v in request.form.items()}
+            try:
+                result = hosted_page.submit(self.state, session, form, self.settle_after)
+            except cards.FormError as err:
+                return self._html("pay.html", 400, **hosted_page.page_context(
+                    self.state, session, form, err.message, err.field))
+            except payments.PaymentError:
+                return self._closed(session)
+            if result.kind == payments.DECLINED:
+                return self._html("pay.html", 402, **hosted_page.page_context(
+                    self.state, session, form, result.message, "cardNumber"))
+            if result.kind == payments.CHALLENGE:
+                return _redirect(f"/c/pay/{session_id}/authenticate/{result.challenge_id}")
+            return _redirect(hosted_page.success_redirect(session))
+
+    def challenge_page(self, request: Request, session_id: str, challenge_id: str) -> Response:
+        with self.state.lock:
+            session = self.state.objects["checkout.session"].get(session_id)
+            challenge = self.state.challenges.get(challenge_id)
+            if session is None or session["status"] != "open" or not challenge or challenge["session"] != session_id:
+                return self._closed(session) if session and session["status"] != "open" else \
+                    _redirect(f"/c/pay/{session_id}")
+            if request.method == "GET":
+                return self._html("authenticate.html", session=session, challenge_id=challenge_id)
+            _, result = payments.finish_challenge(self.state, challenge_id, request.form.get("action") == "complete")
+            if result.kind == payments.PAID:
+                return _redirect(hosted_page.success_redirect(session))
+            return _redirect(f"/c/pay/{session_id}?error=authentication_failed")
+
+    def stylesheet(self, request: Request) -> Response:
+        css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
+        return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+
+    def index(self, request: Request) -> Response:
+        return self._json({"emulator": "checkout_kit", "api_version": API_VERSION, "api_base": self.url,
+                           "hosted_checkout": f"{self.url}/c/pay/<session_id>",
+                           "control": f"{self.url}/_emulator/"})
+
+    # ---- /_emulator control routes -------------------------------------------
+
+    def handle_control(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+        try:
+            body = request.get_json(silent=True) if request.data else {}
+            if body is None:
+                return self._json({"error": {"message": "Body must be JSON."}}, 400)
+            with self.state.lock:
+                return self._json(handler(body, **args))
+        except StripeError as err:
+            return self._json(err.body(), err.status)
+        except payments.PaymentError as err:
+            return self._json({"error": {"message": str(err)}}, 409)
+        except (KeyError, TypeError, ValueError) as err:
+            return self._json({"error": {"message": f"Bad control request: {err}"}}, 400)
+
+    def ctl_health(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "api_version": API_VERSION}
+
+    def ctl_reset(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.state.reset()
+        self.deliverer.reset()
+        return {"ok": True}
+
+    def ctl_seed(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create products and prices with the exact ids given (Stripe picks price ids itself)."""
+        ctx = api.Ctx(self.state, self.url, new_id("req_", 14))
+        created: dict[str, list[str]] = {"products": [], "prices": []}
+        for product in body.get("products", []):
+            if product["id"] in self.state.objects["product"]:
+                continue
+            created["products"].append(api.create_product(ctx, _stringify(product))["id"])
+        for price in body.get("prices", []):
+            if price["id"] in self.state.objects["price"]:
+                continue
+            created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
+        return created
+
+    def ctl_endpoints(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body:
+            events = tuple(body.get("enabled_events") or ("*",))
+            self.deliverer.add_endpoint(Endpoint(body["url"], body["secret"], events))
+        return {"data": [{"url": e.url, "enabled_events": list(e.enabled_events)} for e in self.deliverer.endpoints]}
+
+    def ctl_deliveries(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"data": [d.summary() for d in self.deliverer.deliveries]}
+
+    def ctl_expire(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
+        ctx = api.Ctx(self.state, self.url, new_id("req_", 14))
+        return api.expire_session(ctx, {}, session_id)
+
+    def ctl_settle(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
+        outcome = body.get("outcome")
+        if outcome not in (None, "succeeded", "failed"):
+            raise ValueError("outcome must be 'succeeded' or 'failed'")
+        return {"outcome": payments.settle(self.state, session_id, outcome)}
+
+    def ctl_pay(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
+        """Pay without a browser, through the same code as the hosted page's form."""
+        session = self.state.objects["checkout.session"].get(session_id)
+        if session is None:
+            raise payments.PaymentError("unknown")
+        form = {"email": body.get("email", "customer@example.com"), "billingName": body.get("name", "Test Customer"),
+                "cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
+                "cardCvc": body.get("cvc", "123"), "method": body.get("method", "card"),
+                "bankAccountNumber": body.get("account", cards.BANK_SUCCEEDS)}
+        for key, value in (body.get("shipping") or {}).items():
+            form[key] = value
+        try:
+            result = hosted_page.submit(self.state, session, form, body.get("settle_after", self.settle_after))
+        except cards.FormError as err:
+            return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
+        return {"result": result.kind, "message": result.message, "challenge": result.challenge_id}
+
+    def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
+        _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))
+        return {"result": result.kind, "message": result.message}
+
+
+def _redirect(location: str) -> Response:
+    return Response("", status=303, headers={"Location": location})
+
+
+def _stringify(data: Any) -> Any:
+    """Control-route JSON to the string form API handlers read (as form encoding gives)."""
+    if isinstance(data, dict):
+        return {k: _stringify(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_stringify(v) for v in data]
+    if isinstance(data, bool):
+        return "true" if data else "false"
+    return data if isinstance(data, str) else str(data)
