@@ -81,7 +81,8 @@ class Emulator:
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
         self.deliverer.start()
-        for target, name in ((self._server.serve_forever, "emulator-http"), (self._sweep, "emulator-sweeper")):
+        serve = lambda: self._server.serve_forever(poll_interval=0.05)  # noqa: E731 - quick shutdown
+        for target, name in ((serve, "emulator-http"), (self._sweep, "emulator-sweeper")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)

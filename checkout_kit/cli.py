@@ -1,0 +1,91 @@
+"""Command line: `python -m checkout_kit <command>`.
+
+Each command imports what it needs when it runs, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Sequence
+
+from checkout_kit.emulator.cards import BANK_FAILS, BANK_SUCCEEDS
+
+TEST_CARDS_HELP = f"""\
+Test cards (any future expiry such as 12 / 34, any CVC):
+  4242 4242 4242 4242   pays                 5555 5555 5555 4444  pays (Mastercard)
+  4000 0000 0000 0002   declined             4000 0000 0000 9995  insufficient funds
+  4000 0000 0000 9987   lost card            4000 0000 0000 0069  expired card
+  4000 0000 0000 0127   incorrect CVC        4000 0000 0000 0119  processing error
+  4242 4242 4242 4241   incorrect number     4000 0027 6000 3184  3-D Secure challenge
+  Test bank debit: {BANK_SUCCEEDS} settles later, {BANK_FAILS} fails later."""
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a port number, got {value!r}") from None
+
+
+def cmd_emulator(args: argparse.Namespace) -> int:
+    from checkout_kit.emulator import Emulator
+    from checkout_kit.emulator.delivery import RetryPolicy
+
+    if len(args.webhook_url) != len(args.webhook_secret):
+        print("Give one --webhook-secret for each --webhook-url.", file=sys.stderr)
+        return 2
+    emulator = Emulator(
+        port=args.port,
+        endpoints=list(zip(args.webhook_url, args.webhook_secret)),
+        retry=RetryPolicy(first_delay=args.retry_delay),
+        settle_after=args.settle_after if args.settle_after >= 0 else None,
+    )
+    try:
+        emulator.start()
+    except OSError as exc:
+        print(f"Cannot listen on 127.0.0.1:{args.port}: {exc.strerror}. Pick another with --port.", file=sys.stderr)
+        return 1
+    print(f"Stripe emulator on {emulator.url}  (API {emulator.url}/v1, Checkout pages {emulator.url}/c/pay/…)")
+    print(f"Point the SDK at it: stripe.StripeClient('sk_test_…', base_addresses={{'api': '{emulator.url}'}})")
+    for url in args.webhook_url:
+        print(f"Webhooks are signed and sent to {url}")
+    if not args.webhook_url:
+        print("No webhook endpoint: add --webhook-url URL --webhook-secret whsec_… to receive events.")
+    print(TEST_CARDS_HELP)
+    print("Ctrl-C stops it.", flush=True)
+    try:
+        emulator.serve_forever()
+    finally:
+        emulator.stop()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m checkout_kit", description="Checkout Kit: sell from a static site with Stripe Checkout.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    emu = sub.add_parser("emulator", help="run the offline Stripe emulator", description="Run the offline Stripe emulator on 127.0.0.1.",
+                         epilog=TEST_CARDS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    emu.add_argument("--port", type=int, default=_env_int("EMULATOR_PORT", 12111), help="port (default 12111, or EMULATOR_PORT)")
+    emu.add_argument("--webhook-url", action="append", default=[], metavar="URL", help="deliver signed events here (repeatable)")
+    emu.add_argument("--webhook-secret", action="append", default=[], metavar="SECRET", help="signing secret for the matching --webhook-url")
+    emu.add_argument("--settle-after", type=float, default=10.0, metavar="SECONDS",
+                     help="settle test bank debits after this delay; -1 waits for the control route (default 10)")
+    emu.add_argument("--retry-delay", type=float, default=5.0, metavar="SECONDS",
+                     help="first webhook retry delay, doubled each time (default 5)")
+    emu.set_defaults(func=cmd_emulator)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return int(args.func(args) or 0)

@@ -1,0 +1,68 @@
+"""Small real servers for tests: a webhook receiver that answers as told."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+    status: int
+
+
+@dataclass
+class WebhookReceiver:
+    """Records every POST; answers with `statuses` in turn, then 200."""
+
+    statuses: list[int] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    on_request: Callable[[Request], None] | None = None
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Condition()
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_Quiet)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/webhook"
+        self._thread = threading.Thread(target=lambda: self._server.serve_forever(poll_interval=0.05), daemon=True)
+        self._thread.start()
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        with self._lock:
+            status = self.statuses.pop(0) if self.statuses else 200
+            self.received.append(Received(dict(request.headers), request.get_data(), status))
+            self._lock.notify_all()
+        return Response("{}", status=status, mimetype="application/json")(environ, start_response)
+
+    def wait_for(self, predicate: Callable[[list[Received]], bool], timeout: float = 10.0) -> list[Received]:
+        deadline = time.time() + timeout
+        with self._lock:
+            while not predicate(self.received):
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError(f"timed out; received {len(self.received)} deliveries")
+                self._lock.wait(left)
+            return list(self.received)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
