@@ -66,6 +66,14 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dev(args: argparse.Namespace) -> int:
+    """Until the checkout core lands, the dev shop is the emulator alone."""
+    args.webhook_url, args.webhook_secret = [], []
+    args.settle_after, args.retry_delay = 10.0, 5.0
+    args.port = args.emulator_port
+    return cmd_emulator(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checkout_kit", description="Checkout Kit: sell from a static site with Stripe Checkout.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
@@ -81,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     emu.add_argument("--retry-delay", type=float, default=5.0, metavar="SECONDS",
                      help="first webhook retry delay, doubled each time (default 5)")
     emu.set_defaults(func=cmd_emulator)
+
+    dev = sub.add_parser("dev", help="run the shop locally (offline with the emulator when no STRIPE_SECRET_KEY)")
+    dev.add_argument("--port", type=int, default=_env_int("PORT", 8000), help="shop port (default 8000, or PORT)")
+    dev.add_argument("--emulator-port", type=int, default=_env_int("EMULATOR_PORT", 12111),
+                     help="emulator port (default 12111, or EMULATOR_PORT)")
+    dev.set_defaults(func=cmd_dev)
     return parser
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 import threading
 import time
 from importlib import resources
@@ -75,6 +76,7 @@ class Emulator:
     # ---- lifecycle ---------------------------------------------------------
 
     def start(self) -> "Emulator":
+        _check_port_free(self.host, self.port)  # werkzeug would print and exit instead of raising
         self._server = make_server(self.host, self.port, self.wsgi_app, threaded=True,
                                    request_handler=_QuietHandler)
         self._server.daemon_threads = True
@@ -102,7 +104,9 @@ class Emulator:
         self.stop()
 
     def serve_forever(self) -> None:
-        self.start()
+        """Block until Ctrl-C (starting first if `start` was not called)."""
+        if self._server is None:
+            self.start()
         try:
             while not self._stop.wait(1):
                 pass
@@ -380,6 +384,14 @@ class Emulator:
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))
         return {"result": result.kind, "message": result.message}
+
+
+def _check_port_free(host: str, port: int) -> None:
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))  # raises OSError(EADDRINUSE) when taken
 
 
 def _redirect(location: str) -> Response:

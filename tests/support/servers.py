@@ -66,3 +66,22 @@ class WebhookReceiver:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class LandingServer:
+    """A stand-in shop that answers every GET with a page naming the path it got."""
+
+    def __init__(self) -> None:
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_Quiet)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        threading.Thread(target=lambda: self._server.serve_forever(poll_interval=0.05), daemon=True).start()
+
+    @staticmethod
+    def _app(environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        body = f"<!doctype html><title>Landed</title><h1 id='landed'>{request.path}</h1>"
+        return Response(body, mimetype="text/html")(environ, start_response)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,1 @@
+"""`make bench`: measure, print a table, write benchmarks/results.json."""
