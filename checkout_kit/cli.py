@@ -67,11 +67,33 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
-    """Until the checkout core lands, the dev shop is the emulator alone."""
-    args.webhook_url, args.webhook_secret = [], []
-    args.settle_after, args.retry_delay = 10.0, 5.0
-    args.port = args.emulator_port
-    return cmd_emulator(args)
+    from checkout_kit.devserver import run
+
+    return run(args.port, args.emulator_port)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from checkout_kit.doctor import run
+
+    return run()
+
+
+def cmd_catalog_push(args: argparse.Namespace) -> int:
+    from checkout_kit.admin import catalog_push
+
+    return catalog_push(write=args.write)
+
+
+def cmd_setup_webhook(args: argparse.Namespace) -> int:
+    from checkout_kit.admin import setup_webhook
+
+    return setup_webhook(args.url)
+
+
+def cmd_outbox_retry(args: argparse.Namespace) -> int:
+    from checkout_kit.admin import outbox_retry
+
+    return outbox_retry()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,6 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--emulator-port", type=int, default=_env_int("EMULATOR_PORT", 12111),
                      help="emulator port (default 12111, or EMULATOR_PORT)")
     dev.set_defaults(func=cmd_dev)
+
+    sub.add_parser("doctor", help="check the configuration and say how to fix it").set_defaults(func=cmd_doctor)
+
+    cat = sub.add_parser("catalog", help="work with catalog.toml").add_subparsers(dest="catalog_command", required=True)
+    push = cat.add_parser("push", help="create (or find by lookup key) the catalog's products and prices in Stripe")
+    push.add_argument("--write", action="store_true", help="write the new price ids into catalog.toml and site/")
+    push.set_defaults(func=cmd_catalog_push)
+
+    hook = sub.add_parser("setup-webhook", help="create the Stripe webhook endpoint for URL and print its secret once")
+    hook.add_argument("url", help="the deployed endpoint, e.g. https://shop.example.com/api/webhook")
+    hook.set_defaults(func=cmd_setup_webhook)
+
+    outbox = sub.add_parser("outbox", help="the email outbox").add_subparsers(dest="outbox_command", required=True)
+    outbox.add_parser("retry", help="send emails that are still pending").set_defaults(func=cmd_outbox_retry)
     return parser
 
 

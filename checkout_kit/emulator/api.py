@@ -487,6 +487,52 @@ def mark_expired(state: State, session: dict[str, Any], request_id: str | None =
     state.emit("checkout.session.expired", session, request_id, idempotency_key)
 
 
+# ---- webhook endpoints ----------------------------------------------------
+
+
+def create_webhook_endpoint(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
+    reject_unknown(p, {"url", "enabled_events", "api_version", "description", "metadata", "connect"})
+    if "url" not in p:
+        raise invalid("Missing required param: url.", param="url", code="parameter_missing")
+    url = _url(p["url"], "url")
+    events = [to_str(e, "enabled_events") for e in to_list(p.get("enabled_events", []), "enabled_events")]
+    if not events:
+        raise invalid("Missing required param: enabled_events.", param="enabled_events", code="parameter_missing")
+    endpoint = build("webhook_endpoint", id=new_id("we_"), url=url, enabled_events=events, status="enabled",
+                     api_version=p.get("api_version"), description=p.get("description"), application=None,
+                     metadata=merge_metadata({}, p.get("metadata", {})),
+                     secret=f"whsec_{new_id('', 32)}")
+    ctx.state.add(endpoint)
+    for listener in ctx.state.endpoint_listeners:
+        listener(endpoint)
+    return endpoint
+
+
+def _public_endpoint(endpoint: dict[str, Any]) -> dict[str, Any]:
+    """Stripe shows the signing secret only in the create response."""
+    return {k: v for k, v in endpoint.items() if k != "secret"}
+
+
+def list_webhook_endpoints(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
+    page = paginate(ctx.state.newest_first("webhook_endpoint"), p, "/v1/webhook_endpoints")
+    page["data"] = [_public_endpoint(e) for e in page["data"]]
+    return page
+
+
+def retrieve_webhook_endpoint(ctx: Ctx, p: dict[str, Any], id: str) -> dict[str, Any]:
+    return _public_endpoint(ctx.state.get("webhook_endpoint", id))
+
+
+def delete_webhook_endpoint(ctx: Ctx, p: dict[str, Any], id: str) -> dict[str, Any]:
+    endpoint = ctx.state.get("webhook_endpoint", id)
+    del ctx.state.objects["webhook_endpoint"][id]
+    ctx.state.order["webhook_endpoint"].remove(id)
+    endpoint["status"] = "disabled"
+    for listener in ctx.state.endpoint_listeners:
+        listener(endpoint)
+    return {"id": id, "object": "webhook_endpoint", "deleted": True}
+
+
 # ---- read-only resources --------------------------------------------------
 
 
@@ -583,6 +629,10 @@ ROUTES: list[tuple[str, str, Callable[..., dict[str, Any]]]] = [
     ("GET", "/v1/subscriptions/<id>", _retriever("subscription")),
     ("GET", "/v1/invoices", _lister("invoice", "/v1/invoices", {"customer": str, "subscription": str, "status": str})),
     ("GET", "/v1/invoices/<id>", _retriever("invoice")),
+    ("POST", "/v1/webhook_endpoints", create_webhook_endpoint),
+    ("GET", "/v1/webhook_endpoints", list_webhook_endpoints),
+    ("GET", "/v1/webhook_endpoints/<id>", retrieve_webhook_endpoint),
+    ("DELETE", "/v1/webhook_endpoints/<id>", delete_webhook_endpoint),
     ("GET", "/v1/events", list_events),
     ("GET", "/v1/events/<id>", _retriever("event")),
 ]

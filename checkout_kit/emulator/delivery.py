@@ -26,6 +26,9 @@ class Endpoint:
     url: str
     secret: str
     enabled_events: tuple[str, ...] = ("*",)
+    endpoint_id: str | None = None  # set for endpoints created through /v1/webhook_endpoints
+
+    enabled: bool = True
 
     def wants(self, event_type: str) -> bool:
         return any(p == "*" or p == event_type or (p.endswith(".*") and event_type.startswith(p[:-1]))
@@ -97,7 +100,7 @@ class Deliverer:
     def enqueue(self, event: dict[str, Any]) -> int:
         """Schedule `event` for each endpoint that wants it; return how many."""
         with self._cond:
-            targets = [e for e in self.endpoints if e.wants(event["type"])]
+            targets = [e for e in self.endpoints if e.wants(event["type"]) and e.enabled]
             event["pending_webhooks"] = len(targets)
             for endpoint in targets:
                 delivery = Delivery(len(self.deliveries) + 1, event, endpoint, next_attempt_at=time.time())

@@ -67,11 +67,22 @@ class Emulator:
         for url, secret in endpoints:
             self.deliverer.add_endpoint(Endpoint(url, secret))
         self.state.listeners.append(self.deliverer.enqueue)
+        self.state.endpoint_listeners.append(self._api_endpoint_changed)
         self._server: Any = None
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self.url = f"http://{host}:{port}"
         self.url_map = self._routes()
+
+    def _api_endpoint_changed(self, endpoint: dict[str, Any]) -> None:
+        """Endpoints made through /v1/webhook_endpoints get deliveries until they are deleted."""
+        if endpoint["status"] == "enabled":
+            self.deliverer.add_endpoint(Endpoint(endpoint["url"], endpoint["secret"], tuple(endpoint["enabled_events"]),
+                                                 endpoint_id=endpoint["id"]))
+            return
+        for known in self.deliverer.endpoints:
+            if known.endpoint_id == endpoint["id"]:
+                known.enabled = False
 
     # ---- lifecycle ---------------------------------------------------------
 

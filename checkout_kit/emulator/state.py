@@ -48,6 +48,8 @@ class State:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.listeners: list[EventListener] = []
+        # Told when a webhook endpoint is created through the API (the deliverer subscribes).
+        self.endpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
         self.reset()
 
     def reset(self) -> None:

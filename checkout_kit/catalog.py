@@ -1,0 +1,193 @@
+"""The catalog (`catalog.toml`): what may be sold, and how each product is fulfilled.
+
+It is the allow-list: checkout only creates sessions for prices named here.
+Loading validates everything and reports the exact key that is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "service")
+INTERVALS = ("day", "week", "month", "year")
+PRODUCT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+PRODUCT_FIELDS = {"name", "description", "fulfillment", "prices", "min_quantity", "max_quantity",
+                  "allow_promotion_codes", "shipping_countries", "automatic_tax", "images"}
+PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname"}
+
+
+class CatalogError(ValueError):
+    """The catalog file is missing or wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Price:
+    product_key: str
+    id: str | None
+    lookup_key: str | None
+    unit_amount: int | None
+    currency: str
+    recurring: str | None  # interval, or None for one-time
+    interval_count: int = 1
+
+    @property
+    def ref(self) -> str:
+        return self.id or f"lookup:{self.lookup_key}"
+
+
+@dataclass(frozen=True)
+class Product:
+    key: str
+    name: str
+    description: str
+    fulfillment: str
+    prices: tuple[Price, ...]
+    min_quantity: int = 1
+    max_quantity: int = 99
+    allow_promotion_codes: bool = False
+    shipping_countries: tuple[str, ...] = ()
+    automatic_tax: bool = False
+    # Fulfillment details beyond the type (download_url, access_url, venue…), kept as given.
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    shop_name: str
+    products: dict[str, Product]
+
+    def __post_init__(self) -> None:
+        by_id: dict[str, Price] = {}
+        by_lookup: dict[str, Price] = {}
+        for product in self.products.values():
+            for price in product.prices:
+                if price.id:
+                    if price.id in by_id:
+                        raise CatalogError(f"price id {price.id} appears twice")
+                    by_id[price.id] = price
+                if price.lookup_key:
+                    if price.lookup_key in by_lookup:
+                        raise CatalogError(f"lookup_key {price.lookup_key!r} appears twice")
+                    by_lookup[price.lookup_key] = price
+        object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_by_lookup", by_lookup)
+
+    def price_by_id(self, price_id: str) -> Price | None:
+        return self._by_id.get(price_id)  # type: ignore[attr-defined]
+
+    def price_by_lookup_key(self, key: str) -> Price | None:
+        return self._by_lookup.get(key)  # type: ignore[attr-defined]
+
+    def prices(self) -> list[Price]:
+        return [p for product in self.products.values() for p in product.prices]
+
+    def product_for(self, price: Price) -> Product:
+        return self.products[price.product_key]
+
+
+def _fail(where: str, problem: str) -> CatalogError:
+    return CatalogError(f"catalog.toml [{where}]: {problem}")
+
+
+def _int(value: Any, where: str, name: str, minimum: int = 0) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise _fail(where, f"{name} must be a whole number ≥ {minimum}")
+    return value
+
+
+def _price(key: str, n: int, raw: Any) -> Price:
+    where = f"products.{key}.prices[{n}]"
+    if not isinstance(raw, dict):
+        raise _fail(where, "each price is a table")
+    unknown = set(raw) - PRICE_FIELDS
+    if unknown:
+        raise _fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+    price_id = raw.get("id")
+    lookup = raw.get("lookup_key")
+    if not price_id and not lookup:
+        raise _fail(where, "needs an id (price_…) or a lookup_key")
+    if price_id is not None and (not isinstance(price_id, str) or not re.match(r"^price_[A-Za-z0-9_]+$", price_id)):
+        raise _fail(where, f"id must look like price_…, got {price_id!r}")
+    if lookup is not None and (not isinstance(lookup, str) or not 0 < len(lookup) <= 200):
+        raise _fail(where, "lookup_key must be a non-empty string")
+    recurring = raw.get("recurring")
+    if recurring is not None and recurring not in INTERVALS:
+        raise _fail(where, f"recurring must be one of {', '.join(INTERVALS)}")
+    currency = raw.get("currency", "usd")
+    if not isinstance(currency, str) or not re.match(r"^[a-zA-Z]{3}$", currency):
+        raise _fail(where, "currency must be a three-letter code such as usd")
+    amount = raw.get("unit_amount")
+    return Price(
+        product_key=key, id=price_id, lookup_key=lookup,
+        unit_amount=None if amount is None else _int(amount, where, "unit_amount"),
+        currency=currency.lower(), recurring=recurring,
+        interval_count=_int(raw.get("interval_count", 1), where, "interval_count", 1),
+    )
+
+
+def parse(data: dict[str, Any]) -> Catalog:
+    products: dict[str, Product] = {}
+    raw_products = data.get("products")
+    if not isinstance(raw_products, dict) or not raw_products:
+        raise CatalogError("catalog.toml: add at least one [products.<key>] table")
+    for key, raw in raw_products.items():
+        where = f"products.{key}"
+        if not PRODUCT_KEY.match(key):
+            raise _fail(where, "product keys are lowercase letters, digits, - and _ (at most 40)")
+        if not isinstance(raw, dict):
+            raise _fail(where, "must be a table")
+        name = raw.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise _fail(where, "name is required")
+        fulfillment = raw.get("fulfillment", "service")
+        if not isinstance(fulfillment, str) or not re.match(r"^[a-z][a-z0-9_-]{0,39}$", fulfillment):
+            raise _fail(where, f"fulfillment must be one of {', '.join(BUILTIN_FULFILLMENTS)} or a lowercase name of your own")
+        prices = raw.get("prices")
+        if not isinstance(prices, list) or not prices:
+            raise _fail(where, "needs at least one [[products.%s.prices]] entry" % key)
+        min_q = _int(raw.get("min_quantity", 1), where, "min_quantity", 1)
+        max_q = _int(raw.get("max_quantity", 99), where, "max_quantity", 1)
+        if min_q > max_q:
+            raise _fail(where, "min_quantity is above max_quantity")
+        countries = raw.get("shipping_countries", [])
+        if not isinstance(countries, list) or any(not isinstance(c, str) or not re.match(r"^[A-Z]{2}$", c) for c in countries):
+            raise _fail(where, "shipping_countries is a list of two-letter codes like [\"US\", \"CA\"]")
+        for flag in ("allow_promotion_codes", "automatic_tax"):
+            if not isinstance(raw.get(flag, False), bool):
+                raise _fail(where, f"{flag} must be true or false")
+        parsed_prices = tuple(_price(key, n, p) for n, p in enumerate(prices))
+        details = {k: v for k, v in raw.items() if k not in PRODUCT_FIELDS}
+        products[key] = Product(
+            key=key, name=name.strip(), description=str(raw.get("description", "")), fulfillment=fulfillment,
+            prices=parsed_prices, min_quantity=min_q, max_quantity=max_q,
+            allow_promotion_codes=raw.get("allow_promotion_codes", False), shipping_countries=tuple(countries),
+            automatic_tax=raw.get("automatic_tax", False), details=details,
+        )
+    shop = data.get("shop", {})
+    return Catalog(shop_name=str(shop.get("name", "Shop")) if isinstance(shop, dict) else "Shop", products=products)
+
+
+def find_catalog(path: str = "catalog.toml") -> Path:
+    """The catalog file: as given, else beside the package (serverless bundles run elsewhere)."""
+    candidate = Path(path)
+    if candidate.is_file() or candidate.is_absolute():
+        return candidate
+    beside = Path(__file__).resolve().parent.parent / path
+    return beside if beside.is_file() else candidate
+
+
+def load(path: str = "catalog.toml") -> Catalog:
+    file = find_catalog(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(f"{file}: no catalog file; copy the demo catalog.toml and edit it") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{file}: not valid TOML ({exc})") from None
+    return parse(data)

@@ -1,0 +1,217 @@
+"""Creating a Checkout Session from a buyer's request.
+
+`parse_json` / `parse_form` turn a request body into a `CartRequest` (pure,
+strict), `build_session_params` turns it into Stripe's parameters using only
+the catalog (pure), and `create_session` does the one Stripe call. Nothing here
+writes to the store: an order exists only once a session completes.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from checkout_kit.catalog import Catalog, Price
+from checkout_kit.config import Settings
+from checkout_kit.stripe_gateway import INVALID_PRICE, Gateway, GatewayError
+
+KIT_METADATA_KEY = "kit"
+KIT_METADATA_VALUE = "checkout-kit"
+MAX_LINES = 20
+MAX_QUANTITY = 999
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+REFERENCE = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+
+
+class CheckoutError(Exception):
+    """A request the shop refuses, with the HTTP status and a message for the buyer."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def bad(code: str, message: str) -> CheckoutError:
+    return CheckoutError(400, code, message)
+
+
+@dataclass(frozen=True)
+class CartLine:
+    price: Price
+    quantity: int
+
+
+@dataclass(frozen=True)
+class CartRequest:
+    lines: tuple[CartLine, ...]
+    customer_email: str | None = None
+    client_reference_id: str | None = None
+
+
+def _quantity(value: Any, where: str) -> int:
+    # bool is an int in Python; JSON true must not buy one item.
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad("invalid_quantity", f"{where}quantity must be a whole number.")
+    if not 1 <= value <= MAX_QUANTITY:
+        raise bad("invalid_quantity", f"{where}quantity must be between 1 and {MAX_QUANTITY}.")
+    return value
+
+
+def _price(catalog: Catalog, price_id: Any, lookup_key: Any, where: str) -> Price:
+    if (price_id is None) == (lookup_key is None):
+        raise bad("invalid_body", f"{where}give either priceId or lookupKey.")
+    if price_id is not None:
+        if not isinstance(price_id, str) or not price_id.startswith("price_"):
+            raise bad("unknown_price", f"{where}priceId must look like price_….")
+        price = catalog.price_by_id(price_id)
+    else:
+        if not isinstance(lookup_key, str) or not lookup_key:
+            raise bad("unknown_price", f"{where}lookupKey must be a non-empty string.")
+        price = catalog.price_by_lookup_key(lookup_key)
+    if price is None:
+        raise bad("unknown_price", "That item is not for sale here.")
+    return price
+
+
+def _merge(catalog: Catalog, pairs: list[tuple[Price, int]]) -> tuple[CartLine, ...]:
+    """Merge repeated prices, then check each product's quantity bounds on the totals."""
+    merged: dict[str, int] = {}
+    prices: dict[str, Price] = {}
+    for price, quantity in pairs:
+        merged[price.ref] = merged.get(price.ref, 0) + quantity
+        prices[price.ref] = price
+    per_product: dict[str, int] = {}
+    for ref, quantity in merged.items():
+        key = prices[ref].product_key
+        per_product[key] = per_product.get(key, 0) + quantity
+    for key, total in per_product.items():
+        product = catalog.products[key]
+        if not product.min_quantity <= total <= product.max_quantity:
+            if product.min_quantity == product.max_quantity:
+                allowed = f"exactly {product.min_quantity}"
+            else:
+                allowed = f"between {product.min_quantity} and {product.max_quantity}"
+            raise bad("quantity_out_of_range", f"You can buy {allowed} of {product.name}.")
+    return tuple(CartLine(prices[ref], quantity) for ref, quantity in merged.items())
+
+
+def _optional_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    email = data.get("customerEmail")
+    if email is not None and (not isinstance(email, str) or len(email) > 254 or not EMAIL.match(email.strip())):
+        raise bad("invalid_email", "customerEmail is not a valid email address.")
+    reference = data.get("clientReferenceId")
+    if reference is not None and (not isinstance(reference, str) or not REFERENCE.match(reference)):
+        raise bad("invalid_reference", "clientReferenceId may hold up to 200 letters, digits and _ . : -")
+    return {"customer_email": email.strip() if email else None, "client_reference_id": reference}
+
+
+TOP_FIELDS = {"priceId", "lookupKey", "quantity", "items", "customerEmail", "clientReferenceId"}
+ITEM_FIELDS = {"priceId", "lookupKey", "quantity"}
+
+
+def parse_json(data: Any, catalog: Catalog) -> CartRequest:
+    if not isinstance(data, dict):
+        raise bad("invalid_body", "The request body must be a JSON object.")
+    unknown = set(data) - TOP_FIELDS
+    if unknown:
+        raise bad("invalid_body", f"Unknown field(s): {', '.join(sorted(unknown))}.")
+    if "items" in data:
+        if any(k in data for k in ("priceId", "lookupKey", "quantity")):
+            raise bad("invalid_body", "Send either items or priceId/lookupKey, not both.")
+        items = data["items"]
+        if not isinstance(items, list) or not items:
+            raise bad("invalid_body", "items must be a non-empty list.")
+        if len(items) > MAX_LINES:
+            raise bad("invalid_body", f"At most {MAX_LINES} items per checkout.")
+        pairs = []
+        for n, item in enumerate(items):
+            where = f"items[{n}]: "
+            if not isinstance(item, dict):
+                raise bad("invalid_body", f"{where}each item must be an object.")
+            extra = set(item) - ITEM_FIELDS
+            if extra:
+                raise bad("invalid_body", f"{where}unknown field(s): {', '.join(sorted(extra))}.")
+            pairs.append((_price(catalog, item.get("priceId"), item.get("lookupKey"), where),
+                          _quantity(item.get("quantity"), where)))
+    else:
+        pairs = [(_price(catalog, data.get("priceId"), data.get("lookupKey"), ""), _quantity(data.get("quantity"), ""))]
+    return CartRequest(_merge(catalog, pairs), **_optional_fields(data))
+
+
+def parse_form(form: Mapping[str, str], catalog: Catalog) -> CartRequest:
+    """The no-JavaScript form post: priceId or lookupKey, and quantity as text."""
+    raw_quantity = (form.get("quantity") or "1").strip()
+    if not raw_quantity.isdigit():
+        raise bad("invalid_quantity", "quantity must be a whole number.")
+    price = _price(catalog, form.get("priceId") or None, form.get("lookupKey") or None, "")
+    return CartRequest(_merge(catalog, [(price, _quantity(int(raw_quantity), ""))]))
+
+
+def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings,
+                         resolved: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Stripe's parameters for this cart. `resolved` maps lookup keys to price ids found in Stripe."""
+    resolved = resolved or {}
+    currencies = {line.price.currency for line in cart.lines}
+    if len(currencies) > 1:
+        raise bad("mixed_currency", "Items in one checkout must share a currency.")
+    cadences = {(line.price.recurring, line.price.interval_count) for line in cart.lines if line.price.recurring}
+    if len(cadences) > 1:
+        raise bad("mixed_interval", "Subscriptions in one checkout must share a billing interval.")
+    mode = "subscription" if cadences else "payment"
+    products = [catalog.product_for(line.price) for line in cart.lines]
+    summary = ",".join(f"{line.price.product_key}:{line.quantity}" for line in cart.lines)
+    metadata = {KIT_METADATA_KEY: KIT_METADATA_VALUE, "kit_items": summary[:500]}
+    line_items = []
+    for line in cart.lines:
+        price_id = line.price.id or resolved.get(line.price.lookup_key or "")
+        if not price_id:
+            raise bad("unknown_price", "That item is not available for sale right now.")
+        line_items.append({"price": price_id, "quantity": line.quantity})
+    params: dict[str, Any] = {
+        "mode": mode,
+        "line_items": line_items,
+        "success_url": settings.success_url,
+        "cancel_url": settings.cancel_url,
+        "metadata": metadata,
+    }
+    if mode == "payment":
+        params["payment_intent_data"] = {"metadata": metadata}
+    else:
+        params["subscription_data"] = {"metadata": metadata}
+    if cart.customer_email:
+        params["customer_email"] = cart.customer_email
+    if cart.client_reference_id:
+        params["client_reference_id"] = cart.client_reference_id
+    if any(p.allow_promotion_codes for p in products):
+        params["allow_promotion_codes"] = True
+    countries = sorted({c for p in products for c in p.shipping_countries})
+    if countries:
+        params["shipping_address_collection"] = {"allowed_countries": countries}
+    if any(p.automatic_tax for p in products):
+        params["automatic_tax"] = {"enabled": True}
+    return params
+
+
+def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gateway: Gateway) -> dict[str, str]:
+    """Create the Checkout Session; returns {"id", "url"}. Raises CheckoutError or GatewayError."""
+    lookups = [line.price.lookup_key for line in cart.lines if not line.price.id and line.price.lookup_key]
+    resolved: dict[str, str] = {}
+    if lookups:
+        for price in gateway.prices_by_lookup_keys(lookups):  # type: ignore[attr-defined]
+            if price.get("active"):
+                resolved[price["lookup_key"]] = price["id"]
+    params = build_session_params(cart, catalog, settings, resolved)
+    # A fresh key per request: a retry of this call is deduplicated, two purchases never are.
+    try:
+        session = gateway.create_checkout_session(params, idempotency_key=f"kit-{uuid.uuid4()}")
+    except GatewayError as exc:
+        if exc.kind == INVALID_PRICE:
+            raise CheckoutError(400, "price_unavailable", exc.message) from None
+        raise
+    return {"id": session["id"], "url": session["url"]}

@@ -1,0 +1,243 @@
+"""Settings from the environment (and `.env`), validated once.
+
+Every problem names its variable and how to fix it. Secrets are kept in
+`Secret` wrappers whose `repr`/`str` are masked, so a stray log line or error
+message cannot leak them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_URL = "sqlite:///.data/orders.db"
+DEFAULT_OUTBOX_DIR = ".data/outbox"
+MAIL_APIS = ("resend",)
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Secret:
+    """A secret string that never shows itself in repr, str or format."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def masked(self) -> str:
+        return mask(self._value)
+
+    def __repr__(self) -> str:
+        return f"Secret({self.masked()})"
+
+    __str__ = masked
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def mask(value: str) -> str:
+    """`sk_test_abcdef123456` -> `sk_test_…3456`: enough to recognise, not to use."""
+    if not value:
+        return ""
+    prefix = re.match(r"^([a-z]{2,5}_(?:test_|live_)?)", value)
+    head = prefix.group(1) if prefix else ""
+    return f"{head}…{value[-4:]}" if len(value) > len(head) + 8 else f"{head}…"
+
+
+def redact_url(url: str) -> str:
+    """A URL with any password replaced, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":…@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+@dataclass(frozen=True)
+class Settings:
+    stripe_secret_key: Secret | None = None
+    stripe_webhook_secrets: tuple[Secret, ...] = ()
+    stripe_publishable_key: str | None = None
+    stripe_api_base: str | None = None
+    site_url: str = "http://127.0.0.1:8000"
+    allowed_origins: tuple[str, ...] = ()
+    database_url: Secret = field(default_factory=lambda: Secret(DEFAULT_DATABASE_URL))
+    email_from: str = "Checkout Kit <shop@localhost>"
+    support_email: str | None = None
+    merchant_email: str | None = None
+    smtp_url: Secret | None = None
+    mail_api: str | None = None
+    mail_api_key: Secret | None = None
+    mail_api_base: str | None = None
+    outbox_dir: str = DEFAULT_OUTBOX_DIR
+    cron_secret: Secret | None = None
+    admin_token: Secret | None = None
+    serverless: str | None = None  # "vercel" or "netlify" when running there
+    rate_limit_per_minute: int = 30
+    catalog_path: str = "catalog.toml"
+
+    @property
+    def site_origin(self) -> str:
+        return origin_of(self.site_url)
+
+    @property
+    def origins(self) -> frozenset[str]:
+        return frozenset({self.site_origin, *self.allowed_origins})
+
+    @property
+    def success_url(self) -> str:
+        return f"{self.site_url}/success.html?session_id={{CHECKOUT_SESSION_ID}}"
+
+    @property
+    def cancel_url(self) -> str:
+        return f"{self.site_url}/canceled.html"
+
+    @property
+    def mail_transport(self) -> str:
+        if self.smtp_url:
+            return "smtp"
+        if self.mail_api:
+            return "api"
+        return "outbox"
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for tests and log scrubbing."""
+        values = [self.stripe_secret_key, *self.stripe_webhook_secrets, self.smtp_url, self.mail_api_key,
+                  self.cron_secret, self.admin_token]
+        found = [v.reveal() for v in values if v]
+        password = urlsplit(self.database_url.reveal()).password
+        return found + ([password] if password else [])
+
+
+def load_dotenv_file(path: str | os.PathLike[str] = ".env") -> None:
+    """Read `.env` into the environment without overriding what is already set."""
+    if Path(path).is_file():
+        from dotenv import load_dotenv  # lazy: only when a .env exists
+
+        load_dotenv(path, override=False)
+
+
+def _url(env: Mapping[str, str], name: str, default: str | None = None, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+    value = env.get(name, "").strip() or default
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ConfigError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)} (got {value!r})")
+    return value.rstrip("/")
+
+
+def _email(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    value = env.get(name, "").strip() or default
+    if value and not re.search(r"[^@\s<]+@[^@\s>]+", value):
+        raise ConfigError(name, f"must be an email address like shop@example.com (got {value!r})")
+    return value
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = env.get(name, "").strip()
+    return Secret(value) if value else None
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Build and validate Settings; raise ConfigError naming the first bad variable."""
+    env = os.environ if env is None else env
+    key = _secret(env, "STRIPE_SECRET_KEY")
+    if key and not re.match(r"^(sk|rk)_(test|live)_[A-Za-z0-9_]+$", key.reveal()):
+        raise ConfigError("STRIPE_SECRET_KEY", "must be a secret key (sk_test_…, sk_live_…) or a restricted key (rk_…); "
+                          "find it under Developers → API keys in the Stripe Dashboard")
+    webhook_secrets = tuple(Secret(s.strip()) for s in env.get("STRIPE_WEBHOOK_SECRET", "").split(",") if s.strip())
+    for secret in webhook_secrets:
+        if not secret.reveal().startswith("whsec_"):
+            raise ConfigError("STRIPE_WEBHOOK_SECRET", "must start with whsec_ (the endpoint's signing secret); several may be "
+                              "given, comma-separated, while rotating")
+    publishable = env.get("STRIPE_PUBLISHABLE_KEY", "").strip() or None
+    if publishable and not publishable.startswith(("pk_test_", "pk_live_")):
+        raise ConfigError("STRIPE_PUBLISHABLE_KEY", "must start with pk_test_ or pk_live_")
+    site_url = _url(env, "SITE_URL", "http://127.0.0.1:8000")
+    assert site_url is not None
+    if urlsplit(site_url).path not in ("", "/") or urlsplit(site_url).query:
+        raise ConfigError("SITE_URL", f"must be the site's origin only, like https://shop.example.com (got {site_url!r})")
+    origins = []
+    for raw in env.get("ALLOWED_ORIGINS", "").split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ConfigError("ALLOWED_ORIGINS", f"must be comma-separated origins like https://www.example.com (got {raw!r})")
+        origins.append(origin_of(raw))
+    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError("DATABASE_URL", "must be sqlite:///path/to/orders.db or postgresql://user:pass@host/db")
+    serverless = "vercel" if env.get("VERCEL") else "netlify" if env.get("NETLIFY") else None
+    if serverless and database_url.startswith("sqlite"):
+        raise ConfigError("DATABASE_URL", f"SQLite files do not last on {serverless.title()}: set DATABASE_URL to a "
+                          "PostgreSQL database (Neon, Supabase or any Postgres)")
+    smtp = _secret(env, "SMTP_URL")
+    if smtp and urlsplit(smtp.reveal()).scheme not in ("smtp", "smtps"):
+        raise ConfigError("SMTP_URL", "must look like smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
+    if smtp and not urlsplit(smtp.reveal()).hostname:
+        raise ConfigError("SMTP_URL", "has no host")
+    mail_api = env.get("MAIL_API", "").strip().lower() or None
+    if mail_api and mail_api not in MAIL_APIS:
+        raise ConfigError("MAIL_API", f"must be one of: {', '.join(MAIL_APIS)}")
+    mail_api_key = _secret(env, "MAIL_API_KEY")
+    if mail_api and not mail_api_key:
+        raise ConfigError("MAIL_API_KEY", f"is required when MAIL_API={mail_api}")
+    if serverless and not smtp and not mail_api:
+        raise ConfigError("SMTP_URL", f"emails cannot be written to files on {serverless.title()}: set SMTP_URL or "
+                          "MAIL_API and MAIL_API_KEY")
+    try:
+        rate = int(env.get("RATE_LIMIT_PER_MINUTE", "30"))
+    except ValueError:
+        raise ConfigError("RATE_LIMIT_PER_MINUTE", "must be a whole number (0 turns the limiter off)") from None
+    return Settings(
+        stripe_secret_key=key,
+        stripe_webhook_secrets=webhook_secrets,
+        stripe_publishable_key=publishable,
+        stripe_api_base=_url(env, "STRIPE_API_BASE"),
+        site_url=site_url,
+        allowed_origins=tuple(origins),
+        database_url=Secret(database_url),
+        email_from=_email(env, "EMAIL_FROM", "Checkout Kit <shop@localhost>") or "",
+        support_email=_email(env, "SUPPORT_EMAIL"),
+        merchant_email=_email(env, "MERCHANT_EMAIL"),
+        smtp_url=smtp,
+        mail_api=mail_api,
+        mail_api_key=mail_api_key,
+        mail_api_base=_url(env, "MAIL_API_BASE"),
+        outbox_dir=env.get("OUTBOX_DIR", "").strip() or DEFAULT_OUTBOX_DIR,
+        cron_secret=_secret(env, "CRON_SECRET"),
+        admin_token=_secret(env, "ADMIN_TOKEN"),
+        serverless=serverless,
+        rate_limit_per_minute=max(0, rate),
+        catalog_path=env.get("CATALOG_PATH", "").strip() or "catalog.toml",
+    )

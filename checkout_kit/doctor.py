@@ -1,0 +1,143 @@
+"""`python -m checkout_kit doctor`: check the configuration, say what is wrong and how to fix it.
+
+Each check prints ok, warn or FAIL with a fix. Secrets are shown masked at most.
+The exit status is 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from checkout_kit import catalog as catalog_module
+from checkout_kit.config import ConfigError, from_env, load_dotenv_file, redact_url
+from checkout_kit.services import Services
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+
+
+@dataclass
+class Finding:
+    level: str
+    what: str
+    fix: str = ""
+
+
+def check(services: Services) -> list[Finding]:
+    s = services.settings
+    found: list[Finding] = []
+    add = lambda level, what, fix="": found.append(Finding(level, what, fix))  # noqa: E731
+
+    key = s.stripe_secret_key.reveal() if s.stripe_secret_key else ""
+    if not key:
+        add(WARN, "STRIPE_SECRET_KEY is not set: only `make dev` (offline emulator) works",
+            "put your test key (Dashboard → Developers → API keys, sk_test_…) in .env")
+    else:
+        live = "_live_" in key
+        mode = "live" if live else "test"
+        add(OK, f"STRIPE_SECRET_KEY is a {mode}-mode {'restricted ' if key.startswith('rk_') else ''}key ({s.stripe_secret_key.masked()})")
+        if key.startswith("rk_"):
+            add(WARN, "a restricted key needs write access to Checkout Sessions and read access to Prices",
+                "check the key's permissions in the Dashboard")
+        if live and s.site_url.startswith("http://"):
+            add(FAIL, "a live key with an http:// SITE_URL", "serve the site over https and set SITE_URL=https://…")
+    if key and not s.stripe_webhook_secrets:
+        add(FAIL, "STRIPE_WEBHOOK_SECRET is not set: webhooks will be refused and orders recorded only from the success page",
+            "run `python -m checkout_kit setup-webhook https://<site>/api/webhook` or `stripe listen` and copy the whsec_…")
+    elif s.stripe_webhook_secrets:
+        add(OK, f"STRIPE_WEBHOOK_SECRET set ({', '.join(x.masked() for x in s.stripe_webhook_secrets)})")
+
+    host = urlsplit(s.site_url).hostname or ""
+    if s.site_url.startswith("http://") and host not in ("127.0.0.1", "localhost"):
+        add(WARN, f"SITE_URL {s.site_url} is not https", "use your site's https:// address")
+    else:
+        add(OK, f"SITE_URL {s.site_url}")
+
+    try:
+        store = services.store
+        version = store.migrate()
+        store.ping()
+        add(OK, f"database {redact_url(s.database_url.reveal())} reachable, schema version {version}")
+    except Exception as exc:  # any driver error: report it, without the URL's password
+        add(FAIL, f"database {redact_url(s.database_url.reveal())}: {str(exc).splitlines()[0][:200]}",
+            "check DATABASE_URL and that the database accepts connections from here")
+
+    transport = s.mail_transport
+    if transport == "outbox":
+        add(WARN, f"no mail transport: emails are written to {s.outbox_dir}/ (development only)",
+            "set SMTP_URL=smtp://user:pass@host:587, or MAIL_API=resend and MAIL_API_KEY")
+    elif transport == "smtp":
+        from checkout_kit.mail import SmtpTransport
+
+        smtp = SmtpTransport(s.smtp_url.reveal())  # type: ignore[union-attr]
+        try:
+            import smtplib
+
+            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=10) if smtp.tls else smtplib.SMTP(smtp.host, smtp.port, timeout=10)
+            with client:
+                client.ehlo()
+                if not smtp.tls and client.has_extn("starttls"):
+                    client.starttls()
+                    client.ehlo()
+                if smtp.user:
+                    client.login(smtp.user, smtp.password or "")
+            add(OK, f"SMTP server {smtp.host}:{smtp.port} accepts us")
+        except Exception as exc:
+            add(FAIL, f"SMTP server {smtp.host}:{smtp.port}: {type(exc).__name__}", "check SMTP_URL's host, port and credentials")
+    else:
+        add(OK, f"mail through the {s.mail_api} API (key {s.mail_api_key.masked() if s.mail_api_key else '?'})")
+    if not s.merchant_email:
+        add(WARN, "MERCHANT_EMAIL is not set: you will not get a copy of each order", "set MERCHANT_EMAIL=you@example.com")
+    if s.email_from.endswith("@localhost>"):
+        add(WARN, "EMAIL_FROM is the placeholder", "set EMAIL_FROM='Your Shop <shop@your-domain>' (a sender your mail service accepts)")
+
+    try:
+        catalog = services.catalog
+        add(OK, f"catalog: {len(catalog.products)} products, {len(catalog.prices())} prices")
+    except catalog_module.CatalogError as exc:
+        add(FAIL, str(exc), "fix catalog.toml")
+        return found
+    if key:
+        from checkout_kit.stripe_gateway import GatewayError
+
+        for price in catalog.prices():
+            try:
+                if price.id:
+                    data = services.gateway.retrieve_price(price.id)
+                else:
+                    matches = services.gateway.prices_by_lookup_keys([price.lookup_key or ""])
+                    data = matches[0] if matches else None
+            except GatewayError as exc:
+                if exc.kind != "not_found":
+                    add(FAIL, f"cannot read prices from Stripe: {exc.message}", "check STRIPE_SECRET_KEY and the network")
+                    break
+                data = None
+            if data is None:
+                add(FAIL, f"price {price.ref} ({price.product_key}) does not exist in this Stripe account",
+                    "run `python -m checkout_kit catalog push --write`")
+            elif not data.get("active"):
+                add(FAIL, f"price {price.ref} ({price.product_key}) is archived in Stripe", "reactivate it or push a new one")
+            else:
+                add(OK, f"price {price.ref} ({price.product_key}) is active in Stripe")
+    if s.serverless and not s.cron_secret:
+        add(WARN, "CRON_SECRET is not set: the scheduled email retry route is off", "set CRON_SECRET to a long random string")
+    return found
+
+
+def run() -> int:
+    load_dotenv_file()
+    try:
+        settings = from_env()
+    except ConfigError as exc:
+        print(f"FAIL  {exc.variable}: {exc.problem}")
+        return 1
+    services = Services(settings)
+    findings = check(services)
+    for f in findings:
+        print(f"{f.level:<5} {f.what}")
+        if f.fix and f.level != OK:
+            print(f"      fix: {f.fix}")
+    failed = sum(f.level == FAIL for f in findings)
+    print(f"\n{failed} problem(s)" if failed else "\nAll checks passed.")
+    services.close()
+    return 1 if failed else 0

@@ -1,0 +1,183 @@
+"""Emails: render them from templates, and send them through one transport.
+
+Rendering (Jinja2, HTML autoescaped, plus a plain-text part) happens when an
+email is queued in the outbox, inside the order's transaction; sending happens
+after commit. Transports: SMTP (`SMTP_URL`), the Resend HTTP API (`MAIL_API`),
+or `.eml` files in `.data/outbox/` for development.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from checkout_kit.config import Settings
+from checkout_kit.http_transport import HttpTransport, TransportError, default_transport
+from checkout_kit.money import format_amount
+
+log = logging.getLogger("checkout_kit.mail")
+
+RESEND_API = "https://api.resend.com"
+SMTP_TIMEOUT_S = 20
+
+
+class MailError(Exception):
+    """Sending failed; the message is safe to log (no credentials, no body)."""
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    sender: str
+    reply_to: str | None = None
+    key: str = ""  # the outbox dedupe key, used as an idempotency key where the transport has one
+
+
+@lru_cache(maxsize=1)
+def _env() -> Any:
+    import jinja2  # lazy: ~70 ms, paid only when an email is rendered
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("checkout_kit", "templates/mail"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["money"] = format_amount
+    return env
+
+
+def render(name: str, **context: Any) -> tuple[str, str, str]:
+    """Render `name.subject.txt`, `name.txt` and `name.html`; returns (subject, text, html)."""
+    env = _env()
+    subject = env.get_template(f"{name}.subject.txt").render(**context)
+    subject = re.sub(r"[\r\n]+", " ", subject).strip()  # a header: no line breaks, ever
+    return subject, env.get_template(f"{name}.txt").render(**context), env.get_template(f"{name}.html").render(**context)
+
+
+def to_message(email: Email) -> Any:
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
+    msg = EmailMessage()
+    msg["From"] = email.sender
+    msg["To"] = email.to
+    msg["Subject"] = email.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="checkout-kit.local")
+    if email.reply_to:
+        msg["Reply-To"] = email.reply_to
+    msg.set_content(email.text)
+    msg.add_alternative(email.html, subtype="html")
+    return msg
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, email: Email) -> None: ...
+
+
+class SmtpTransport:
+    """SMTP with STARTTLS when the server offers it (smtp://) or implicit TLS (smtps://), and AUTH."""
+
+    name = "smtp"
+
+    def __init__(self, url: str, require_tls: bool = False) -> None:
+        parts = urlsplit(url)
+        self.tls = parts.scheme == "smtps"
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or (465 if self.tls else 587)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.require_tls = require_tls
+
+    def send(self, email: Email) -> None:
+        import smtplib
+        import ssl
+
+        try:
+            if self.tls:
+                client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT_S,
+                                                        context=ssl.create_default_context())
+            else:
+                client = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_S)
+            with client:
+                client.ehlo()
+                if not self.tls and client.has_extn("starttls"):
+                    client.starttls(context=ssl.create_default_context())
+                    client.ehlo()
+                elif not self.tls and self.require_tls:
+                    raise MailError(f"SMTP server {self.host}:{self.port} does not offer STARTTLS")
+                if self.user:
+                    client.login(self.user, self.password or "")
+                client.send_message(to_message(email))
+        except smtplib.SMTPAuthenticationError:
+            raise MailError(f"SMTP server {self.host}:{self.port} refused the login") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise MailError(f"SMTP {self.host}:{self.port}: {type(exc).__name__}") from None
+
+
+class ResendTransport:
+    """The Resend HTTP API (https://resend.com/docs/api-reference/emails/send-email).
+
+    Chosen as the one HTTP mail API because it is a single JSON POST with a bearer
+    key and honours an Idempotency-Key, so a retried send is not a second email;
+    and it works where sockets do not (Netlify through Pyodide).
+    """
+
+    name = "api"
+
+    def __init__(self, api_key: str, base: str | None = None, transport: HttpTransport | None = None) -> None:
+        self.api_key = api_key
+        self.base = (base or RESEND_API).rstrip("/")
+        self.transport = transport or default_transport()
+
+    def send(self, email: Email) -> None:
+        payload = {"from": email.sender, "to": [email.to], "subject": email.subject, "text": email.text,
+                   "html": email.html}
+        if email.reply_to:
+            payload["reply_to"] = email.reply_to
+        headers = {"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json",
+                   "User-Agent": "checkout-kit/0.1"}
+        if email.key:
+            headers["Idempotency-Key"] = email.key[:256]
+        try:
+            response = self.transport.request("POST", f"{self.base}/emails", headers, json.dumps(payload).encode(), 20)
+        except TransportError as exc:
+            raise MailError(f"mail API unreachable: {exc}") from None
+        if not 200 <= response.status < 300:
+            raise MailError(f"mail API answered HTTP {response.status}")
+
+
+class OutboxDirTransport:
+    """Development only: each email becomes an .eml file you can open."""
+
+    name = "outbox"
+
+    def __init__(self, directory: str) -> None:
+        self.directory = Path(directory)
+
+    def send(self, email: Email) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        safe_key = re.sub(r"[^A-Za-z0-9_.-]", "_", email.key or "mail")[-80:]
+        path = self.directory / f"{time.strftime('%Y%m%d-%H%M%S')}-{safe_key}.eml"
+        path.write_bytes(bytes(to_message(email)))
+
+
+def make_transport(settings: Settings) -> Transport:
+    if settings.smtp_url:
+        return SmtpTransport(settings.smtp_url.reveal())
+    if settings.mail_api and settings.mail_api_key:
+        return ResendTransport(settings.mail_api_key.reveal(), settings.mail_api_base)
+    return OutboxDirTransport(settings.outbox_dir)

@@ -1,0 +1,28 @@
+"""Security headers for the published pages, shared by the dev server and the
+deploy configs (vercel.json and netlify.toml carry the same values; a test
+checks they agree).
+"""
+
+from __future__ import annotations
+
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+
+
+def content_security_policy(extra_form_action: str | None = None) -> str:
+    """Strict: scripts and styles only from this origin; forms may post here and follow
+    the 303 to Stripe's Checkout (and the emulator's origin in dev)."""
+    form_action = f"'self' {STRIPE_CHECKOUT_ORIGIN}" + (f" {extra_form_action}" if extra_form_action else "")
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
+            f"form-action {form_action}")
+
+
+def page_headers(extra_form_action: str | None = None) -> list[tuple[str, str]]:
+    return [
+        ("Content-Security-Policy", content_security_policy(extra_form_action)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]

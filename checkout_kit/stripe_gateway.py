@@ -1,0 +1,184 @@
+"""The Stripe port: every call the kit makes to Stripe goes through here.
+
+A small REST client of our own rather than the `stripe` SDK: the webhook must
+re-retrieve the session without importing `stripe` (~0.2 s of cold start), the
+same client then serves every route, and on Netlify it runs over Pyodide's
+fetch bridge unchanged. It speaks the pinned API version, form-encodes as
+Stripe expects, retries network failures, 429 and 5xx with the same
+idempotency key, and turns errors into `GatewayError` with a message that is
+safe to show and a detail that is only logged. The official SDK is what the
+tests use to check the emulator, and its pinned version is ours.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Iterator, Protocol
+from urllib.parse import quote, urlencode
+
+from checkout_kit.config import Settings
+from checkout_kit.http_transport import HttpTransport, TransportError, default_transport
+from checkout_kit.stripe_version import API_VERSION
+
+log = logging.getLogger("checkout_kit.stripe")
+
+STRIPE_API = "https://api.stripe.com"
+RETRY_DELAYS_S = (0.5, 1.0)
+TIMEOUT_S = 30.0
+
+# Kinds of failure the callers tell apart.
+INVALID_PRICE = "invalid_price"  # a line item's price is missing or inactive: the buyer's request is wrong
+NOT_FOUND = "not_found"
+INVALID_REQUEST = "invalid_request"
+AUTH = "auth"
+UNAVAILABLE = "unavailable"
+
+
+class GatewayError(Exception):
+    def __init__(self, kind: str, message: str, detail: str = "", param: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.detail = detail
+        self.param = param
+
+
+class Gateway(Protocol):
+    def create_checkout_session(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]: ...
+    def retrieve_checkout_session(self, session_id: str) -> dict[str, Any]: ...
+    def prices_by_lookup_keys(self, keys: list[str]) -> list[dict[str, Any]]: ...
+
+
+def form_encode(params: dict[str, Any]) -> str:
+    """Stripe's form encoding: nested keys in brackets, lists indexed, booleans as words."""
+    pairs: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}[{key}]" if prefix else str(key), sub)
+        elif isinstance(value, (list, tuple)):
+            for n, sub in enumerate(value):
+                walk(f"{prefix}[{n}]", sub)
+        elif isinstance(value, bool):
+            pairs.append((prefix, "true" if value else "false"))
+        else:
+            pairs.append((prefix, str(value)))
+
+    walk("", params)
+    return urlencode(pairs)
+
+
+def _classify(status: int, error: dict[str, Any], what: str) -> GatewayError:
+    param = error.get("param") or ""
+    code = error.get("code") or ""
+    message = str(error.get("message") or "")
+    detail = f"{what}: HTTP {status} {error.get('type')} code={code} param={param}: {message[:300]}"
+    if status in (401, 403):
+        return GatewayError(AUTH, "The shop cannot reach its payment service right now.", detail)
+    if status == 404:
+        return GatewayError(NOT_FOUND, "Not found.", detail, param)
+    if status == 400 and param.startswith("line_items") and (
+            code in ("resource_missing", "price_inactive", "product_inactive") or "active" in message):
+        return GatewayError(INVALID_PRICE, "That item is not available for sale right now.", detail, param)
+    if status == 400 and code == "resource_missing":
+        return GatewayError(NOT_FOUND, "Not found.", detail, param)
+    if status in (400, 402, 409):
+        return GatewayError(INVALID_REQUEST, "The payment service rejected the request.", detail, param)
+    return GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.", detail)
+
+
+class StripeGateway:
+    """Calls Stripe (or the emulator, via STRIPE_API_BASE) with the configured secret key."""
+
+    def __init__(self, settings: Settings, transport: HttpTransport | None = None,
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
+        self.settings = settings
+        self.transport = transport or default_transport()
+        self.base = (settings.stripe_api_base or STRIPE_API).rstrip("/")
+        self.retry_delays = retry_delays
+
+    def _headers(self, idempotency_key: str | None) -> dict[str, str]:
+        if not self.settings.stripe_secret_key:
+            raise GatewayError(AUTH, "The shop is not configured to take payments.", "STRIPE_SECRET_KEY is not set")
+        headers = {
+            "Authorization": f"Bearer {self.settings.stripe_secret_key.reveal()}",
+            "Stripe-Version": API_VERSION,
+            "User-Agent": "checkout-kit/0.1",
+            "Accept": "application/json",
+        }
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        return headers
+
+    def request(self, method: str, path: str, params: dict[str, Any] | None = None,
+                idempotency_key: str | None = None, what: str = "") -> dict[str, Any]:
+        what = what or f"{method} {path}"
+        encoded = form_encode(params or {})
+        url = f"{self.base}{path}"
+        body = None
+        headers = self._headers(idempotency_key)
+        if method == "GET":
+            url += f"?{encoded}" if encoded else ""
+        else:
+            body = encoded.encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        attempt = 0
+        while True:
+            try:
+                response = self.transport.request(method, url, headers, body, TIMEOUT_S)
+            except TransportError as exc:
+                if attempt < len(self.retry_delays):
+                    time.sleep(self.retry_delays[attempt])
+                    attempt += 1
+                    continue
+                raise GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.",
+                                   f"{what}: {exc}") from None
+            retryable = response.status == 429 or response.status >= 500 or \
+                response.headers.get("stripe-should-retry") == "true"
+            if retryable and response.headers.get("stripe-should-retry") != "false" and attempt < len(self.retry_delays):
+                time.sleep(self.retry_delays[attempt])
+                attempt += 1
+                continue
+            try:
+                data = json.loads(response.body or b"{}")
+            except ValueError:
+                raise GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.",
+                                   f"{what}: HTTP {response.status} with a body that is not JSON") from None
+            if 200 <= response.status < 300:
+                return data
+            raise _classify(response.status, data.get("error") or {}, what)
+
+    # ---- the calls the kit makes ----------------------------------------------------
+
+    def create_checkout_session(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        return self.request("POST", "/v1/checkout/sessions", params, idempotency_key, "create checkout session")
+
+    def retrieve_checkout_session(self, session_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/v1/checkout/sessions/{quote(session_id, safe='')}",
+                            {"expand": ["line_items", "payment_intent"]}, what="retrieve checkout session")
+
+    def retrieve_price(self, price_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/v1/prices/{quote(price_id, safe='')}", {"expand": ["product"]},
+                            what="retrieve price")
+
+    def prices_by_lookup_keys(self, keys: list[str]) -> list[dict[str, Any]]:
+        data = self.request("GET", "/v1/prices", {"lookup_keys": keys, "limit": 100, "expand": ["data.product"]},
+                            what="list prices")
+        return list(data["data"])
+
+    def list_all(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        params = {"limit": 100, **(params or {})}
+        while True:
+            page = self.request("GET", path, params)
+            yield from page["data"]
+            if not page.get("has_more") or not page["data"]:
+                return
+            params["starting_after"] = page["data"][-1]["id"]
+
+    def post(self, path: str, params: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+        return self.request("POST", path, params, idempotency_key)

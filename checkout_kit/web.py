@@ -1,0 +1,323 @@
+"""The HTTP API as one plain WSGI app, the same on every host.
+
+Plain WSGI rather than a framework keeps cold starts short (werkzeug or flask
+would add 0.1-0.2 s before the first byte) and runs unchanged under Pyodide.
+Routes (DESIGN §4):
+
+    POST /api/create-checkout-session   JSON or form post -> Checkout URL
+    POST /api/webhook                   Stripe events
+    GET  /api/checkout-session          the order summary for success.html
+    GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
+    GET  /api/health                    liveness
+
+Errors are JSON `{"error": {"code", "message"}}`, never a trace.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import time
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs
+
+from checkout_kit.config import ConfigError, origin_of
+
+log = logging.getLogger("checkout_kit.web")
+
+MAX_CHECKOUT_BODY = 16 * 1024
+SESSION_ID = re.compile(r"^cs_(test|live)_[A-Za-z0-9]{1,250}$")
+FULL_SUMMARY_FOR_S = 24 * 3600
+RATE_WINDOW_S = 60
+JSON_HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                ("X-Content-Type-Options", "nosniff")]
+
+StartResponse = Callable[..., Any]
+
+
+class Request:
+    """Just what the routes need from a WSGI environ."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self.environ = environ
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        self.path = environ.get("PATH_INFO", "/") or "/"
+        self.query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
+
+    def header(self, name: str) -> str | None:
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            return self.environ.get(key) or None
+        return self.environ.get(f"HTTP_{key}")
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    def body(self, limit: int) -> bytes | None:
+        """The raw body, or None if it is longer than `limit` bytes."""
+        length = self.header("Content-Length")
+        if length is not None:
+            try:
+                if int(length) > limit:
+                    return None
+            except ValueError:
+                return None
+        stream = self.environ.get("wsgi.input")
+        if stream is None:
+            return b""
+        data = stream.read(int(length)) if length is not None else stream.read(limit + 1)
+        return None if len(data) > limit else data
+
+
+class Response:
+    def __init__(self, status: int, body: bytes = b"", headers: list[tuple[str, str]] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers = list(headers or [])
+
+    @classmethod
+    def json(cls, status: int, payload: Any, headers: list[tuple[str, str]] | None = None) -> "Response":
+        return cls(status, json.dumps(payload).encode(), JSON_HEADERS + list(headers or []))
+
+
+def error(status: int, code: str, message: str, headers: list[tuple[str, str]] | None = None) -> Response:
+    return Response.json(status, {"error": {"code": code, "message": message}}, headers)
+
+
+REASONS = {200: "OK", 204: "No Content", 303: "See Other", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+           404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large", 415: "Unsupported Media Type",
+           429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+# ---- routes ----------------------------------------------------------------------
+
+
+def _cors_headers(request: Request, services: Any) -> list[tuple[str, str]]:
+    origin = request.header("Origin")
+    if origin and origin_of(origin) in services.settings.allowed_origins:
+        return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    return [("Vary", "Origin")]
+
+
+def _origin_allowed(request: Request, services: Any) -> bool:
+    origin = request.header("Origin")
+    if origin is None:
+        return True  # not a browser (curl, a server): nothing to protect against
+    return origin != "null" and origin_of(origin) in services.settings.origins
+
+
+def _client_ip(request: Request, services: Any) -> str:
+    # Platform headers are set by the platform's edge, so they are only trusted there.
+    if services.settings.serverless == "netlify" and request.header("X-Nf-Client-Connection-Ip"):
+        return request.header("X-Nf-Client-Connection-Ip") or ""
+    if services.settings.serverless == "vercel" and request.header("X-Forwarded-For"):
+        return (request.header("X-Forwarded-For") or "").split(",")[0].strip()
+    return request.environ.get("REMOTE_ADDR", "unknown")
+
+
+def _form_error_page(status: int, message: str, services: Any) -> Response:
+    page = (f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+            f"<title>Checkout problem</title><main><h1>We could not start checkout</h1><p role=alert>"
+            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to the shop</a>"
+            f"</p></main></html>")
+    return Response(status, page.encode(), [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
+
+
+def create_checkout_session(request: Request, services: Any) -> Response:
+    from checkout_kit import checkout
+    from checkout_kit.stripe_gateway import GatewayError
+
+    cors = _cors_headers(request, services)
+    if request.method == "OPTIONS":
+        if not _origin_allowed(request, services):
+            return error(403, "origin_not_allowed", "This site may not start a checkout here.")
+        return Response(204, b"", cors + [("Access-Control-Allow-Methods", "POST, OPTIONS"),
+                                          ("Access-Control-Allow-Headers", "Content-Type"),
+                                          ("Access-Control-Max-Age", "600")])
+    if request.method != "POST":
+        return error(405, "method_not_allowed", "Use POST.", [("Allow", "POST, OPTIONS")])
+    if not _origin_allowed(request, services):
+        return error(403, "origin_not_allowed", "This site may not start a checkout here.", cors)
+    kind = request.content_type
+    is_form = kind == "application/x-www-form-urlencoded"
+    if kind != "application/json" and not is_form:
+        return error(415, "unsupported_media_type", "Send JSON (application/json) or a form post.", cors)
+    body = request.body(MAX_CHECKOUT_BODY)
+    if body is None:
+        return error(413, "body_too_large", f"The request body is over {MAX_CHECKOUT_BODY // 1024} KiB.", cors)
+    limit = services.settings.rate_limit_per_minute
+    if limit and services.store.hit(f"checkout:{_client_ip(request, services)}", RATE_WINDOW_S) > limit:
+        return error(429, "rate_limited", "Too many checkout attempts; wait a minute and try again.",
+                     cors + [("Retry-After", str(RATE_WINDOW_S))])
+
+    def refuse(status: int, code: str, message: str) -> Response:
+        return _form_error_page(status, message, services) if is_form else error(status, code, message, cors)
+
+    try:
+        if is_form:
+            fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "strict")).items()}
+            cart = checkout.parse_form(fields, services.catalog)
+        else:
+            try:
+                data = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return error(400, "invalid_json", "The request body is not valid JSON.", cors)
+            cart = checkout.parse_json(data, services.catalog)
+        session = checkout.create_session(cart, services.catalog, services.settings, services.gateway)
+    except UnicodeDecodeError:
+        return refuse(400, "invalid_body", "The form could not be read.")
+    except checkout.CheckoutError as exc:
+        return refuse(exc.status, exc.code, exc.message)
+    except GatewayError as exc:
+        log.error("checkout session not created: %s", exc.detail)
+        return refuse(502, "stripe_error", "Checkout is unavailable right now. Please try again in a moment.")
+    log.info("checkout session %s created (%d lines)", session["id"], len(cart.lines))
+    if is_form:
+        return Response(303, b"", [("Location", session["url"]), ("Cache-Control", "no-store")])
+    return Response.json(200, session, cors)
+
+
+def webhook(request: Request, services: Any) -> Response:
+    from checkout_kit import webhooks
+
+    if request.method != "POST":
+        return error(405, "method_not_allowed", "Use POST.", [("Allow", "POST")])
+    body = request.body(webhooks.MAX_BODY_BYTES)
+    if body is None:
+        return error(413, "body_too_large", "The event is too large.")
+    answer = webhooks.handle(services, body, request.header("Stripe-Signature"))
+    return Response.json(answer.status, answer.body)
+
+
+def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
+    from checkout_kit.store.records import PAID
+
+    if order is not None:
+        payment_status = ("no_payment_required" if order.amount_total == 0 else "paid") if order.status == PAID else "unpaid"
+        return {
+            "id": order.session_id, "status": "complete", "payment_status": payment_status,
+            "order_status": order.status, "mode": order.mode, "customer_email": order.customer_email,
+            "amount_total": order.amount_total, "currency": order.currency,
+            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total}
+                      for i in order.items],
+            "fulfillment": [{"description": i.description, **i.fulfillment} for i in order.items if i.fulfillment],
+        }
+    assert session is not None
+    return {
+        "id": session["id"], "status": session.get("status"), "payment_status": session.get("payment_status"),
+        "order_status": None, "mode": session.get("mode"),
+        "customer_email": (session.get("customer_details") or {}).get("email") or session.get("customer_email"),
+        "amount_total": session.get("amount_total"), "currency": session.get("currency"),
+        "items": [{"description": li.get("description"), "quantity": li.get("quantity"),
+                   "amount_total": li.get("amount_total")} for li in (session.get("line_items") or {}).get("data", [])],
+        "fulfillment": [],
+    }
+
+
+def checkout_session_summary(request: Request, services: Any) -> Response:
+    from checkout_kit import fulfillment
+    from checkout_kit.store.records import PAID
+    from checkout_kit.stripe_gateway import NOT_FOUND, GatewayError
+
+    private = [("Referrer-Policy", "no-referrer")]
+    if request.method != "GET":
+        return error(405, "method_not_allowed", "Use GET.", [("Allow", "GET")] + private)
+    session_id = request.query.get("session_id", "")
+    if not SESSION_ID.match(session_id):
+        return error(400, "invalid_session_id", "session_id must look like cs_test_… or cs_live_….", private)
+    order = services.store.get_order(session_id)
+    session = None
+    if order is None or order.status != PAID:
+        # Stripe's advice: fulfill from the landing page too, in case the webhook is late.
+        try:
+            result = fulfillment.fulfill_checkout(services, session_id)
+        except GatewayError as exc:
+            if exc.kind == NOT_FOUND:
+                return error(404, "not_found", "No such checkout session.", private)
+            log.error("summary for %s: %s", session_id, exc.detail)
+            return error(502, "stripe_error", "Could not load your order right now; refresh in a moment.", private)
+        if result.outcome == fulfillment.NOT_KIT:
+            return error(404, "not_found", "No such checkout session.", private)
+        order, session = result.order, result.session
+    summary = _summary(order, session)
+    settled_at = (order.paid_at or order.created_at) if order else None
+    if settled_at and time.time() - settled_at > FULL_SUMMARY_FOR_S:
+        summary = {k: summary[k] for k in ("id", "status", "payment_status", "order_status")}
+    return Response.json(200, summary, private)
+
+
+def cron_outbox(request: Request, services: Any) -> Response:
+    import hmac
+
+    from checkout_kit.fulfillment import send_pending
+
+    secret = services.settings.cron_secret
+    given = request.header("Authorization") or ""
+    if not secret:
+        return error(403, "not_configured", "Set CRON_SECRET to enable this route.")
+    if not hmac.compare_digest(given.encode(), f"Bearer {secret.reveal()}".encode()):
+        return error(401, "unauthorized", "Missing or wrong Authorization header.")
+    sent, failed = send_pending(services, limit=100)
+    return Response.json(200, {"sent": sent, "failed": failed, "pending": services.store.pending_email_count()})
+
+
+def health(request: Request, services: Any) -> Response:
+    return Response.json(200, {"ok": True})
+
+
+ROUTES: dict[str, Callable[[Request, Any], Response]] = {
+    "/api/create-checkout-session": create_checkout_session,
+    "/api/webhook": webhook,
+    "/api/checkout-session": checkout_session_summary,
+    "/api/cron/outbox": cron_outbox,
+    "/api/health": health,
+}
+
+
+class App:
+    """The WSGI callable. `services` is built from the environment on first request unless given."""
+
+    def __init__(self, services: Any = None) -> None:
+        self._services = services
+
+    @property
+    def services(self) -> Any:
+        if self._services is None:
+            from checkout_kit.services import shared
+
+            self._services = shared()
+        return self._services
+
+    def dispatch(self, request: Request) -> Response:
+        route = ROUTES.get(request.path.rstrip("/") or "/")
+        if route is None:
+            return error(404, "not_found", "No such route.")
+        try:
+            services = self.services
+        except ConfigError as exc:
+            log.error("configuration problem: %s", exc)
+            return error(500, "misconfigured", "The shop is not configured correctly; the owner has been told in the logs.")
+        try:
+            return route(request, services)
+        except ConfigError as exc:
+            log.error("configuration problem: %s", exc)
+            return error(500, "misconfigured", "The shop is not configured correctly; the owner has been told in the logs.")
+        except Exception:
+            log.exception("unhandled error on %s %s", request.method, request.path)
+            return error(500, "internal_error", "Something went wrong on our side.")
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        request = Request(environ)
+        response = self.dispatch(request)
+        headers = response.headers + [("Content-Length", str(len(response.body)))]
+        start_response(f"{response.status} {REASONS.get(response.status, 'Status')}", headers)
+        log.info("%s %s -> %d %.1fms", request.method, request.path, response.status,
+                 (time.perf_counter() - started) * 1000)
+        return [response.body]
+
+
+app = App()

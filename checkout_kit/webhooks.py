@@ -1,0 +1,112 @@
+"""`POST /api/webhook`: verify, log, and hand checkout events to fulfillment.
+
+Reads only `id`, `type` and `data.object.id` from the body (it arrives in the
+endpoint's API version, which may not be ours) and lets fulfillment re-read
+the session. No `stripe` import: verifying needs only `hmac`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from checkout_kit import fulfillment
+from checkout_kit.services import Services
+from checkout_kit.store.records import Delivery
+from checkout_kit.stripe_gateway import NOT_FOUND, GatewayError
+from checkout_kit.webhook_signature import SignatureError, verify_header
+
+log = logging.getLogger("checkout_kit.webhook")
+
+CHECKOUT_EVENTS = frozenset({
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+})
+HANDLED_EVENTS = CHECKOUT_EVENTS  # later: charge.refunded, customer.subscription.*, invoice.*
+MAX_BODY_BYTES = 512 * 1024
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+
+
+def _error(status: int, code: str, message: str) -> Answer:
+    return Answer(status, {"error": {"code": code, "message": message}})
+
+
+def parse_event(body: bytes) -> tuple[str, str, str | None]:
+    """(id, type, data.object.id) or ValueError."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ValueError("body is not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError("body is not a JSON object")
+    event_id, event_type = data.get("id"), data.get("type")
+    if not isinstance(event_id, str) or not isinstance(event_type, str):
+        raise ValueError("event has no id or type")
+    obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
+    object_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
+    return event_id, event_type, object_id
+
+
+def handle(services: Services, body: bytes, signature: str | None) -> Answer:
+    settings = services.settings
+    secrets = settings.stripe_webhook_secrets
+    if not secrets:
+        log.error("webhook refused: STRIPE_WEBHOOK_SECRET is not set")
+        return _error(500, "not_configured", "Webhook signing secret is not configured.")
+    problem = "missing signature"
+    for secret in secrets:  # several while rotating secrets
+        try:
+            verify_header(body, signature, secret.reveal())
+            break
+        except SignatureError as exc:
+            problem = str(exc)
+    else:
+        log.warning("webhook rejected: %s", problem)
+        return _error(400, "invalid_signature", "Signature verification failed.")
+    try:
+        event_id, event_type, object_id = parse_event(body)
+    except ValueError as exc:
+        log.warning("webhook rejected: %s", exc)
+        return _error(400, "invalid_body", "The event could not be read.")
+
+    started = time.time()
+    store = services.store
+    if event_type not in HANDLED_EVENTS or not object_id:
+        store.log_delivery(Delivery(event_id, event_type, "ignored", "type not handled", started))
+        log.info("webhook %s %s ignored", event_id, event_type)
+        return Answer(200, {"received": True, "outcome": "ignored"})
+    try:
+        result = fulfillment.fulfill_checkout(services, object_id, fulfillment.EventRef(event_id, event_type))
+    except GatewayError as exc:
+        if exc.kind == NOT_FOUND:  # not this account's (or mode's) session: nothing to do, do not retry
+            store.log_delivery(Delivery(event_id, event_type, "ignored", "session not found in Stripe", started))
+            log.info("webhook %s %s: session %s not found, ignored", event_id, event_type, object_id)
+            return Answer(200, {"received": True, "outcome": "ignored"})
+        store.log_delivery(Delivery(event_id, event_type, "failed", exc.detail, started))
+        log.error("webhook %s %s failed, Stripe will retry: %s", event_id, event_type, exc.detail)
+        return _error(503, "stripe_unavailable", "Could not read the session from Stripe; retry later.")
+    except Exception as exc:  # a bug or the database: answer 500 so Stripe retries, and keep the trace in the log
+        log.exception("webhook %s %s failed, Stripe will retry", event_id, event_type)
+        try:
+            store.log_delivery(Delivery(event_id, event_type, "failed", type(exc).__name__, started))
+        except Exception:
+            log.exception("could not log the failed delivery")
+        return _error(500, "handler_failed", "The event could not be processed; it will be retried.")
+    store.log_delivery(Delivery(event_id, event_type, result.outcome, object_id, started))
+    log.info("webhook %s %s session=%s -> %s", event_id, event_type, object_id, result.outcome)
+    # Piggyback: emails left pending by an earlier failure get another try now.
+    try:
+        fulfillment.send_pending(services, limit=10)
+    except Exception:
+        log.exception("retrying pending emails failed")
+    return Answer(200, {"received": True, "outcome": result.outcome})
