@@ -20,9 +20,6 @@ from checkout_kit.stripe_gateway import GatewayError
 from checkout_kit.stripe_version import API_VERSION
 from checkout_kit.webhooks import HANDLED_EVENTS
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 def _services() -> Services | None:
     try:
         services = shared()
@@ -115,7 +112,9 @@ def catalog_push(write: bool = False) -> int:
 
 
 def _write_ids(catalog_file: Path, replacements: dict[str, str], additions: dict[str, str]) -> None:
-    files = [catalog_file] + sorted(p for p in (ROOT / "site").rglob("*.html"))
+    """Rewrite the ids in catalog.toml and in the pages of the site/ beside it, showing a diff."""
+    root = catalog_file.resolve().parent
+    files = [catalog_file] + sorted(p for p in (root / "site").rglob("*.html"))
     for file in files:
         before = file.read_text(encoding="utf-8")
         after = before
@@ -127,7 +126,7 @@ def _write_ids(catalog_file: Path, replacements: dict[str, str], additions: dict
                                lambda m: f'{m.group(1)}id = "{new}"\n{m.group(0)}', after, count=1, flags=re.M)
         if after != before:
             file.write_text(after, encoding="utf-8")
-            rel = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+            rel = file.resolve().relative_to(root) if file.resolve().is_relative_to(root) else file
             sys.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
                                                        f"a/{rel}", f"b/{rel}"))
 

@@ -32,6 +32,22 @@ def sign_header(payload: bytes, secret: str, timestamp: int | None = None) -> st
     return f"t={ts},{SCHEME}={compute_signature(payload, secret, ts)}"
 
 
+def _parse_header(header: str) -> tuple[int, list[str]]:
+    """(timestamp, v1 signatures), parsed exactly as stripe-python parses them.
+
+    Same split (on "," then on "=" at most twice), the first ``t`` wins, keys are
+    not trimmed and an item without "=" named ``t`` or ``v1`` is an error: a
+    header is accepted here if and only if Stripe's SDK accepts it.
+    """
+    items = [part.split("=", 2) for part in header.split(",")]
+    try:
+        timestamp = int([item[1] for item in items if item[0] == "t"][0])
+        signatures = [item[1] for item in items if item[0] == SCHEME]
+    except (IndexError, ValueError):
+        raise SignatureError("Malformed Stripe-Signature header") from None
+    return timestamp, signatures
+
+
 def verify_header(
     payload: bytes,
     header: str | None,
@@ -40,26 +56,21 @@ def verify_header(
     now: float | None = None,
 ) -> int:
     """Check `header` against `payload`; return its timestamp or raise SignatureError."""
+    # Stripe signs the body's text: a body that is not UTF-8 fails its check, so it fails ours.
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SignatureError("The body is not UTF-8") from None
     if not header:
         raise SignatureError("No Stripe-Signature header")
-    timestamp: int | None = None
-    candidates: list[str] = []
-    for part in header.split(","):
-        key, sep, value = part.partition("=")
-        if not sep:
-            continue
-        key = key.strip()
-        if key == "t":
-            try:
-                timestamp = int(value)
-            except ValueError:
-                raise SignatureError("Malformed timestamp in Stripe-Signature") from None
-        elif key == SCHEME:
-            candidates.append(value)
-    if timestamp is None or not candidates:
-        raise SignatureError("Stripe-Signature has no timestamp or no v1 signature")
+    if not secret or not secret.strip(" \t\r\n\f\v"):
+        raise SignatureError("No webhook signing secret")
+    timestamp, candidates = _parse_header(header)
+    if not candidates:
+        raise SignatureError("Stripe-Signature has no v1 signature")
     expected = compute_signature(payload, secret, timestamp)
-    if not any(hmac.compare_digest(expected, c) for c in candidates):
+    # compare_digest raises TypeError on non-ASCII text: such a value is simply not our hex digest.
+    if not any(c.isascii() and hmac.compare_digest(expected, c) for c in candidates):
         raise SignatureError("No signature matches the body")
     current = time.time() if now is None else now
     if tolerance and timestamp < current - tolerance:
