@@ -13,11 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import emulator_bench, startup
+from benchmarks import core_bench, emulator_bench, startup
 
 SUITES = {
     "startup": startup.run,
     "emulator": emulator_bench.run,
+    "core": core_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")
 

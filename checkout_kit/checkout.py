@@ -23,6 +23,7 @@ MAX_LINES = 20
 MAX_QUANTITY = 999
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 REFERENCE = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+FORM_QUANTITY = re.compile(r"[0-9]{1,9}")
 
 
 class CheckoutError(Exception):
@@ -53,9 +54,8 @@ class CartRequest:
 
 
 def _quantity(value: Any, where: str) -> int:
+    """A JSON integer within bounds. Callers pass 1 when the field is absent; an explicit null is refused."""
     # bool is an int in Python; JSON true must not buy one item.
-    if value is None:
-        return 1
     if isinstance(value, bool) or not isinstance(value, int):
         raise bad("invalid_quantity", f"{where}quantity must be a whole number.")
     if not 1 <= value <= MAX_QUANTITY:
@@ -138,16 +138,18 @@ def parse_json(data: Any, catalog: Catalog) -> CartRequest:
             if extra:
                 raise bad("invalid_body", f"{where}unknown field(s): {', '.join(sorted(extra))}.")
             pairs.append((_price(catalog, item.get("priceId"), item.get("lookupKey"), where),
-                          _quantity(item.get("quantity"), where)))
+                          _quantity(item.get("quantity", 1), where)))
     else:
-        pairs = [(_price(catalog, data.get("priceId"), data.get("lookupKey"), ""), _quantity(data.get("quantity"), ""))]
+        pairs = [(_price(catalog, data.get("priceId"), data.get("lookupKey"), ""),
+                  _quantity(data.get("quantity", 1), ""))]
     return CartRequest(_merge(catalog, pairs), **_optional_fields(data))
 
 
 def parse_form(form: Mapping[str, str], catalog: Catalog) -> CartRequest:
     """The no-JavaScript form post: priceId or lookupKey, and quantity as text."""
     raw_quantity = (form.get("quantity") or "1").strip()
-    if not raw_quantity.isdigit():
+    # Not str.isdigit(): it accepts "²" (which int() rejects) and 5,000-digit numbers (which int() refuses).
+    if not FORM_QUANTITY.fullmatch(raw_quantity):
         raise bad("invalid_quantity", "quantity must be a whole number.")
     price = _price(catalog, form.get("priceId") or None, form.get("lookupKey") or None, "")
     return CartRequest(_merge(catalog, [(price, _quantity(int(raw_quantity), ""))]))

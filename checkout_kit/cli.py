@@ -90,6 +90,13 @@ def cmd_setup_webhook(args: argparse.Namespace) -> int:
     return setup_webhook(args.url)
 
 
+def cmd_compile_templates(args: argparse.Namespace) -> int:
+    from checkout_kit.mail import compile_templates
+
+    print(f"compiled mail templates into {compile_templates()}")
+    return 0
+
+
 def cmd_outbox_retry(args: argparse.Namespace) -> int:
     from checkout_kit.admin import outbox_retry
 
@@ -128,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     hook = sub.add_parser("setup-webhook", help="create the Stripe webhook endpoint for URL and print its secret once")
     hook.add_argument("url", help="the deployed endpoint, e.g. https://shop.example.com/api/webhook")
     hook.set_defaults(func=cmd_setup_webhook)
+
+    sub.add_parser("compile-templates", help="precompile the mail templates (after editing them)").set_defaults(
+        func=cmd_compile_templates)
 
     outbox = sub.add_parser("outbox", help="the email outbox").add_subparsers(dest="outbox_command", required=True)
     outbox.add_parser("retry", help="send emails that are still pending").set_defaults(func=cmd_outbox_retry)

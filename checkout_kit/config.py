@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///.data/orders.db"
 DEFAULT_OUTBOX_DIR = ".data/outbox"
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+PASSWORD_PARAMS = ("password", "pass", "passwd", "pwd")
 MAIL_APIS = ("resend",)
 
 
@@ -66,18 +68,38 @@ def mask(value: str) -> str:
     return f"{head}…{value[-4:]}" if len(value) > len(head) + 8 else f"{head}…"
 
 
+def _query_password(url: str) -> str | None:
+    # libpq also takes the password as a query parameter (postgresql://host/db?password=…).
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key.lower() in PASSWORD_PARAMS and value:
+            return value
+    return None
+
+
 def redact_url(url: str) -> str:
-    """A URL with any password replaced, for messages and logs."""
+    """A URL with any password (in the userinfo or the query) replaced, for messages and logs."""
     parts = urlsplit(url)
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":…@")
-        return parts._replace(netloc=netloc).geturl()
+        url = parts._replace(netloc=netloc).geturl()
+    base, sep, query = url.partition("?")
+    if sep and _query_password(url):
+        names = "|".join(PASSWORD_PARAMS)
+        query = re.sub(rf"(^|&)((?:{names})=)[^&#]*", r"\1\2…", query, flags=re.IGNORECASE)
+        url = f"{base}?{query}"
     return url
 
 
 def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    """`scheme://host[:port]` as a browser's Origin header spells it: lowercase, no
+    userinfo, no default port (so SITE_URL=https://x:443 still matches `https://x`)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = parts.netloc.rpartition("@")[2].lower()
+    default = DEFAULT_PORTS.get(scheme)
+    if default and host.endswith(f":{default}"):
+        host = host[: -len(default) - 1]
+    return f"{scheme}://{host}"
 
 
 @dataclass(frozen=True)
@@ -132,8 +154,9 @@ class Settings:
         values = [self.stripe_secret_key, *self.stripe_webhook_secrets, self.smtp_url, self.mail_api_key,
                   self.cron_secret, self.admin_token]
         found = [v.reveal() for v in values if v]
-        password = urlsplit(self.database_url.reveal()).password
-        return found + ([password] if password else [])
+        url = self.database_url.reveal()
+        passwords = [urlsplit(url).password, _query_password(url)]
+        return found + [p for p in passwords if p]
 
 
 def load_dotenv_file(path: str | os.PathLike[str] = ".env") -> None:
@@ -150,7 +173,9 @@ def _url(env: Mapping[str, str], name: str, default: str | None = None, schemes:
         return None
     parts = urlsplit(value)
     if parts.scheme not in schemes or not parts.netloc:
-        raise ConfigError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)} (got {value!r})")
+        # Redacted: a URL may carry credentials, and this message reaches logs.
+        raise ConfigError(name, f"must be a URL starting with {' or '.join(s + '://' for s in schemes)} "
+                                f"(got {redact_url(value)!r})")
     return value.rstrip("/")
 
 
@@ -183,7 +208,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("STRIPE_PUBLISHABLE_KEY", "must start with pk_test_ or pk_live_")
     site_url = _url(env, "SITE_URL", "http://127.0.0.1:8000")
     assert site_url is not None
-    if urlsplit(site_url).path not in ("", "/") or urlsplit(site_url).query:
+    # Origin only: the return URLs are built by appending to it, so a path, "?", "#" or space would break them.
+    if urlsplit(site_url).path not in ("", "/") or re.search(r"[?#\s]", site_url):
         raise ConfigError("SITE_URL", f"must be the site's origin only, like https://shop.example.com (got {site_url!r})")
     origins = []
     for raw in env.get("ALLOWED_ORIGINS", "").split(","):
@@ -206,6 +232,12 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("SMTP_URL", "must look like smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
     if smtp and not urlsplit(smtp.reveal()).hostname:
         raise ConfigError("SMTP_URL", "has no host")
+    if smtp:
+        try:
+            urlsplit(smtp.reveal()).port  # raises on a port that is not a number in 0-65535
+        except ValueError:
+            raise ConfigError("SMTP_URL", "has a port that is not a number (use 587 for smtp://, 465 for smtps://)") \
+                from None
     mail_api = env.get("MAIL_API", "").strip().lower() or None
     if mail_api and mail_api not in MAIL_APIS:
         raise ConfigError("MAIL_API", f"must be one of: {', '.join(MAIL_APIS)}")
@@ -216,9 +248,11 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError("SMTP_URL", f"emails cannot be written to files on {serverless.title()}: set SMTP_URL or "
                           "MAIL_API and MAIL_API_KEY")
     try:
-        rate = int(env.get("RATE_LIMIT_PER_MINUTE", "30"))
+        rate = int(env.get("RATE_LIMIT_PER_MINUTE", "").strip() or "30")
     except ValueError:
-        raise ConfigError("RATE_LIMIT_PER_MINUTE", "must be a whole number (0 turns the limiter off)") from None
+        rate = -1
+    if rate < 0:  # a negative typo must not quietly turn the limiter off
+        raise ConfigError("RATE_LIMIT_PER_MINUTE", "must be a whole number ≥ 0 (0 turns the limiter off)")
     return Settings(
         stripe_secret_key=key,
         stripe_webhook_secrets=webhook_secrets,
@@ -238,6 +272,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         cron_secret=_secret(env, "CRON_SECRET"),
         admin_token=_secret(env, "ADMIN_TOKEN"),
         serverless=serverless,
-        rate_limit_per_minute=max(0, rate),
+        rate_limit_per_minute=rate,
         catalog_path=env.get("CATALOG_PATH", "").strip() or "catalog.toml",
     )

@@ -19,7 +19,7 @@ from typing import Any
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import Email, MailError, render
 from checkout_kit.services import Services
-from checkout_kit.store.records import AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Order, OrderItem
+from checkout_kit.store.records import AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Delivery, Order, OrderItem
 
 log = logging.getLogger("checkout_kit.fulfillment")
 
@@ -43,6 +43,7 @@ class Result:
     outcome: str
     session: dict[str, Any] | None = None
     order: Order | None = None
+    logged: bool = False  # the event's delivery was logged in the order's transaction
 
 
 def is_kit_session(session: dict[str, Any]) -> bool:
@@ -155,7 +156,8 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
     order: Order | None = None
     with services.store.transaction() as tx:
         if event and not tx.mark_event(event.id, event.type, session_id):
-            return Result(DUPLICATE_EVENT, session, tx.get_order(session_id))
+            tx.log_delivery(Delivery(event.id, event.type, DUPLICATE_EVENT, session_id, tx.now))
+            return Result(DUPLICATE_EVENT, session, None, logged=True)
         if status is not None:
             order = build_order(services, session, status)
             if tx.insert_order(order):
@@ -169,14 +171,17 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
                 _queue_emails(services, tx, order)
             else:
                 outcome = UNCHANGED
-            order = tx.get_order(session_id)
+            # The landing page shows the order as stored; the webhook has no use for it.
+            order = tx.get_order(session_id) if event is None else order
+        if event:
+            tx.log_delivery(Delivery(event.id, event.type, outcome, session_id, tx.now))
     if outcome in (FULFILLED, UPDATED):
         log.info("order %s %s (%s)", session_id, order.status if order else status, outcome)
         try:  # the order is committed; a sending problem must not undo or fail it
-            send_pending(services, session_id=session_id)
+            send_pending(services)
         except Exception:
             log.exception("sending emails for %s failed; they stay queued", session_id)
-    return Result(outcome, session, order)
+    return Result(outcome, session, order, logged=event is not None)
 
 
 def send_pending(services: Services, limit: int = 20, session_id: str | None = None) -> tuple[int, int]:
@@ -194,7 +199,7 @@ def send_pending(services: Services, limit: int = 20, session_id: str | None = N
             store.release_email(message.id, str(exc))
             log.warning("email %s (%s) not sent, will retry: %s", message.id, message.kind, exc)
             continue
-        store.mark_sent(message.id)
+        store.mark_sent(message.id)  # at once: a crash later must not resend this one
         sent += 1
         log.info("email %s (%s) sent via %s", message.id, message.kind, services.mailer.name)
     return sent, failed

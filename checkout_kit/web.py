@@ -163,7 +163,8 @@ def create_checkout_session(request: Request, services: Any) -> Response:
         else:
             try:
                 data = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                # RecursionError: a few KiB of "[[[[…" nest deeper than the parser recurses.
                 return error(400, "invalid_json", "The request body is not valid JSON.", cors)
             cart = checkout.parse_json(data, services.catalog)
         session = checkout.create_session(cart, services.catalog, services.settings, services.gateway)

@@ -50,7 +50,8 @@ def parse_event(body: bytes) -> tuple[str, str, str | None]:
     if not isinstance(data, dict):
         raise ValueError("body is not a JSON object")
     event_id, event_type = data.get("id"), data.get("type")
-    if not isinstance(event_id, str) or not isinstance(event_type, str):
+    # An empty id would make unrelated events share one "processed" row.
+    if not isinstance(event_id, str) or not isinstance(event_type, str) or not event_id or not event_type:
         raise ValueError("event has no id or type")
     obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
     object_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
@@ -82,7 +83,8 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
     started = time.time()
     store = services.store
     if event_type not in HANDLED_EVENTS or not object_id:
-        store.log_delivery(Delivery(event_id, event_type, "ignored", "type not handled", started))
+        why = "type not handled" if event_type not in HANDLED_EVENTS else "no data.object.id"
+        store.log_delivery(Delivery(event_id, event_type, "ignored", why, started))
         log.info("webhook %s %s ignored", event_id, event_type)
         return Answer(200, {"received": True, "outcome": "ignored"})
     try:
@@ -102,11 +104,14 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
         except Exception:
             log.exception("could not log the failed delivery")
         return _error(500, "handler_failed", "The event could not be processed; it will be retried.")
-    store.log_delivery(Delivery(event_id, event_type, result.outcome, object_id, started))
+    if not result.logged:  # fulfillment logs in its own transaction when it got that far
+        store.log_delivery(Delivery(event_id, event_type, result.outcome, object_id, started))
     log.info("webhook %s %s session=%s -> %s", event_id, event_type, object_id, result.outcome)
-    # Piggyback: emails left pending by an earlier failure get another try now.
-    try:
-        fulfillment.send_pending(services, limit=10)
-    except Exception:
-        log.exception("retrying pending emails failed")
+    # Piggyback: emails left pending by an earlier failure get another try now
+    # (fulfillment already did that when it recorded something).
+    if result.outcome not in (fulfillment.FULFILLED, fulfillment.UPDATED):
+        try:
+            fulfillment.send_pending(services, limit=10)
+        except Exception:
+            log.exception("retrying pending emails failed")
     return Answer(200, {"received": True, "outcome": result.outcome})

@@ -248,6 +248,10 @@ class Tx:
     def get_order(self, session_id: str) -> Order | None:
         return self._store._read_order(self._conn, session_id)
 
+    def log_delivery(self, delivery: Delivery) -> None:
+        """Log a webhook delivery with the effects it had (one commit for both)."""
+        self._store._insert_delivery(self._conn, delivery)
+
 
 class SqlStore:
     def __init__(self, dialect: Dialect) -> None:
@@ -353,7 +357,9 @@ class SqlStore:
     # ---- webhook deliveries ------------------------------------------------------
 
     def log_delivery(self, delivery: Delivery) -> None:
-        conn = self._conn()
+        self._insert_delivery(self._conn(), delivery)
+
+    def _insert_delivery(self, conn: Any, delivery: Delivery) -> None:
         self._execute(conn, "INSERT INTO webhook_deliveries (event_id, event_type, outcome, detail, received_at) "
                             "VALUES (?, ?, ?, ?, ?)",
                       (delivery.event_id, delivery.event_type, delivery.outcome, delivery.detail[:500],
@@ -371,29 +377,27 @@ class SqlStore:
     # ---- outbox ------------------------------------------------------------------
 
     def claim_emails(self, limit: int = 20, session_id: str | None = None) -> list[OutboxMessage]:
-        """Take pending emails for sending. A claim is a lease: one sender wins each row."""
+        """Take pending emails for sending. A claim is a lease: one sender wins each row.
+
+        One conditional UPDATE does it: a concurrent sender's update re-checks the
+        condition on the row it waited for, finds it claimed, and skips it.
+        """
         now = time.time()
         claimable = "(status = 'pending' OR (status = 'sending' AND claimed_at < ?))"
-        if session_id:
-            candidates = self._query(f"SELECT id FROM outbox WHERE {claimable} AND session_id = ? ORDER BY id LIMIT ?",
-                                     (now - CLAIM_LEASE_S, session_id, limit))
-        else:
-            candidates = self._query(f"SELECT id FROM outbox WHERE {claimable} ORDER BY id LIMIT ?",
-                                     (now - CLAIM_LEASE_S, limit))
-        claimed = []
-        conn = self._conn()
-        for (row_id,) in candidates:
-            # The conditional update is the claim: of two senders, exactly one changes the row.
-            cur = self._execute(conn, f"UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-                                      f"WHERE id = ? AND {claimable}", (now, row_id, now - CLAIM_LEASE_S))
-            if cur.rowcount == 1:
-                row = self._execute(conn, f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (row_id,)).fetchone()
-                claimed.append(OutboxMessage(*row))
-        return claimed
+        scope = " AND session_id = ?" if session_id else ""
+        params: tuple[Any, ...] = (now, now - CLAIM_LEASE_S) + ((session_id,) if session_id else ()) + \
+            (limit, now - CLAIM_LEASE_S)
+        rows = self._query(
+            f"UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
+            f"WHERE id IN (SELECT id FROM outbox WHERE {claimable}{scope} ORDER BY id LIMIT ?) AND {claimable} "
+            f"RETURNING {OUTBOX_COLUMNS}", params)
+        return sorted((OutboxMessage(*row) for row in rows), key=lambda m: m.id)
 
-    def mark_sent(self, message_id: int) -> None:
-        self._execute(self._conn(), "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
-                      (time.time(), message_id))
+    def mark_sent(self, *message_ids: int) -> None:
+        if message_ids:
+            marks = ", ".join("?" * len(message_ids))
+            self._execute(self._conn(), f"UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL "
+                                        f"WHERE id IN ({marks})", (time.time(), *message_ids))
 
     def release_email(self, message_id: int, error: str) -> None:
         """Sending failed: back to pending for the next retry, with the (secret-free) reason."""
