@@ -293,10 +293,11 @@ class SqlStore:
     def migrate(self, conn: Any | None = None) -> int:
         """Create or upgrade the schema; returns the version now recorded."""
         conn = conn or self._conn()
-        self._execute(conn, f"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                            f"applied_at {self.dialect.ddl['real']} NOT NULL)")
         with self.dialect.begin(conn):
+            # Lock first: two cold starts creating the same table at once collide even with IF NOT EXISTS.
             self.dialect.lock_migrations(conn.cursor())
+            self._execute(conn, f"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                                f"applied_at {self.dialect.ddl['real']} NOT NULL)")
             row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
             current = row[0] or 0
             for version in sorted(v for v in MIGRATIONS if v > current):
