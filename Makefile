@@ -42,5 +42,8 @@ test: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks
 
+site:
+	sh scripts/build-site.sh
+
 clean:
 	rm -rf $(VENV) public .pytest_cache

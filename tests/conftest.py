@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Iterator
 
 import pytest
+
+from tests.support.postgres import PostgresServer
+from tests.support.smtp import SmtpServer
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -24,3 +28,19 @@ def browser_type_launch_args(browser_type_launch_args):
     if not path:
         pytest.fail("No Chromium found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH")
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the run; tests take a fresh database from it."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -16,7 +16,6 @@ import pytest
 
 from checkout_kit.devserver import DevShop
 from checkout_kit.webhook_signature import sign_header
-from tests.support.postgres import PostgresServer
 from tests.support.smtp import SmtpServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -116,20 +115,6 @@ class Shop:
 
     def receipts(self, to: str = CUSTOMER) -> list[Any]:
         return [m for m in self.smtp.to(to) if "receipt" in m["Subject"].lower()]
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 def shop_env(database_url: str, smtp: SmtpServer, **extra: str) -> dict[str, str]:

@@ -1,0 +1,174 @@
+"""Deploying to Vercel: the entry point runs through Vercel's own Python shim
+(vercel_runtime.vc_init.vc_handler, the version @vercel/python pins), from the
+repository and from a bundle built as Vercel builds it; vercel.json publishes
+only the public set and carries the same security headers as the dev server."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import stripe
+
+from checkout_kit import catalog as catalog_module
+from checkout_kit.devserver import seed_payload
+from checkout_kit.emulator import Emulator
+from checkout_kit.public_site import public_files
+from checkout_kit.security_headers import page_headers
+from checkout_kit.web import ROUTES
+from checkout_kit.webhook_signature import sign_header
+from tests.support import vercel
+from tests.support.vercel import ROOT, decode_body, request
+
+SECRET = "whsec_vercel_shim_tests_0001"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(port=0, settle_after=None) as emu:
+        with emu.state.lock:
+            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
+        yield emu
+
+
+@pytest.fixture
+def function_env(emulator, postgres, smtp) -> dict[str, str]:
+    """What a production deployment sets: VERCEL, PostgreSQL, SMTP, test keys."""
+    return {"VERCEL": "1", "VERCEL_ENV": "preview", "DATABASE_URL": postgres.create_database(), "SMTP_URL": smtp.url,
+            "STRIPE_SECRET_KEY": "sk_test_vercel_shim", "STRIPE_API_BASE": emulator.url, "STRIPE_WEBHOOK_SECRET": SECRET,
+            "SITE_URL": "https://shop.example.com", "MERCHANT_EMAIL": "owner@shop.example",
+            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
+
+
+def paid_session_event(emulator: Emulator) -> tuple[str, dict]:
+    client = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
+    session = client.v1.checkout.sessions.create(params={
+        "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": "price_1QkitEbookDemo000000001", "quantity": 1}]})
+    with emulator.state.lock:
+        emulator.ctl_pay({"email": "buyer@example.com"}, session.id)
+    event = client.v1.events.list(params={"type": "checkout.session.completed", "limit": 1}).data[0].to_dict()
+    return session.id, event
+
+
+def odd_bytes(event: dict) -> bytes:
+    """The event as bytes a re-serialisation would change: indentation, non-ASCII, a trailing newline."""
+    event = dict(event, note="naïve café — ✓ \u2028")
+    return (json.dumps(event, indent=3, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def shop_requests(session_id: str, event: dict) -> list[dict]:
+    body = odd_bytes(event)
+    return [
+        request("POST", "/api/webhook", body, {"content-type": "application/json", "stripe-signature": sign_header(body, SECRET)}),
+        request("POST", "/api/webhook", body, {"content-type": "application/json",
+                                               "stripe-signature": sign_header(body, "whsec_forged_by_someone")}),
+        request("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitTshirtDemo00000001", "quantity": 2}).encode(),
+                {"content-type": "application/json", "origin": "https://shop.example.com", "x-forwarded-for": "203.0.113.7"}),
+        request("GET", f"/api/checkout-session?session_id={session_id}"),
+        request("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}),
+        request("GET", "/api/nope"),
+    ]
+
+
+def check_answers(data: dict, emulator: Emulator, smtp) -> None:
+    webhook, forged, create, summary, cron, missing = data["results"]
+    assert webhook["statusCode"] == 200, decode_body(webhook)
+    assert json.loads(decode_body(webhook))["outcome"] == "fulfilled"
+    assert forged["statusCode"] == 400 and json.loads(decode_body(forged))["error"]["code"] == "invalid_signature"
+    assert create["statusCode"] == 200, decode_body(create)
+    assert json.loads(decode_body(create))["url"].startswith(f"{emulator.url}/c/pay/cs_test_")
+    assert summary["statusCode"] == 200
+    detail = json.loads(decode_body(summary))
+    assert detail["payment_status"] == "paid" and detail["customer_email"] == "buyer@example.com"
+    headers = {k.lower(): v for k, v in summary["headers"].items()}
+    assert headers["cache-control"] == ["no-store"] and headers["referrer-policy"] == ["no-referrer"]
+    assert cron["statusCode"] == 200 and json.loads(decode_body(cron))["pending"] == 0
+    assert missing["statusCode"] == 404
+    assert "stripe" not in data["modules"]  # the kit's own Stripe client: no SDK on any route
+    smtp.wait_for(lambda ms: len(ms) == 2)
+
+
+def test_routes_through_the_vercel_shim(emulator, function_env, smtp):
+    session_id, event = paid_session_event(emulator)
+    data = vercel.invoke(ROOT, shop_requests(session_id, event), function_env)
+    check_answers(data, emulator, smtp)
+
+
+def test_webhook_path_alone_loads_neither_stripe_nor_jinja_for_ignored_events(emulator, function_env):
+    body = json.dumps({"id": "evt_x", "type": "customer.created", "data": {"object": {"id": "cus_1"}}}).encode()
+    data = vercel.invoke(ROOT, [request("POST", "/api/webhook", body, {"stripe-signature": sign_header(body, SECRET)})],
+                         function_env)
+    assert data["results"][0]["statusCode"] == 200
+    assert "stripe" not in data["modules"] and "jinja2" not in data["modules"] and "werkzeug" not in data["modules"]
+
+
+def test_sqlite_is_refused_on_vercel_with_a_clear_error(emulator, function_env, caplog):
+    env = dict(function_env, DATABASE_URL="sqlite:///.data/orders.db")
+    data = vercel.invoke(ROOT, [request("GET", "/api/health")], env)
+    answer = data["results"][0]
+    assert answer["statusCode"] == 500
+    assert json.loads(decode_body(answer))["error"]["code"] == "misconfigured"
+    assert "DATABASE_URL" in data["stderr"] and "SQLite files do not last on Vercel" in data["stderr"]
+
+
+@pytest.fixture(scope="session")
+def vendor_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("vendor") / "site-packages"
+
+
+def test_bundle_built_as_vercel_builds_it_has_everything_it_needs(tmp_path, vendor_cache, emulator, function_env, smtp):
+    bundle = vercel.build_bundle(tmp_path / "bundle", vendor_cache)
+    shipped = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file() and "_vendor" not in p.parts}
+    assert "api/index.py" in shipped and "catalog.toml" in shipped
+    assert not any(p.startswith(("tests/", "benchmarks/", "site/", "checkout_kit/emulator/")) for p in shipped)
+    assert not {".env", "README.md", "requirements-dev.txt"} & shipped
+    session_id, event = paid_session_event(emulator)
+    data = vercel.invoke(bundle, shop_requests(session_id, event), function_env, isolated=True)
+    check_answers(data, emulator, smtp)
+    # Isolated: nothing came from the repository or the test venv.
+    assert all(not p.startswith(str(ROOT)) for p in data["sys_path"])
+    assert not any("site-packages" in p and "_vendor" not in p for p in data["sys_path"])
+
+
+def test_vercel_json_contract():
+    config = json.loads((ROOT / "vercel.json").read_text())
+    assert config["framework"] is None and config["outputDirectory"] == "public"
+    assert "scripts/build-site.sh" in config["buildCommand"]
+    rewrite = config["rewrites"][0]
+    assert rewrite == {"source": "/api/:path*", "destination": "/api/index"}
+    for cron in config["crons"]:
+        assert cron["path"] in ROUTES
+    assert config["functions"]["api/index.py"]["maxDuration"] >= 10
+    pages = next(h for h in config["headers"] if h["source"] == "/(.*)")
+    sent = {h["key"]: h["value"] for h in pages["headers"]}
+    for key, value in page_headers():
+        assert sent[key] == value, f"vercel.json's {key} differs from checkout_kit/security_headers.py"
+    assert "form-action 'self' https://checkout.stripe.com" in sent["Content-Security-Policy"]
+
+
+def test_every_api_route_is_reachable_through_the_rewrite():
+    pattern = re.compile("^/api/(.*)$")
+    assert all(pattern.match(route) for route in ROUTES)
+    assert [p.name for p in (ROOT / "api").glob("*.py")] == ["index.py"]
+
+
+def test_no_private_file_is_published(tmp_path):
+    """public/ (what Vercel and Netlify serve) holds the public set only."""
+    import shutil
+    import subprocess
+
+    work = tmp_path / "project"
+    for rel in ["scripts/build-site.sh", "success.html", "canceled.html", "catalog.toml", "README.md"]:
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, work / rel)
+    for folder in ("site", "js", "checkout_kit"):
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (work / ".env").write_text("STRIPE_SECRET_KEY=sk_test_do_not_publish\n")
+    subprocess.run(["sh", "scripts/build-site.sh"], cwd=work, check=True, capture_output=True)
+    published = sorted(p.relative_to(work / "public").as_posix() for p in (work / "public").rglob("*") if p.is_file())
+    assert published == sorted(public_files(work))
+    assert not [p for p in published if p.endswith((".py", ".toml", ".env", ".md")) or p.startswith(".")]
