@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ PREDEFINED_EXCLUDES = [".git/**", ".gitignore", ".vercel/**", ".pnpm-store/**", 
 TRAMPOLINE = '''
 import importlib, os, os.path, site, sys, time
 _vc_boot_start_ms = int(time.monotonic() * 1000)
-_here = os.path.dirname(__file__)
+_here = HERE
 os.environ.update({
   "__VC_PY_BOOT_START_MS": str(_vc_boot_start_ms),
   "__VC_HANDLER_MODULE_NAME": "api.index",
@@ -50,6 +51,7 @@ from vercel_runtime.vc_init import vc_handler
 # Reads requests (JSON) on stdin, answers each through vc_handler, prints the results.
 RUNNER = '''
 import json, sys, time
+sys.path.insert(0, sys.argv[2])
 sys.path.insert(0, sys.argv[1])
 started = time.perf_counter()
 import vc__handler__python as trampoline
@@ -84,8 +86,11 @@ def decode_body(answer: dict[str, Any]) -> bytes:
 def invoke(bundle: Path, requests: list[dict[str, Any]], env: dict[str, str], isolated: bool = False,
            timeout: float = 120) -> dict[str, Any]:
     """Run `requests` through vc_handler in a fresh interpreter whose code comes from `bundle`."""
-    (bundle / "vc__handler__python.py").write_text(TRAMPOLINE)
-    args = [sys.executable] + (["-I", "-S"] if isolated else []) + ["-c", RUNNER, str(bundle)]
+    # The builder writes the trampoline into the bundle with _here = its folder; here it
+    # goes to a scratch folder (never into the repository) with _here pointing at `bundle`.
+    scratch = Path(tempfile.mkdtemp(prefix="vc-trampoline-"))
+    (scratch / "vc__handler__python.py").write_text(TRAMPOLINE.replace("HERE", repr(str(bundle)), 1))
+    args = [sys.executable] + (["-I", "-S"] if isolated else []) + ["-c", RUNNER, str(bundle), str(scratch)]
     environment = {"PATH": os.environ.get("PATH", ""), **env}
     out = subprocess.run(args, input=json.dumps(requests), capture_output=True, text=True, cwd=bundle,
                          env=environment, timeout=timeout)
