@@ -14,6 +14,7 @@ from typing import Any
 
 BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "service")
 INTERVALS = ("day", "week", "month", "year")
+# Use fullmatch with these patterns: `$` alone also matches before a trailing newline ("usd\n").
 PRODUCT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 PRODUCT_FIELDS = {"name", "description", "fulfillment", "prices", "min_quantity", "max_quantity",
                   "allow_promotion_codes", "shipping_countries", "automatic_tax", "images"}
@@ -110,7 +111,7 @@ def _price(key: str, n: int, raw: Any) -> Price:
     lookup = raw.get("lookup_key")
     if not price_id and not lookup:
         raise _fail(where, "needs an id (price_…) or a lookup_key")
-    if price_id is not None and (not isinstance(price_id, str) or not re.match(r"^price_[A-Za-z0-9_]+$", price_id)):
+    if price_id is not None and (not isinstance(price_id, str) or not re.fullmatch(r"price_[A-Za-z0-9_]+", price_id)):
         raise _fail(where, f"id must look like price_…, got {price_id!r}")
     if lookup is not None and (not isinstance(lookup, str) or not 0 < len(lookup) <= 200):
         raise _fail(where, "lookup_key must be a non-empty string")
@@ -118,7 +119,7 @@ def _price(key: str, n: int, raw: Any) -> Price:
     if recurring is not None and recurring not in INTERVALS:
         raise _fail(where, f"recurring must be one of {', '.join(INTERVALS)}")
     currency = raw.get("currency", "usd")
-    if not isinstance(currency, str) or not re.match(r"^[a-zA-Z]{3}$", currency):
+    if not isinstance(currency, str) or not re.fullmatch(r"[a-zA-Z]{3}", currency):
         raise _fail(where, "currency must be a three-letter code such as usd")
     amount = raw.get("unit_amount")
     return Price(
@@ -136,7 +137,7 @@ def parse(data: dict[str, Any]) -> Catalog:
         raise CatalogError("catalog.toml: add at least one [products.<key>] table")
     for key, raw in raw_products.items():
         where = f"products.{key}"
-        if not PRODUCT_KEY.match(key):
+        if not isinstance(key, str) or not PRODUCT_KEY.fullmatch(key):
             raise _fail(where, "product keys are lowercase letters, digits, - and _ (at most 40)")
         if not isinstance(raw, dict):
             raise _fail(where, "must be a table")
@@ -144,7 +145,7 @@ def parse(data: dict[str, Any]) -> Catalog:
         if not isinstance(name, str) or not name.strip():
             raise _fail(where, "name is required")
         fulfillment = raw.get("fulfillment", "service")
-        if not isinstance(fulfillment, str) or not re.match(r"^[a-z][a-z0-9_-]{0,39}$", fulfillment):
+        if not isinstance(fulfillment, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", fulfillment):
             raise _fail(where, f"fulfillment must be one of {', '.join(BUILTIN_FULFILLMENTS)} or a lowercase name of your own")
         prices = raw.get("prices")
         if not isinstance(prices, list) or not prices:
@@ -154,7 +155,7 @@ def parse(data: dict[str, Any]) -> Catalog:
         if min_q > max_q:
             raise _fail(where, "min_quantity is above max_quantity")
         countries = raw.get("shipping_countries", [])
-        if not isinstance(countries, list) or any(not isinstance(c, str) or not re.match(r"^[A-Z]{2}$", c) for c in countries):
+        if not isinstance(countries, list) or any(not isinstance(c, str) or not re.fullmatch(r"[A-Z]{2}", c) for c in countries):
             raise _fail(where, "shipping_countries is a list of two-letter codes like [\"US\", \"CA\"]")
         for flag in ("allow_promotion_codes", "automatic_tax"):
             if not isinstance(raw.get(flag, False), bool):
@@ -186,6 +187,10 @@ def load(path: str = "catalog.toml") -> Catalog:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogError(f"{file}: no catalog file; copy the demo catalog.toml and edit it") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:  # a directory, no permission: still one clear catalog error, not a trace
+        raise CatalogError(f"{file}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

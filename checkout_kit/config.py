@@ -236,23 +236,24 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         try:
             urlsplit(smtp.reveal()).port  # raises on a port that is not a number in 0-65535
         except ValueError:
-            raise ConfigError("SMTP_URL", "has a port that is not a number (use 587 for smtp://, 465 for smtps://)") \
-                from None
+            # Caught here, not when the first receipt is sent (where it would be an opaque ValueError).
+            raise ConfigError("SMTP_URL", "has a port that is not a number from 1 to 65535 "
+                              "(587 for smtp://, 465 for smtps://)") from None
     mail_api = env.get("MAIL_API", "").strip().lower() or None
     if mail_api and mail_api not in MAIL_APIS:
         raise ConfigError("MAIL_API", f"must be one of: {', '.join(MAIL_APIS)}")
     mail_api_key = _secret(env, "MAIL_API_KEY")
     if mail_api and not mail_api_key:
         raise ConfigError("MAIL_API_KEY", f"is required when MAIL_API={mail_api}")
+    if mail_api_key and not mail_api:
+        raise ConfigError("MAIL_API", f"is required with MAIL_API_KEY (one of: {', '.join(MAIL_APIS)})")
     if serverless and not smtp and not mail_api:
         raise ConfigError("SMTP_URL", f"emails cannot be written to files on {serverless.title()}: set SMTP_URL or "
                           "MAIL_API and MAIL_API_KEY")
-    try:
-        rate = int(env.get("RATE_LIMIT_PER_MINUTE", "").strip() or "30")
-    except ValueError:
-        rate = -1
-    if rate < 0:  # a negative typo must not quietly turn the limiter off
+    raw_rate = env.get("RATE_LIMIT_PER_MINUTE", "").strip() or "30"
+    if not (raw_rate.isascii() and raw_rate.isdigit()):  # "-1" must not quietly turn the limiter off
         raise ConfigError("RATE_LIMIT_PER_MINUTE", "must be a whole number ≥ 0 (0 turns the limiter off)")
+    rate = int(raw_rate)
     return Settings(
         stripe_secret_key=key,
         stripe_webhook_secrets=webhook_secrets,

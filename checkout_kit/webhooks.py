@@ -45,7 +45,7 @@ def parse_event(body: bytes) -> tuple[str, str, str | None]:
     """(id, type, data.object.id) or ValueError."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # "[[[[…" nests deeper than json recurses
         raise ValueError("body is not JSON") from None
     if not isinstance(data, dict):
         raise ValueError("body is not a JSON object")

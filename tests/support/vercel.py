@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,13 @@ sys.path.insert(0, sys.argv[1])
 started = time.perf_counter()
 import vc__handler__python as trampoline
 results = []
-for request in json.loads(sys.stdin.read()):
+for n, request in enumerate(json.loads(sys.argv[3])):
     t = time.perf_counter()
     answer = trampoline.vc_handler({"body": json.dumps(request)}, None)
     answer["elapsed_ms"] = (time.perf_counter() - t) * 1000
     results.append(answer)
+    if n == 0:
+        print("__FIRST__", flush=True)  # the parent times a cold start up to here
 print("__RESULTS__" + json.dumps({"results": results, "modules": sorted(sys.modules),
                                   "sys_path": sys.path}))
 '''
@@ -90,15 +93,27 @@ def invoke(bundle: Path, requests: list[dict[str, Any]], env: dict[str, str], is
     # goes to a scratch folder (never into the repository) with _here pointing at `bundle`.
     scratch = Path(tempfile.mkdtemp(prefix="vc-trampoline-"))
     (scratch / "vc__handler__python.py").write_text(TRAMPOLINE.replace("HERE", repr(str(bundle)), 1))
-    args = [sys.executable] + (["-I", "-S"] if isolated else []) + ["-c", RUNNER, str(bundle), str(scratch)]
+    args = [sys.executable] + (["-I", "-S"] if isolated else []) + ["-c", RUNNER, str(bundle), str(scratch),
+                                                                     json.dumps(requests)]
     environment = {"PATH": os.environ.get("PATH", ""), **env}
-    out = subprocess.run(args, input=json.dumps(requests), capture_output=True, text=True, cwd=bundle,
-                         env=environment, timeout=timeout)
-    marker = [line for line in out.stdout.splitlines() if line.startswith("__RESULTS__")]
-    if out.returncode != 0 or not marker:
-        raise AssertionError(f"function failed (exit {out.returncode}):\nstdout:{out.stdout[-3000:]}\nstderr:{out.stderr[-5000:]}")
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=bundle, env=environment)
+    first_response_s = None
+    lines = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("__FIRST__") and first_response_s is None:
+            first_response_s = time.perf_counter() - started
+        lines.append(line)
+    stderr = proc.stderr.read() if proc.stderr else ""
+    proc.wait(timeout=timeout)
+    stdout = "".join(lines)
+    marker = [line for line in lines if line.startswith("__RESULTS__")]
+    if proc.returncode != 0 or not marker:
+        raise AssertionError(f"function failed (exit {proc.returncode}):\nstdout:{stdout[-3000:]}\nstderr:{stderr[-5000:]}")
     data = json.loads(marker[-1][len("__RESULTS__"):])
-    data["stderr"] = out.stderr
+    data["stderr"] = stderr
+    data["first_response_s"] = first_response_s
     return data
 
 

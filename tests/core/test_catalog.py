@@ -1,0 +1,402 @@
+"""`checkout_kit.catalog`: the demo catalog loads, and every mistake names the key that is wrong."""
+
+from __future__ import annotations
+
+import copy
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from checkout_kit.catalog import (
+    BUILTIN_FULFILLMENTS,
+    Catalog,
+    CatalogError,
+    Price,
+    Product,
+    find_catalog,
+    load,
+    parse,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "catalog.toml"
+FIXTURE = ROOT / "tests" / "fixtures" / "catalog.toml"
+
+
+# ---- the demo catalog ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo() -> Catalog:
+    return load(str(DEMO))
+
+
+def test_demo_catalog_has_the_three_products(demo: Catalog) -> None:
+    assert demo.shop_name == "Field Notes Supply"
+    assert list(demo.products) == ["ebook", "tshirt", "membership"]
+    assert [p.ref for p in demo.prices()] == ["price_1QkitEbookDemo000000001", "price_1QkitTshirtDemo00000001",
+                                              "price_1QkitMemberDemo00000001"]
+
+
+def test_demo_ebook_is_a_one_time_download(demo: Catalog) -> None:
+    ebook = demo.products["ebook"]
+    assert ebook.fulfillment == "download" and ebook.name == "The Static Shop Handbook"
+    assert (ebook.min_quantity, ebook.max_quantity) == (1, 1)
+    assert ebook.details == {"download_url": "https://downloads.example.com/static-shop-handbook.zip"}
+    (price,) = ebook.prices
+    assert price == Price(product_key="ebook", id="price_1QkitEbookDemo000000001", lookup_key="ebook",
+                          unit_amount=1500, currency="usd", recurring=None, interval_count=1)
+
+
+def test_demo_tshirt_ships_in_quantities_of_one_to_ten(demo: Catalog) -> None:
+    tshirt = demo.products["tshirt"]
+    assert tshirt.fulfillment == "shipment"
+    assert (tshirt.min_quantity, tshirt.max_quantity) == (1, 10)
+    assert tshirt.shipping_countries == ("US", "CA", "GB", "DE", "FR", "NL", "IE", "AU")
+    assert tshirt.prices[0].recurring is None and tshirt.prices[0].unit_amount == 2500
+    assert tshirt.details == {}
+
+
+def test_demo_membership_is_monthly(demo: Catalog) -> None:
+    membership = demo.products["membership"]
+    assert membership.fulfillment == "subscription" and membership.max_quantity == 1
+    assert membership.details == {"access_url": "https://members.example.com/"}
+    (price,) = membership.prices
+    assert (price.recurring, price.interval_count, price.lookup_key) == ("month", 1, "membership-monthly")
+
+
+def test_lookups(demo: Catalog) -> None:
+    price = demo.price_by_id("price_1QkitTshirtDemo00000001")
+    assert price is not None and demo.product_for(price).key == "tshirt"
+    assert demo.price_by_lookup_key("membership-monthly") is demo.products["membership"].prices[0]
+    assert demo.price_by_id("price_unknown") is None and demo.price_by_lookup_key("nope") is None
+    assert demo.price_by_id("ebook") is None  # a lookup key is not an id
+    assert demo.price_by_lookup_key("price_1QkitEbookDemo000000001") is None
+
+
+def test_the_test_fixture_catalog_loads() -> None:
+    catalog = load(str(FIXTURE))
+    assert set(catalog.products) == {"ebook", "tshirt", "membership", "yearly", "ticket", "sample", "poster",
+                                     "bylookup"}
+    sticker = catalog.price_by_lookup_key("sticker-pack")
+    assert sticker is not None and sticker.id is None and sticker.ref == "lookup:sticker-pack"
+    assert catalog.price_by_id("price_test_poster_eur").currency == "eur"  # type: ignore[union-attr]
+    assert catalog.products["ticket"].details == {"venue": "Room 2"}
+
+
+def test_load_finds_the_catalog_beside_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # serverless bundles run from elsewhere
+    assert find_catalog("catalog.toml") == DEMO
+    assert load().shop_name == "Field Notes Supply"
+    (tmp_path / "catalog.toml").write_text(MINIMAL_TOML, encoding="utf-8")
+    assert load().shop_name == "Mini"  # a catalog in the working directory wins
+
+
+MINIMAL_TOML = """
+[shop]
+name = "Mini"
+[products.thing]
+name = "Thing"
+  [[products.thing.prices]]
+  id = "price_thing"
+"""
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    (None, "no catalog file"),
+    ("[products.x\nname = 1", "not valid TOML"),
+    (b"\xff\xfe[products]", "UTF-8"),
+])
+def test_load_errors_are_catalog_errors(tmp_path: Path, content: str | bytes | None, needle: str) -> None:
+    path = tmp_path / "shop.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(CatalogError, match=needle) as info:
+        load(str(path))
+    assert str(path) in str(info.value)
+
+
+def test_load_a_directory_is_a_catalog_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError) as info:
+        load(str(tmp_path))
+    assert str(tmp_path) in str(info.value)
+
+
+# ---- validation: each error names the bad key ----------------------------------------------
+
+
+def base() -> dict[str, Any]:
+    return {
+        "shop": {"name": "Test"},
+        "products": {
+            "book": {"name": "Book", "fulfillment": "download", "download_url": "https://x.example/b.zip",
+                     "prices": [{"id": "price_book", "lookup_key": "book", "unit_amount": 1000, "currency": "usd"}]},
+            "club": {"name": "Club", "fulfillment": "subscription",
+                     "prices": [{"id": "price_club", "unit_amount": 500, "recurring": "month"}]},
+        },
+    }
+
+
+def book(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        for key, value in fields.items():
+            if value is DELETE:
+                del data["products"]["book"][key]
+            else:
+                data["products"]["book"][key] = value
+    return change
+
+
+def book_price(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        for key, value in fields.items():
+            if value is DELETE:
+                del data["products"]["book"]["prices"][0][key]
+            else:
+                data["products"]["book"]["prices"][0][key] = value
+    return change
+
+
+def rename_book(key: str) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data["products"][key] = data["products"].pop("book")
+    return change
+
+
+DELETE = object()
+PRICE_AT = r"\[products\.book\.prices\[0\]\]"
+PRODUCT_AT = r"\[products\.book\]"
+
+INVALID: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("no products", lambda d: d.pop("products"), r"\[products\.<key>\]"),
+    ("empty products", lambda d: d.update(products={}), r"\[products\.<key>\]"),
+    ("products not a table", lambda d: d.update(products=["book"]), r"\[products\.<key>\]"),
+    ("duplicate price id", lambda d: d["products"]["club"]["prices"].append({"id": "price_book"}),
+     r"price id price_book appears twice"),
+    ("duplicate lookup key", lambda d: d["products"]["club"]["prices"][0].update(lookup_key="book"),
+     r"lookup_key 'book' appears twice"),
+    ("missing id and lookup_key", book_price(id=DELETE, lookup_key=DELETE), PRICE_AT + r".*id.*lookup_key"),
+    ("empty id and lookup_key", book_price(id="", lookup_key=""), PRICE_AT + r".*id"),
+    ("id not price_", book_price(id="prod_book"), PRICE_AT + r": id must look like price_"),
+    ("id with a space", book_price(id="price_bo ok"), PRICE_AT + r": id "),
+    ("id with a trailing newline", book_price(id="price_book\n"), PRICE_AT + r": id "),
+    ("id not a string", book_price(id=42), PRICE_AT + r": id "),
+    ("lookup_key not a string", book_price(lookup_key=7), PRICE_AT + r": lookup_key"),
+    ("lookup_key too long", book_price(lookup_key="k" * 201), PRICE_AT + r": lookup_key"),
+    ("recurring misspelt", book_price(recurring="monthly"), PRICE_AT + r": recurring must be one of"),
+    ("recurring as a bool", book_price(recurring=True), PRICE_AT + r": recurring"),
+    ("recurring as Stripe's table", book_price(recurring={"interval": "month"}), PRICE_AT + r": recurring"),
+    ("interval_count zero", book_price(recurring="month", interval_count=0), PRICE_AT + r": interval_count"),
+    ("interval_count a string", book_price(recurring="month", interval_count="2"), PRICE_AT + r": interval_count"),
+    ("interval_count a bool", book_price(recurring="month", interval_count=True), PRICE_AT + r": interval_count"),
+    ("currency too short", book_price(currency="us"), PRICE_AT + r": currency"),
+    ("currency too long", book_price(currency="usdd"), PRICE_AT + r": currency"),
+    ("currency with a symbol", book_price(currency="u$d"), PRICE_AT + r": currency"),
+    ("currency a number", book_price(currency=840), PRICE_AT + r": currency"),
+    ("currency with a newline", book_price(currency="usd\n"), PRICE_AT + r": currency"),
+    ("unknown price field", book_price(amount=1000), PRICE_AT + r": unknown field\(s\) amount"),
+    ("two unknown price fields", book_price(amount=1, type="one_time"), PRICE_AT + r": unknown field\(s\) amount, type"),
+    ("unit_amount negative", book_price(unit_amount=-1), PRICE_AT + r": unit_amount"),
+    ("unit_amount a float", book_price(unit_amount=10.5), PRICE_AT + r": unit_amount"),
+    ("unit_amount a bool", book_price(unit_amount=True), PRICE_AT + r": unit_amount"),
+    ("unit_amount a string", book_price(unit_amount="1000"), PRICE_AT + r": unit_amount"),
+    ("price not a table", book(prices=["price_book"]), PRICE_AT + r": each price is a table"),
+    ("no prices", book(prices=DELETE), PRODUCT_AT + r": needs at least one \[\[products\.book\.prices\]\]"),
+    ("empty prices", book(prices=[]), PRODUCT_AT + r": needs at least one"),
+    ("prices a table", book(prices={"id": "price_book"}), PRODUCT_AT + r": needs at least one"),
+    ("min above max", book(min_quantity=5, max_quantity=2), PRODUCT_AT + r": min_quantity is above max_quantity"),
+    ("min zero", book(min_quantity=0), PRODUCT_AT + r": min_quantity"),
+    ("max zero", book(max_quantity=0), PRODUCT_AT + r": max_quantity"),
+    ("max_quantity a bool", book(max_quantity=True), PRODUCT_AT + r": max_quantity must be a whole number"),
+    ("min_quantity a bool", book(min_quantity=False), PRODUCT_AT + r": min_quantity must be a whole number"),
+    ("max_quantity a float", book(max_quantity=2.0), PRODUCT_AT + r": max_quantity"),
+    ("max_quantity a string", book(max_quantity="10"), PRODUCT_AT + r": max_quantity"),
+    ("product key uppercase", rename_book("Book"), r"\[products\.Book\]: product keys are"),
+    ("product key with a space", rename_book("my book"), r"\[products\.my book\]: product keys"),
+    ("product key starting with -", rename_book("-book"), r"\[products\.-book\]: product keys"),
+    ("product key too long", rename_book("b" * 41), r"\[products\.b{41}\]: product keys"),
+    ("product key with a newline", rename_book("book\n"), r"\[products\.book\n\]: product keys"),
+    ("product not a table", lambda d: d["products"].update(book="Book"), PRODUCT_AT + r": must be a table"),
+    ("name missing", book(name=DELETE), PRODUCT_AT + r": name is required"),
+    ("name blank", book(name="   "), PRODUCT_AT + r": name is required"),
+    ("name not a string", book(name=3), PRODUCT_AT + r": name is required"),
+    ("fulfillment capitalised", book(fulfillment="Download"), PRODUCT_AT + r": fulfillment must be one of"),
+    ("fulfillment empty", book(fulfillment=""), PRODUCT_AT + r": fulfillment"),
+    ("fulfillment not a string", book(fulfillment=1), PRODUCT_AT + r": fulfillment"),
+    ("fulfillment with a newline", book(fulfillment="download\n"), PRODUCT_AT + r": fulfillment"),
+    ("shipping_countries a string", book(shipping_countries="US"), PRODUCT_AT + r": shipping_countries"),
+    ("shipping_countries lowercase", book(shipping_countries=["us"]), PRODUCT_AT + r": shipping_countries"),
+    ("shipping_countries three letters", book(shipping_countries=["USA"]), PRODUCT_AT + r": shipping_countries"),
+    ("shipping_countries with a newline", book(shipping_countries=["US\n"]), PRODUCT_AT + r": shipping_countries"),
+    ("allow_promotion_codes not a bool", book(allow_promotion_codes="yes"), PRODUCT_AT + r": allow_promotion_codes"),
+    ("automatic_tax not a bool", book(automatic_tax=1), PRODUCT_AT + r": automatic_tax"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), [(c, m) for _, c, m in INVALID], ids=[n for n, _, _ in INVALID])
+def test_invalid_catalog_names_the_bad_key(change: Callable[[dict[str, Any]], None], message: str) -> None:
+    data = base()
+    parse(copy.deepcopy(data))  # the base is valid: the change alone is what fails
+    change(data)
+    with pytest.raises(CatalogError) as info:
+        parse(data)
+    assert re.search(message, str(info.value)), str(info.value)
+
+
+def test_duplicate_across_files_is_caught_inside_one_product_too() -> None:
+    data = base()
+    data["products"]["book"]["prices"].append({"id": "price_book", "currency": "eur"})
+    with pytest.raises(CatalogError, match="price_book"):
+        parse(data)
+
+
+def test_errors_say_which_file_section_in_toml_terms() -> None:
+    data = base()
+    data["products"]["club"]["prices"].append({"id": "price_club2", "recurring": "fortnight"})
+    with pytest.raises(CatalogError) as info:
+        parse(data)
+    assert str(info.value).startswith("catalog.toml [products.club.prices[1]]: recurring")
+
+
+# ---- what a valid entry becomes ------------------------------------------------------------
+
+
+def test_defaults() -> None:
+    catalog = parse({"products": {"thing": {"name": "  Thing  ", "prices": [{"lookup_key": "thing"}]}}})
+    thing = catalog.products["thing"]
+    assert thing == Product(key="thing", name="Thing", description="", fulfillment="service",
+                            prices=(Price("thing", None, "thing", None, "usd", None, 1),), min_quantity=1,
+                            max_quantity=99, allow_promotion_codes=False, shipping_countries=(), automatic_tax=False,
+                            details={})
+    assert catalog.shop_name == "Shop"
+
+
+def test_currency_is_lowercased_and_flags_are_kept() -> None:
+    data = base()
+    data["products"]["book"].update(allow_promotion_codes=True, automatic_tax=True, description="A book")
+    data["products"]["book"]["prices"][0]["currency"] = "EUR"
+    data["products"]["club"]["prices"][0].update(recurring="year", interval_count=2, nickname="Annual")
+    catalog = parse(data)
+    book_ = catalog.products["book"]
+    assert book_.prices[0].currency == "eur" and book_.allow_promotion_codes and book_.automatic_tax
+    assert book_.description == "A book"
+    club = catalog.price_by_id("price_club")
+    assert club is not None and (club.recurring, club.interval_count) == ("year", 2)
+
+
+@pytest.mark.parametrize("name", ["workshop-seat", "license_key", "x", "coaching2"])
+def test_custom_fulfillment_names_are_accepted(name: str) -> None:
+    assert name not in BUILTIN_FULFILLMENTS
+    data = base()
+    data["products"]["book"]["fulfillment"] = name
+    assert parse(data).products["book"].fulfillment == name
+
+
+def test_extra_product_fields_land_in_details() -> None:
+    data = base()
+    data["products"]["book"].update(fulfillment="workshop", venue="Room 2", starts_at="2025-06-01T10:00:00Z",
+                                    seats={"rows": 3}, max_quantity=4, shipping_countries=["US"],
+                                    images=["https://x.example/b.png"])
+    product = parse(data).products["book"]
+    assert product.details == {"download_url": "https://x.example/b.zip", "venue": "Room 2",
+                               "starts_at": "2025-06-01T10:00:00Z", "seats": {"rows": 3}}
+    assert product.max_quantity == 4 and product.shipping_countries == ("US",)
+
+
+def test_a_price_may_have_only_an_id_or_only_a_lookup_key() -> None:
+    data = base()
+    data["products"]["book"]["prices"] = [{"id": "price_only"}, {"lookup_key": "only-key"}]
+    catalog = parse(data)
+    assert catalog.price_by_id("price_only").lookup_key is None  # type: ignore[union-attr]
+    only_key = catalog.price_by_lookup_key("only-key")
+    assert only_key is not None and only_key.id is None and only_key.product_key == "book"
+    assert [p.ref for p in catalog.prices()] == ["price_only", "lookup:only-key", "price_club"]
+
+
+def test_parse_rejects_a_catalog_built_in_code_with_duplicate_ids() -> None:
+    price = Price("a", "price_same", None, 100, "usd", None)
+    product_a = Product("a", "A", "", "service", (price,))
+    product_b = Product("b", "B", "", "service", (Price("b", "price_same", None, 100, "usd", None),))
+    with pytest.raises(CatalogError, match="price_same"):
+        Catalog("Shop", {"a": product_a, "b": product_b})
+
+
+# ---- the demo site sells only what the catalog holds ---------------------------------------
+
+
+class Buttons(HTMLParser):
+    """Collects buy buttons, hidden priceId inputs, quantity inputs and shown prices, per form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, Any]] = []
+        self.buttons: list[dict[str, str | None]] = []
+        self.inputs: dict[str, dict[str, str | None]] = {}
+        self._in_price = False
+        self.prices: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"price_id": None, "quantity": None})
+        if "data-price-id" in a or "data-lookup-key" in a:
+            self.buttons.append(a)
+        if tag == "input" and a.get("id"):
+            self.inputs["#" + str(a["id"])] = a
+        if tag == "input" and a.get("name") == "priceId" and self.forms:
+            self.forms[-1]["price_id"] = a.get("value")
+        if tag == "input" and a.get("name") == "quantity" and self.forms:
+            self.forms[-1]["quantity"] = a
+        if tag == "p" and "price" in (a.get("class") or "").split():
+            self._in_price = True
+            self.prices.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self._in_price = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_price:
+            self.prices[-1] += data
+
+
+@pytest.fixture(scope="module")
+def site() -> Buttons:
+    parser = Buttons()
+    parser.feed((ROOT / "site" / "index.html").read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_demo_button_names_a_catalog_price(site: Buttons, demo: Catalog) -> None:
+    assert len(site.buttons) >= 3
+    for button in site.buttons:
+        price_id, lookup = button.get("data-price-id"), button.get("data-lookup-key")
+        price = demo.price_by_id(price_id) if price_id else demo.price_by_lookup_key(str(lookup))
+        assert price is not None, f"button for {price_id or lookup} sells a price catalog.toml does not hold"
+    sold = {demo.price_by_id(str(b["data-price-id"])).product_key for b in site.buttons}  # type: ignore[union-attr]
+    assert sold == set(demo.products)  # and every demo product has a button
+
+
+def test_no_javascript_forms_post_the_same_prices(site: Buttons, demo: Catalog) -> None:
+    assert [f["price_id"] for f in site.forms] == [b["data-price-id"] for b in site.buttons]
+    for form in site.forms:
+        assert demo.price_by_id(form["price_id"]) is not None
+
+
+def test_shown_prices_and_quantity_bounds_match_the_catalog(site: Buttons, demo: Catalog) -> None:
+    for button, shown in zip(site.buttons, site.prices, strict=True):
+        price = demo.price_by_id(str(button["data-price-id"]))
+        assert price is not None and price.unit_amount is not None and price.currency == "usd"
+        assert re.search(rf"\${price.unit_amount / 100:.2f}\b", shown), shown
+        product = demo.product_for(price)
+        selector = button.get("data-quantity-input")
+        if selector:
+            field = site.inputs[str(selector)]
+            assert (int(str(field["min"])), int(str(field["max"]))) == (product.min_quantity, product.max_quantity)
+        else:
+            assert product.max_quantity == 1 or product.min_quantity == product.max_quantity
