@@ -124,6 +124,7 @@ BAD = [
     ({"SMTP_URL": "smtp://mail.example.com:99999"}, "SMTP_URL"),
     ({"MAIL_API": "sendgrid", "MAIL_API_KEY": "k"}, "MAIL_API"),
     ({"MAIL_API": "resend"}, "MAIL_API_KEY"),
+    ({"MAIL_API_KEY": "re_key_without_api"}, "MAIL_API"),
     ({"MAIL_API": "resend", "MAIL_API_KEY": "  "}, "MAIL_API_KEY"),
     ({"MAIL_API_BASE": "ftp://mail.example.com"}, "MAIL_API_BASE"),
     ({"STRIPE_API_BASE": "127.0.0.1:12111"}, "STRIPE_API_BASE"),
@@ -211,7 +212,7 @@ def test_secret_is_masked_in_every_rendering() -> None:
 def test_settings_repr_shows_no_secret() -> None:
     s = from_env({"STRIPE_SECRET_KEY": SECRET_VALUE, "STRIPE_WEBHOOK_SECRET": "whsec_HiddenWebhook123456",
                   "DATABASE_URL": PG, "SMTP_URL": SMTP, "CRON_SECRET": "cron-HiddenCron99",
-                  "ADMIN_TOKEN": "admin-HiddenAdmin99", "MAIL_API_KEY": "re_HiddenMailKey99"})
+                  "ADMIN_TOKEN": "admin-HiddenAdmin99", "MAIL_API": "resend", "MAIL_API_KEY": "re_HiddenMailKey99"})
     text = repr(s) + str(s) + f"{s}"
     assert s.secrets() and "re_HiddenMailKey99" not in text
     for value in s.secrets():
