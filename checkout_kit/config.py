@@ -220,7 +220,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ConfigError("ALLOWED_ORIGINS", f"must be comma-separated origins like https://www.example.com (got {raw!r})")
         origins.append(origin_of(raw))
-    database_url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    # Vercel's Neon integration sets DATABASE_URL; its Supabase and Postgres integrations set POSTGRES_URL.
+    database_url = env.get("DATABASE_URL", "").strip() or env.get("POSTGRES_URL", "").strip() or DEFAULT_DATABASE_URL
     if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ConfigError("DATABASE_URL", "must be sqlite:///path/to/orders.db or postgresql://user:pass@host/db")
     serverless = "vercel" if env.get("VERCEL") else "netlify" if env.get("NETLIFY") else None

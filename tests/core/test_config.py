@@ -404,3 +404,10 @@ def test_settings_is_immutable() -> None:
     with pytest.raises(AttributeError):
         s.site_url = "https://evil.example"  # type: ignore[misc]
     assert isinstance(s, Settings)
+
+
+def test_postgres_url_from_a_vercel_integration_is_used_when_database_url_is_unset() -> None:
+    s = from_env({"POSTGRES_URL": "postgres://u:p@db.example/shop"})
+    assert s.database_url.reveal() == "postgres://u:p@db.example/shop"
+    s = from_env({"POSTGRES_URL": "postgres://u:p@db.example/shop", "DATABASE_URL": "postgresql://x@y/z"})
+    assert s.database_url.reveal() == "postgresql://x@y/z"

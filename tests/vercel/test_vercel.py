@@ -23,24 +23,7 @@ from checkout_kit.webhook_signature import sign_header
 from tests.support import vercel
 from tests.support.vercel import ROOT, decode_body, request
 
-SECRET = "whsec_vercel_shim_tests_0001"
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(port=0, settle_after=None) as emu:
-        with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
-        yield emu
-
-
-@pytest.fixture
-def function_env(emulator, postgres, smtp) -> dict[str, str]:
-    """What a production deployment sets: VERCEL, PostgreSQL, SMTP, test keys."""
-    return {"VERCEL": "1", "VERCEL_ENV": "preview", "DATABASE_URL": postgres.create_database(), "SMTP_URL": smtp.url,
-            "STRIPE_SECRET_KEY": "sk_test_vercel_shim", "STRIPE_API_BASE": emulator.url, "STRIPE_WEBHOOK_SECRET": SECRET,
-            "SITE_URL": "https://shop.example.com", "MERCHANT_EMAIL": "owner@shop.example",
-            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
+from tests.vercel.conftest import SECRET  # noqa: E402
 
 
 def paid_session_event(emulator: Emulator) -> tuple[str, dict]:
@@ -172,3 +155,9 @@ def test_no_private_file_is_published(tmp_path):
     published = sorted(p.relative_to(work / "public").as_posix() for p in (work / "public").rglob("*") if p.is_file())
     assert published == sorted(public_files(work))
     assert not [p for p in published if p.endswith((".py", ".toml", ".env", ".md")) or p.startswith(".")]
+
+
+def test_vercel_json_respects_vercels_limits():
+    """Limits `vercel build` enforces (seen: excludeFiles 'should NOT be longer than 256 characters')."""
+    config = json.loads((ROOT / "vercel.json").read_text())
+    assert len(config["functions"]["api/index.py"]["excludeFiles"]) <= 256
