@@ -12,6 +12,19 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 
+def wait_on(cond: threading.Condition, items: list[Any], predicate: Callable[[list[Any]], bool],
+            timeout: float, what: Callable[[], str]) -> list[Any]:
+    """Block on `cond` until `predicate(items)` holds; a copy of `items`, or AssertionError naming `what()`."""
+    deadline = time.time() + timeout
+    with cond:
+        while not predicate(items):
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError(f"timed out; {what()}")
+            cond.wait(left)
+        return list(items)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,14 +67,7 @@ class WebhookReceiver:
         return Response("{}", status=status, mimetype="application/json")(environ, start_response)
 
     def wait_for(self, predicate: Callable[[list[Received]], bool], timeout: float = 10.0) -> list[Received]:
-        deadline = time.time() + timeout
-        with self._lock:
-            while not predicate(self.received):
-                left = deadline - time.time()
-                if left <= 0:
-                    raise AssertionError(f"timed out; received {len(self.received)} deliveries")
-                self._lock.wait(left)
-            return list(self.received)
+        return wait_on(self._lock, self.received, predicate, timeout, lambda: f"received {len(self.received)} deliveries")
 
     def close(self) -> None:
         self._server.shutdown()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
-import time
 from email.message import EmailMessage
 from typing import Any, Callable
 
 from aiosmtpd.controller import Controller
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, wait_on
 
 
 class _Collect:
@@ -50,14 +49,8 @@ class SmtpServer:
             self.controller = None
 
     def wait_for(self, predicate: Callable[[list[EmailMessage]], bool], timeout: float = 10.0) -> list[EmailMessage]:
-        deadline = time.time() + timeout
-        with self.cond:
-            while not predicate(self.messages):
-                left = deadline - time.time()
-                if left <= 0:
-                    raise AssertionError(f"timed out waiting for mail; have {[m['Subject'] for m in self.messages]}")
-                self.cond.wait(left)
-            return list(self.messages)
+        return wait_on(self.cond, self.messages, predicate, timeout,
+                       lambda: f"mail so far: {[m['Subject'] for m in self.messages]}")
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
