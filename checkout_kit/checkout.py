@@ -22,7 +22,7 @@ KIT_METADATA_VALUE = "checkout-kit"
 MAX_LINES = 20
 MAX_QUANTITY = 999
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-REFERENCE = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+REFERENCE = re.compile(r"[A-Za-z0-9_.:-]{1,200}")  # fullmatch: "$" would accept a trailing newline
 FORM_QUANTITY = re.compile(r"[0-9]{1,9}")
 
 
@@ -106,7 +106,7 @@ def _optional_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     if email is not None and (not isinstance(email, str) or len(email) > 254 or not EMAIL.match(email.strip())):
         raise bad("invalid_email", "customerEmail is not a valid email address.")
     reference = data.get("clientReferenceId")
-    if reference is not None and (not isinstance(reference, str) or not REFERENCE.match(reference)):
+    if reference is not None and (not isinstance(reference, str) or not REFERENCE.fullmatch(reference)):
         raise bad("invalid_reference", "clientReferenceId may hold up to 200 letters, digits and _ . : -")
     return {"customer_email": email.strip() if email else None, "client_reference_id": reference}
 

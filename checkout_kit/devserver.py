@@ -75,6 +75,7 @@ class DevShop:
         _check_port_free("127.0.0.1", self.port)
         # Bind first so that port 0 (tests) is known before SITE_URL is set.
         self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True, request_handler=_QuietHandler)
+        self._server.daemon_threads = False  # so stop() can wait for requests in flight before closing the store
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         env.setdefault("SITE_URL", self.url)
@@ -107,11 +108,12 @@ class DevShop:
         return settings
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        """Stop in dependency order: no new webhooks, no new requests, finish those running, then the store."""
         if self.emulator is not None:
             self.emulator.stop()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()  # joins the request threads still running (daemon_threads is off)
         if getattr(self, "services", None):
             self.services.close()
 
@@ -132,23 +134,33 @@ class DevShop:
         return self._static(environ, path, start_response)
 
     def _static(self, environ: dict[str, Any], path: str, start_response: Any) -> Iterable[bytes]:
+        """The published set, as a static host serves it: `/404.html` for unknown paths (Vercel and
+        Netlify do the same), validators for revalidation, and the pages' security headers."""
         method = environ.get("REQUEST_METHOD", "GET")
         file = public_site.resolve(path, self.root)
         extra = self.emulator.url if self.emulator else None
         headers = page_headers(extra)
+        status = "200 OK"
         if file is None:
-            body = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
-            start_response("404 Not Found", headers + [("Content-Type", "text/html; charset=utf-8")])
-            return [body]
-        if method not in ("GET", "HEAD"):
+            file = public_site.resolve("/404.html", self.root)
+            status = "404 Not Found"
+            if file is None:
+                start_response(status, headers + [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"Not found"]
+        elif method not in ("GET", "HEAD"):
             start_response("405 Method Not Allowed", headers + [("Allow", "GET, HEAD")])
             return [b""]
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         body = file.read_bytes()
-        start_response("200 OK", headers + [("Content-Type", kind), ("Cache-Control", "no-cache"),
-                                            ("Content-Length", str(len(body)))])
+        stat = file.stat()
+        etag = f'W/"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        headers += [("Content-Type", kind), ("Cache-Control", "no-cache"), ("ETag", etag)]
+        if status.startswith("200") and environ.get("HTTP_IF_NONE_MATCH") == etag:
+            start_response("304 Not Modified", headers)
+            return [b""]
+        start_response(status, headers + [("Content-Length", str(len(body)))])
         return [b"" if method == "HEAD" else body]
 
     def _outbox(self, start_response: Any) -> Iterable[bytes]:

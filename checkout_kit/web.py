@@ -28,7 +28,7 @@ from checkout_kit.config import ConfigError, origin_of
 log = logging.getLogger("checkout_kit.web")
 
 MAX_CHECKOUT_BODY = 16 * 1024
-SESSION_ID = re.compile(r"^cs_(test|live)_[A-Za-z0-9]{1,250}$")
+SESSION_ID = re.compile(r"cs_(test|live)_[A-Za-z0-9]{1,250}")  # use fullmatch: "$" would let a trailing "\n" in
 FULL_SUMMARY_FOR_S = 24 * 3600
 RATE_WINDOW_S = 60
 JSON_HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
@@ -97,7 +97,8 @@ REASONS = {200: "OK", 204: "No Content", 303: "See Other", 400: "Bad Request", 4
 
 def _cors_headers(request: Request, services: Any) -> list[tuple[str, str]]:
     origin = request.header("Origin")
-    if origin and origin_of(origin) in services.settings.allowed_origins:
+    # SITE_URL's origin too: when the functions run on another host, the site's own pages call them cross-origin.
+    if origin and origin != "null" and origin_of(origin) in services.settings.origins:
         return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
     return [("Vary", "Origin")]
 
@@ -227,7 +228,7 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
     if request.method != "GET":
         return error(405, "method_not_allowed", "Use GET.", [("Allow", "GET")] + private)
     session_id = request.query.get("session_id", "")
-    if not SESSION_ID.match(session_id):
+    if not SESSION_ID.fullmatch(session_id):
         return error(400, "invalid_session_id", "session_id must look like cs_test_… or cs_live_….", private)
     order = services.store.get_order(session_id)
     session = None

@@ -86,7 +86,7 @@ class Deliverer:
             self._stopped = True
             self._cond.notify_all()
         self._thread.join(timeout=5)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)  # let attempts in flight finish
 
     def reset(self) -> None:
         with self._cond:
