@@ -11,10 +11,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-from benchmarks.startup import ROOT, reference_seconds
+from benchmarks.startup import ROOT
 
 CATALOG = ROOT / "tests" / "fixtures" / "catalog.toml"
 SECRET = "whsec_bench_secret_0123456789"

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from checkout_kit.emulator import objects
-from checkout_kit.emulator.errors import StripeError, invalid
+from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import (
     build, merge_metadata, new_id, reject_unknown, to_bool, to_dict, to_int, to_list, to_str,
 )
@@ -360,7 +360,7 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     if mode == "setup":
         raise invalid("The emulator does not support `setup` mode.", param="mode")
     if mode not in ("payment", "subscription"):
-        raise invalid(f"Invalid mode: must be one of payment, setup, or subscription", param="mode")
+        raise invalid("Invalid mode: must be one of payment, setup, or subscription", param="mode")
     ui_mode = p.get("ui_mode", "hosted")
     if ui_mode not in ("hosted", "embedded", "custom"):
         raise invalid("Invalid ui_mode: must be one of hosted, embedded, or custom", param="ui_mode")

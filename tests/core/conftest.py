@@ -151,6 +151,21 @@ def any_shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -
     s.dev.stop()
 
 
+@pytest.fixture
+def make_shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Any]:
+    """Start extra shops with their own settings (and their own database); stopped afterwards."""
+    started: list[Shop] = []
+
+    def make(**extra: str) -> Shop:
+        s = start_shop(shop_env(f"sqlite:///{tmp_path}/extra-{len(started)}.db", smtp, **extra), smtp)
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.dev.stop()
+
+
 def run_threads(count: int, target: Any) -> list[Any]:
     """Run `target(i)` in `count` threads released together; return their results."""
     barrier = threading.Barrier(count)

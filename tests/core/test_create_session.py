@@ -8,9 +8,8 @@ import io
 import json
 import sqlite3
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 import stripe
@@ -18,9 +17,8 @@ import stripe
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.services import Services
 from checkout_kit.web import App
-from tests.core.conftest import HttpAnswer, Shop, http, shop_env, start_shop
+from tests.core.conftest import HttpAnswer, Shop, http
 from tests.support.servers import free_port
-from tests.support.smtp import SmtpServer
 
 ROUTE = "/api/create-checkout-session"
 OTHER_SITE = "https://www.other-site.example"
@@ -116,40 +114,6 @@ def wsgi_call(app: App, method: str, path: str, body: bytes = b"", remote_addr: 
 
     data = b"".join(app(environ, start_response))
     return seen["status"], seen["headers"], data
-
-
-def quiesce(shop: Shop) -> None:
-    """Let the emulator's in-flight webhook deliveries finish before the shop stops.
-
-    DevShop.stop() closes the store's SQLite connections while the dev server's request threads may
-    still be using them (the emulator delivers its seeding events for a while), which can crash the
-    interpreter; a shop with nothing in flight stops cleanly.
-    """
-    shop.emulator.deliverer.wait_idle(10.0)
-
-
-@pytest.fixture
-def shop(shop: Shop) -> Iterator[Shop]:
-    """conftest's shop, quiesced before it stops."""
-    yield shop
-    quiesce(shop)
-
-
-@pytest.fixture
-def make_shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Callable[..., Shop]]:
-    """Start extra shops with their own settings (and their own database); stopped afterwards."""
-    started: list[Shop] = []
-
-    def make(**extra: str) -> Shop:
-        db = tmp_path / f"extra-{len(started)}.db"
-        s = start_shop(shop_env(f"sqlite:///{db}", smtp, **extra), smtp)
-        started.append(s)
-        return s
-
-    yield make
-    for s in started:
-        quiesce(s)
-        s.dev.stop()
 
 
 # ---- success ---------------------------------------------------------------------
@@ -617,7 +581,7 @@ def test_rate_limit_zero_turns_the_limiter_off(shop: Shop) -> None:
 
 
 def assert_safe_502(answer: Any, shop: Shop) -> None:
-    error = assert_error(answer, 502, "stripe_error")
+    assert_error(answer, 502, "stripe_error")
     text = answer.body.decode()
     assert "http://" not in text and "https://" not in text and "127.0.0.1" not in text
     assert "sk_test" not in text and shop.services.settings.stripe_secret_key.reveal() not in text

@@ -32,7 +32,7 @@ def test_each_demo_product_becomes_one_paid_order_with_emails(shop, price_id, qu
     order = shop.wait_order(session_id)
     assert order.mode == mode and order.customer_email == CUSTOMER
     assert [(i.quantity, i.fulfillment_type) for i in order.items] == [(quantity, fulfillment)]
-    mails = shop.smtp.wait_for(lambda ms: len(ms) >= 2)
+    shop.smtp.wait_for(lambda ms: len(ms) >= 2)
     shop.settle_deliveries()
     time.sleep(0.2)
     receipts, notices = shop.receipts(), shop.smtp.to(MERCHANT)

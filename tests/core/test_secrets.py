@@ -69,23 +69,6 @@ class AuthSmtpServer(SmtpServer):
         return f"smtp://{SMTP_USER}:{SMTP_PASSWORD}@127.0.0.1:{self.port}"
 
 
-def quiesce(shop: Shop) -> None:
-    """Let the emulator's in-flight webhook deliveries finish before the shop stops.
-
-    DevShop.stop() closes the store's SQLite connections while the dev server's request threads may
-    still be using them (the emulator delivers its seeding events for a while), which can crash the
-    interpreter; a shop with nothing in flight stops cleanly.
-    """
-    shop.emulator.deliverer.wait_idle(10.0)
-
-
-@pytest.fixture
-def shop(shop: Shop) -> Iterator[Shop]:
-    """conftest's shop, quiesced before it stops."""
-    yield shop
-    quiesce(shop)
-
-
 @pytest.fixture
 def auth_smtp() -> Iterator[AuthSmtpServer]:
     server = AuthSmtpServer().start()
@@ -100,7 +83,6 @@ def secret_shop(tmp_path: Path, auth_smtp: AuthSmtpServer) -> Iterator[Shop]:
     assert env["SMTP_URL"] == auth_smtp.url and SMTP_PASSWORD in env["SMTP_URL"]
     s = start_shop(env, auth_smtp)
     yield s
-    quiesce(s)
     s.dev.stop()
 
 

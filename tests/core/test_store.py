@@ -3,7 +3,6 @@ constraint, forward-only states, the email lease, the rate limiter."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -75,23 +75,6 @@ def foreign_session(shop: Shop, **extra: Any) -> Any:
         **extra,
     }
     return sdk(shop).v1.checkout.sessions.create(params=params)
-
-
-def quiesce(shop: Shop) -> None:
-    """Let the emulator's in-flight webhook deliveries finish before the shop stops.
-
-    DevShop.stop() closes the store's SQLite connections while the dev server's request threads may
-    still be using them (the emulator delivers its seeding events for a while), which can crash the
-    interpreter; a shop with nothing in flight stops cleanly.
-    """
-    shop.emulator.deliverer.wait_idle(10.0)
-
-
-@pytest.fixture
-def shop(shop: Shop) -> Iterator[Shop]:
-    """conftest's shop, quiesced before it stops."""
-    yield shop
-    quiesce(shop)
 
 
 # ---- refusals -----------------------------------------------------------------------------

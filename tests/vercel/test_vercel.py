@@ -8,13 +8,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import stripe
 
-from checkout_kit import catalog as catalog_module
-from checkout_kit.devserver import seed_payload
 from checkout_kit.emulator import Emulator
 from checkout_kit.public_site import public_files
 from checkout_kit.security_headers import page_headers
@@ -23,7 +20,7 @@ from checkout_kit.webhook_signature import sign_header
 from tests.support import vercel
 from tests.support.vercel import ROOT, decode_body, request
 
-from tests.vercel.conftest import SECRET  # noqa: E402
+from tests.vercel.conftest import SECRET
 
 
 def paid_session_event(emulator: Emulator) -> tuple[str, dict]:
