@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from checkout_kit import public_site
 from checkout_kit.catalog import Catalog
 from checkout_kit.config import ConfigError, Secret, Settings, from_env, load_dotenv_file, redact_url
-from checkout_kit.security_headers import page_headers
+from checkout_kit.security_headers import headers_for, page_headers
 from checkout_kit.services import Services
 from checkout_kit.web import App
 
@@ -139,24 +139,26 @@ class DevShop:
         method = environ.get("REQUEST_METHOD", "GET")
         file = public_site.resolve(path, self.root)
         extra = self.emulator.url if self.emulator else None
-        headers = page_headers(extra)
         status = "200 OK"
         if file is None:
             file = public_site.resolve("/404.html", self.root)
             status = "404 Not Found"
             if file is None:
-                start_response(status, headers + [("Content-Type", "text/plain; charset=utf-8")])
+                start_response(status, page_headers(extra) + [("Content-Type", "text/plain; charset=utf-8")])
                 return [b"Not found"]
         elif method not in ("GET", "HEAD"):
-            start_response("405 Method Not Allowed", headers + [("Allow", "GET, HEAD")])
+            start_response("405 Method Not Allowed", page_headers(extra) + [("Allow", "GET, HEAD")])
             return [b""]
+        name = path.lstrip("/")
+        name += "index.html" if name == "" or name.endswith("/") else ""
+        headers = headers_for(name if status.startswith("200") else "404.html", extra)
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         body = file.read_bytes()
         stat = file.stat()
         etag = f'W/"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-        headers += [("Content-Type", kind), ("Cache-Control", "no-cache"), ("ETag", etag)]
+        headers += [("Content-Type", kind), ("ETag", etag)]
         if status.startswith("200") and environ.get("HTTP_IF_NONE_MATCH") == etag:
             start_response("304 Not Modified", headers)
             return [b""]

@@ -26,3 +26,21 @@ def page_headers(extra_form_action: str | None = None) -> list[tuple[str, str]]:
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
         ("Cross-Origin-Opener-Policy", "same-origin"),
     ]
+
+
+# Pages whose address carries a secret-ish id (success.html?session_id=cs_…): never sent on as
+# a referrer, never cached. success.html also says no-referrer in a meta tag; pages with buy
+# buttons must not (Chromium would post their forms with `Origin: null`, which the API refuses).
+PRIVATE_PAGES = {"success.html"}
+PRIVATE_HEADERS = [("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store")]
+
+
+def headers_for(name: str, extra_form_action: str | None = None) -> list[tuple[str, str]]:
+    """The headers for one published file (`name` as in public_site.public_files())."""
+    headers = page_headers(extra_form_action)
+    if name in PRIVATE_PAGES:
+        override = dict(PRIVATE_HEADERS)
+        headers = [(k, v) for k, v in headers if k not in override] + PRIVATE_HEADERS
+    else:
+        headers.append(("Cache-Control", "no-cache"))
+    return headers

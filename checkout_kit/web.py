@@ -195,6 +195,7 @@ def webhook(request: Request, services: Any) -> Response:
 
 
 def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
+    from checkout_kit.fulfillment import reference
     from checkout_kit.store.records import PAID
 
     if order is not None:
@@ -206,6 +207,7 @@ def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
             "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total}
                       for i in order.items],
             "fulfillment": [{"description": i.description, **i.fulfillment} for i in order.items if i.fulfillment],
+            "reference": reference(order.session_id),
         }
     assert session is not None
     return {

@@ -1,100 +1,110 @@
-/*! Checkout Kit buy buttons — no dependencies, no build step. MIT.
- * <button data-price-id="price_…" [data-quantity="2" | data-quantity-input="#qty"]>Buy</button>
- * <script src="/js/stripe-checkout.js" defer [data-endpoint="https://…/api/create-checkout-session"]></script>
- * Events on the button: checkout:start, checkout:redirect, checkout:error (detail.message).
- * API: StripeCheckout.start({priceId | lookupKey | items, quantity}) -> Promise<url>
- */
+/*! Checkout Kit buy buttons (MIT): <button data-price-id="price_…">Buy</button> + this script.
+ * Options, events and StripeCheckout.start(): see /add-a-buy-button.html */
 (function (w, d) {
   "use strict";
-  var me = d.currentScript;
+  var me = d.currentScript || d.querySelector("script[data-endpoint]");
   var endpoint = (me && me.getAttribute("data-endpoint")) || "/api/create-checkout-session";
   var SEL = "[data-price-id],[data-lookup-key]";
-  var TIMEOUT = 15000;
+  var BUSY = "aria-busy", went;
 
   function emit(el, name, detail) {
-    el.dispatchEvent(new CustomEvent("checkout:" + name, { bubbles: true, detail: detail }));
+    return el.dispatchEvent(new CustomEvent("checkout:" + name, { bubbles: true, cancelable: true, detail: detail }));
   }
 
+  // POST the cart as JSON; resolves with {id, url}, rejects with a message a customer can read.
   function post(body) {
-    var ctl = w.AbortController ? new AbortController() : null;
-    var timer = setTimeout(function () { if (ctl) ctl.abort(); }, TIMEOUT);
+    var ctl = new AbortController();
+    var timer = setTimeout(function () { ctl.abort(); }, 15e3);
     return fetch(endpoint, {
-      method: "POST", headers: { "Content-Type": "application/json" }, credentials: "same-origin",
-      body: JSON.stringify(body), signal: ctl && ctl.signal
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body), signal: ctl.signal
     }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok || !data.url) throw new Error((data.error && data.error.message) || "Checkout is unavailable right now. Please try again.");
-        return data.url;
+      return r.json().then(null, function () { return {}; }).then(function (data) {
+        if (r.ok && data.url) return data;
+        var e = new Error((data.error && data.error.message) || "Checkout is unavailable right now. Please try again.");
+        e.status = r.status;
+        throw e;
       });
-    }, function (e) {
-      throw new Error(e && e.name === "AbortError" ? "Checkout took too long to answer. Please try again." : "Could not reach checkout. Check your connection and try again.");
+    }).catch(function (e) {
+      throw ctl.signal.aborted ? new Error("Checkout took too long to answer. Please try again.")
+        : e.status ? e : new Error("Could not reach checkout. Check your connection and try again.");
     }).finally(function () { clearTimeout(timer); });
   }
 
-  function alertFor(el) {
-    var sel = el.getAttribute("data-error-target");
-    var box = sel ? d.querySelector(sel) : null;
-    if (!box) {
-      var next = el.nextElementSibling;
-      if (next && next.getAttribute("role") === "alert") box = next;
-      else {
-        box = d.createElement("p");
-        box.setAttribute("role", "alert");
-        box.className = "checkout-error";
-        el.insertAdjacentElement("afterend", box);
-      }
-    }
-    return box;
-  }
-
-  function quantityOf(el) {
-    var sel = el.getAttribute("data-quantity-input");
-    var raw = sel ? (d.querySelector(sel) || {}).value : el.getAttribute("data-quantity");
-    var n = parseInt(raw || "1", 10);
-    return isNaN(n) ? 1 : n;
+  // The public API; `el` (a button, or the document) receives the events.
+  function start(o, el) {
+    el = el || d;
+    var body = o.items ? { items: o.items } : o.priceId ? { priceId: o.priceId } : { lookupKey: o.lookupKey };
+    if (!o.items) body.quantity = o.quantity == null ? 1 : o.quantity;
+    if (o.customerEmail) body.customerEmail = o.customerEmail;
+    if (o.clientReferenceId) body.clientReferenceId = o.clientReferenceId;
+    if (!emit(el, "start", body)) return Promise.resolve(null);
+    return post(body).then(function (s) {
+      if ((went = emit(el, "redirect", s))) w.location.assign(s.url);
+      return s;
+    }, function (e) {
+      emit(el, "error", { message: e.message, status: e.status });
+      throw e;
+    });
   }
 
   function busy(el, on) {
     el.disabled = on;
-    if (on) { el.setAttribute("aria-busy", "true"); el.classList.add("is-busy"); }
-    else { el.removeAttribute("aria-busy"); el.classList.remove("is-busy"); }
+    on ? el.setAttribute(BUSY, "true") : el.removeAttribute(BUSY);
+    el.classList.toggle("is-busy", on);
   }
 
-  function start(opts) {
-    var body = opts.items ? { items: opts.items } : opts.lookupKey ? { lookupKey: opts.lookupKey } : { priceId: opts.priceId };
-    if (!opts.items) body.quantity = opts.quantity == null ? 1 : opts.quantity;
-    if (opts.customerEmail) body.customerEmail = opts.customerEmail;
-    if (opts.clientReferenceId) body.clientReferenceId = opts.clientReferenceId;
-    return post(body);
+  function alertFor(el) {
+    var sel = el.getAttribute("data-error-target"), box = sel && d.querySelector(sel);
+    if (box) return box;
+    box = el.nextElementSibling;
+    if (!box || box.getAttribute("role") != "alert") {
+      box = d.createElement("p");
+      box.setAttribute("role", "alert");
+      box.className = "checkout-error";
+      el.after(box);
+    }
+    return box;
+  }
+
+  // data-quantity-input, else data-quantity, else the form's quantity field, else 1.
+  function quantity(el) {
+    var sel = el.getAttribute("data-quantity-input"), raw = el.getAttribute("data-quantity");
+    var input = sel ? d.querySelector(sel) : raw == null && el.form && el.form.elements.quantity;
+    if (input) {
+      if (input.checkValidity && !input.checkValidity()) return input.reportValidity(), null;
+      raw = input.value;
+    }
+    return raw == null || raw === "" ? 1 : Number(raw);
   }
 
   function buy(el) {
-    if (el.getAttribute("aria-busy") === "true") return;
-    var opts = { priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: quantityOf(el) };
-    if (opts.priceId) opts.lookupKey = null;
-    var box = alertFor(el);
+    if (el.getAttribute(BUSY) == "true") return; // a double click sends one request
+    var q = quantity(el), box;
+    if (q == null) return;
+    box = alertFor(el);
     box.textContent = "";
     busy(el, true);
-    emit(el, "start", opts);
-    start(opts).then(function (url) {
-      emit(el, "redirect", { url: url });
-      w.location.assign(url);
-    }, function (err) {
-      busy(el, false);
-      box.textContent = err.message;
-      emit(el, "error", { message: err.message });
-    });
+    start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q }, el)
+      .then(function (s) { if (!s || !went) busy(el, false); }, function (e) {
+        busy(el, false);
+        box.textContent = e.message;
+        if (d.activeElement == d.body) el.focus();
+      });
   }
 
+  // Delegated, so buttons added to the page later work too.
   d.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest(SEL);
-    if (!el || el.disabled) return;
-    e.preventDefault();
-    buy(el);
+    if (el) { e.preventDefault(); buy(el); }
   });
-  // Back from Checkout through the browser's cache: buttons must work again.
+  d.addEventListener("submit", function (e) {
+    var el = e.target.querySelector(SEL);
+    if (el) { e.preventDefault(); buy(el); }
+  });
+  // Back from Checkout through the browser's back/forward cache: the page comes back as it was left.
   w.addEventListener("pageshow", function (e) {
-    if (e.persisted) Array.prototype.forEach.call(d.querySelectorAll(SEL), function (el) { busy(el, false); });
+    if (e.persisted) [].forEach.call(d.querySelectorAll(SEL), function (el) { if (el.getAttribute(BUSY)) busy(el, false); });
   });
   w.StripeCheckout = { start: start, endpoint: endpoint };
 })(window, document);

@@ -1,73 +1,146 @@
-/* success.html: show the order from /api/checkout-session, then drop the session id from the address bar. */
+/* success.html: show the order from /api/checkout-session and drop the session id from the address bar.
+ * States: loading, paid, processing (polls until the bank debit settles), failed, open, missing, error. */
 (function (w, d) {
   "use strict";
-  var params = new URLSearchParams(w.location.search);
-  var id = params.get("session_id");
-  var POLL_MS = 3000, MAX_POLLS = 60, polls = 0;
+  var KEY = "checkout-kit:session";
+  var SHOP = d.title.split(" — ").pop();
+  var id = new URLSearchParams(w.location.search).get("session_id");
+  var polls = 0, timer = null, state = "loading";
+
+  // The id also lives in this tab's sessionStorage, so a reload still finds the order once the URL is clean.
+  function remember(value) {
+    try { value ? w.sessionStorage.setItem(KEY, value) : w.sessionStorage.removeItem(KEY); } catch (e) { /* private mode */ }
+  }
+  if (id) remember(id);
+  else try { id = w.sessionStorage.getItem(KEY); } catch (e) { id = null; }
+
+  function cleanAddressBar() {
+    var params = new URLSearchParams(w.location.search);
+    if (!params.has("session_id") || !w.history.replaceState) return;
+    params.delete("session_id");
+    var rest = params.toString();
+    w.history.replaceState(w.history.state, "", w.location.pathname + (rest ? "?" + rest : "") + w.location.hash);
+  }
 
   function money(amount, currency) {
-    var zero = ["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"];
-    var cur = (currency || "usd").toUpperCase();
-    var value = zero.indexOf(cur.toLowerCase()) >= 0 ? amount : amount / 100;
-    try { return new Intl.NumberFormat(undefined, { style: "currency", currency: cur }).format(value); }
-    catch (e) { return value.toFixed(2) + " " + cur; }
+    var cur = (currency || "usd").toUpperCase(), fmt;
+    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur }); }
+    catch (e) { return (amount / 100).toFixed(2) + " " + cur; }
+    return fmt.format((amount || 0) / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
   }
-  function show(state) {
-    Array.prototype.forEach.call(d.querySelectorAll("[data-state]"), function (el) { el.hidden = el.getAttribute("data-state") !== state; });
+
+  function show(name) {
+    state = name;
+    var section = null;
+    [].forEach.call(d.querySelectorAll("[data-state]"), function (el) {
+      el.hidden = el.getAttribute("data-state") !== name;
+      if (!el.hidden) section = el;
+    });
+    var h1 = section && section.querySelector("h1");
+    if (h1) d.title = h1.textContent + " — " + SHOP;
+    d.body.setAttribute("data-order-state", name);
   }
+
   function setField(name, text) {
-    Array.prototype.forEach.call(d.querySelectorAll('[data-field="' + name + '"]'), function (el) { el.textContent = text; });
+    [].forEach.call(d.querySelectorAll('[data-field="' + name + '"]'), function (el) { el.textContent = text; });
   }
-  function el(tag, text, attrs) {
+
+  function el(tag, text, attrs, children) {
     var node = d.createElement(tag);
     if (text) node.textContent = text;
     for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
-  function fulfillmentNode(f) {
-    var p = el("p");
-    if (f.type === "download" && f.url) { p.appendChild(d.createTextNode(f.description + ": ")); p.appendChild(el("a", "Download", { href: f.url, rel: "noopener" })); }
-    else if (f.type === "ticket" && f.codes) p.textContent = f.description + " — ticket" + (f.codes.length > 1 ? "s " : " ") + f.codes.join(", ");
-    else if (f.type === "subscription") { p.textContent = "Your membership is active. "; if (f.access_url) p.appendChild(el("a", "Go to the members' area", { href: f.access_url, rel: "noopener" })); }
-    else if (f.type === "shipment") p.textContent = f.description + " will ship soon; we email you when it leaves.";
-    else return null;
-    return p;
+  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
+  function linkButton(url, label) {
+    url = safeUrl(url);
+    return url ? el("p", "", null, [el("a", label, { href: url, "class": "button", rel: "noopener" })]) : null;
   }
+
+  // What the customer gets, by fulfillment type (download, ticket, subscription, shipment, or the shop's own).
+  function fulfillmentNode(f) {
+    var title = el("p", "", null, [el("strong", f.description || "Your purchase")]);
+    var parts = [title];
+    if (f.type === "download") {
+      parts.push(linkButton(f.url, "Download"), el("p", "The download link is in your receipt too.", { "class": "meta" }));
+    } else if (f.type === "ticket") {
+      var codes = f.codes || [];
+      parts.push(el("p", codes.length > 1 ? "Your ticket codes:" : "Your ticket code:"),
+        el("ul", "", { "class": "codes" }, codes.map(function (c) { return el("li", c); })));
+      if (f.venue || f.starts_at) parts.push(el("p", [f.venue, f.starts_at].filter(Boolean).join(" · "), { "class": "meta" }));
+    } else if (f.type === "subscription") {
+      parts.push(el("p", "Your membership is active. Your access details are in your receipt too."),
+        linkButton(f.access_url, "Open the members' area"));
+    } else if (f.type === "shipment") {
+      parts.push(el("p", "We are preparing your order and email you when it ships."));
+    } else {
+      Object.keys(f).forEach(function (k) {
+        if (k === "type" || k === "description" || typeof f[k] !== "string") return;
+        parts.push(safeUrl(f[k]) ? linkButton(f[k], "Open") : el("p", k.replace(/_/g, " ") + ": " + f[k]));
+      });
+    }
+    return el("div", "", { "class": "item" }, parts);
+  }
+
   function render(o) {
     setField("customer_email", o.customer_email || "your email address");
-    setField("total", money(o.amount_total || 0, o.currency));
-    var list = d.querySelector("[data-items]");
-    list.textContent = "";
+    setField("total", money(o.amount_total, o.currency));
+    setField("reference", o.reference || "");
+    d.querySelector("[data-reference]").hidden = !o.reference;
+    var rows = d.querySelector("[data-items]");
+    rows.textContent = "";
     (o.items || []).forEach(function (item) {
-      var li = el("li");
-      li.appendChild(el("span", item.quantity + " × " + item.description));
-      li.appendChild(el("span", money(item.amount_total, o.currency)));
-      list.appendChild(li);
+      rows.appendChild(el("tr", "", null, [
+        el("td", item.description || "Item"),
+        el("td", String(item.quantity), { "class": "num" }),
+        el("td", money(item.amount_total, o.currency), { "class": "num" })
+      ]));
     });
     var box = d.querySelector("[data-fulfillment]");
     box.textContent = "";
-    (o.fulfillment || []).forEach(function (f) { var n = fulfillmentNode(f); if (n) box.appendChild(n); });
+    (o.fulfillment || []).forEach(function (f) { box.appendChild(fulfillmentNode(f)); });
+    d.querySelector("[data-fulfillment-section]").hidden = !box.firstChild;
     d.querySelector("[data-order]").hidden = !(o.items && o.items.length);
+    if (o.mode === "subscription") d.querySelector("[data-paid-title]").textContent = "Welcome — your membership is active";
   }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(load, Math.min(2000 * Math.pow(1.2, polls++), 15000));
+  }
+
+  function settle(o) {
+    if (o.status === "complete" && (o.payment_status === "paid" || o.payment_status === "no_payment_required")) {
+      render(o); show("paid");
+    } else if (o.order_status === "payment_failed") {
+      render(o); show("failed");
+    } else if (o.status === "complete") {
+      render(o); show("processing");
+      if (polls < 200) later();
+    } else {
+      show("open");
+    }
+  }
+
   function load() {
-    fetch("/api/checkout-session?session_id=" + encodeURIComponent(id), { headers: { Accept: "application/json" }, referrerPolicy: "no-referrer" })
-      .then(function (r) {
-        if (r.status === 404 || r.status === 400) { show("missing"); return null; }
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (o) {
-        if (!o) return;
-        if (w.history && w.history.replaceState) w.history.replaceState(null, "", w.location.pathname);
-        if (o.status === "complete" && o.payment_status !== "unpaid") { render(o); show("paid"); }
-        else if (o.order_status === "payment_failed") { render(o); show("failed"); }
-        else if (o.status === "complete") {
-          render(o); show("processing");
-          if (++polls < MAX_POLLS) setTimeout(load, POLL_MS);
-        } else { show("open"); }
-      })
-      .catch(function () { show("error"); });
+    fetch("/api/checkout-session?session_id=" + encodeURIComponent(id), {
+      headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin"
+    }).then(function (r) {
+      cleanAddressBar();
+      if (r.status === 404 || r.status === 400) { remember(null); show("missing"); return; }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json().then(settle);
+    }).catch(function () {
+      // While a bank debit is processing, a failed poll is only retried; otherwise offer a retry.
+      if (state === "processing") later(); else show("error");
+    });
   }
+
+  d.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-retry]")) { show("loading"); load(); }
+  });
+
   if (!id) { show("missing"); return; }
   load();
 })(window, document);

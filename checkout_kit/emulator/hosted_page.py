@@ -39,7 +39,10 @@ def success_redirect(session: dict[str, Any]) -> str:
 
 def page_context(state: State, session: dict[str, Any], form: dict[str, str] | None = None,
                  error: str | None = None, field: str | None = None) -> dict[str, Any]:
-    countries = (session["shipping_address_collection"] or {}).get("allowed_countries", [])
+    countries = list((session["shipping_address_collection"] or {}).get("allowed_countries", []))
+    if "US" in countries:  # the select's default, as Stripe's page picks the visitor's country
+        countries.remove("US")
+        countries.insert(0, "US")
     return {
         "session": session,
         "items": state.session_items.get(session["id"], []),

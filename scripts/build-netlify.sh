@@ -1,0 +1,42 @@
+#!/bin/sh
+# Stage what the Netlify function (netlify/functions/api.mjs) needs, for Pyodide:
+#   netlify/python/      the kit's Python core (without the emulator), catalog.toml and the
+#                        pure-Python packages the core imports, at requirements.txt's pins
+#                        (Jinja2, MarkupSafe's pure fallback, python-dotenv; no psycopg or
+#                        Werkzeug: the store goes through the bridge's node-postgres client)
+#   netlify/node_modules pyodide and pg at package-lock.json's exact versions (npm ci)
+# netlify.toml's build command runs this after scripts/build-site.sh; so do the tests.
+# Usage: scripts/build-netlify.sh   (PYTHON=python3.12 to pick the interpreter that runs pip)
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+out=netlify/python
+
+# Pure-Python packages, at the versions requirements.txt pins; reused while the pins are unchanged.
+pins=$(grep -iE '^(jinja2|markupsafe|python-dotenv)==' requirements.txt)
+vendor=netlify/.vendor
+if [ ! -f "$vendor/PINS" ] || [ "$(cat "$vendor/PINS")" != "$pins" ]; then
+  rm -rf "$vendor"
+  # shellcheck disable=SC2086
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --no-compile --target "$vendor" $pins
+  # Compiled extensions cannot load in WebAssembly: MarkupSafe falls back to its pure module.
+  find "$vendor" -name '*.so' -delete
+  echo "$pins" > "$vendor/PINS"
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+cp -R checkout_kit "$out/checkout_kit"
+rm -rf "$out/checkout_kit/emulator"
+cp catalog.toml "$out/"
+for pkg in jinja2 markupsafe dotenv; do cp -R "$vendor/$pkg" "$out/$pkg"; done
+find "$out" -name '__pycache__' -type d -prune -exec rm -rf {} +
+find "$out" -name '*.pyc' -delete
+echo "python files in $out: $(find "$out" -type f | wc -l)"
+
+# Node side: exact versions from package-lock.json; skipped while node_modules matches it.
+if [ ! -f netlify/node_modules/.kit-lock ] || ! cmp -s netlify/package-lock.json netlify/node_modules/.kit-lock; then
+  (cd netlify && npm ci --no-audit --no-fund --loglevel=error)
+  cp netlify/package-lock.json netlify/node_modules/.kit-lock
+fi
+echo "netlify/node_modules: pyodide $(node -p 'require("./netlify/node_modules/pyodide/package.json").version'), pg $(node -p 'require("./netlify/node_modules/pg/package.json").version')"

@@ -1,0 +1,106 @@
+"""A subset of the e2e flows against real Stripe test mode: 4242 pays, 0002 is declined,
+Back cancels. Runs only with STRIPE_SECRET_KEY=sk_test_… and network access, after
+`python -m checkout_kit catalog push --write` has put your account's price ids in the
+catalog; skipped with the reason otherwise.
+
+Webhooks are optional here: success.html fulfills the order itself (Stripe's "fulfill from
+the landing page too"). To test them as well, set STRIPE_WEBHOOK_SECRET and
+CHECKOUT_KIT_E2E_PORT and run `stripe listen --forward-to http://127.0.0.1:$PORT/api/webhook`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.core.conftest import CUSTOMER, Shop, shop_env
+from tests.e2e.flows import CARD_DECLINED, CARD_OK, CATALOG, EBOOK, expect_state, receipts_after_settling
+from tests.support.smtp import SmtpServer
+
+pytestmark = pytest.mark.browser
+STRIPE_CHECKOUT = "https://checkout.stripe.com/c/pay/**"
+
+
+def _why_not() -> str | None:
+    key = os.environ.get("STRIPE_SECRET_KEY", "")
+    if not key.startswith(("sk_test_", "rk_test_")):
+        return "real Stripe test mode needs STRIPE_SECRET_KEY=sk_test_… (never a live key)"
+    try:
+        socket.create_connection(("api.stripe.com", 443), timeout=3).close()
+    except OSError as exc:
+        return f"no network to api.stripe.com ({exc})"
+    import stripe
+
+    try:
+        stripe.StripeClient(key).v1.prices.retrieve(EBOOK)
+    except stripe.StripeError as exc:
+        return (f"the demo price {EBOOK} is not in this Stripe account ({exc.user_message or exc}); run "
+                "`python -m checkout_kit catalog push --write` and point CATALOG_PATH at the result")
+    return None
+
+
+REASON = _why_not()
+if REASON:
+    pytest.skip(REASON, allow_module_level=True)
+
+
+@pytest.fixture
+def live_shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Shop]:
+    from checkout_kit.devserver import DevShop
+
+    env = shop_env(f"sqlite:///{tmp_path}/orders.db", smtp, CATALOG_PATH=os.environ.get("CATALOG_PATH", str(CATALOG)),
+                   STRIPE_SECRET_KEY=os.environ["STRIPE_SECRET_KEY"])
+    if os.environ.get("STRIPE_WEBHOOK_SECRET"):
+        env["STRIPE_WEBHOOK_SECRET"] = os.environ["STRIPE_WEBHOOK_SECRET"]
+    dev = DevShop(port=int(os.environ.get("CHECKOUT_KIT_E2E_PORT", "0")), emulator_port=0, env=env).start()
+    yield Shop(dev, smtp)
+    dev.stop()
+
+
+def pay_on_stripe(page: Page, card: str) -> None:
+    """Stripe's hosted page uses the same field ids as the emulator's."""
+    page.fill("#email", CUSTOMER)
+    accordion = page.locator('[data-testid="card-accordion-item-button"]')
+    if accordion.count() and accordion.is_visible():
+        accordion.click()
+    page.fill("#cardNumber", card)
+    page.fill("#cardExpiry", "12 / 34")
+    page.fill("#cardCvc", "123")
+    page.fill("#billingName", "Jenny Rosen")
+    if page.locator("#billingPostalCode").is_visible():
+        page.fill("#billingPostalCode", "12345")
+    page.locator('[data-testid="hosted-payment-submit-button"], button[type="submit"]').first.click()
+
+
+def test_4242_pays_on_real_stripe(live_shop: Shop, page: Page) -> None:
+    page.goto(live_shop.url + "/")
+    page.get_by_role("button", name="Buy the e-book").click()
+    page.wait_for_url(STRIPE_CHECKOUT, timeout=30_000)
+    pay_on_stripe(page, CARD_OK)
+    page.wait_for_url(live_shop.url + "/success.html**", timeout=60_000)
+    expect_state(page, "paid", timeout=30_000)
+    expect(page.locator('[data-state="paid"]')).to_contain_text(CUSTOMER)
+    assert len(receipts_after_settling(live_shop, timeout=30)) == 1
+
+
+def test_0002_is_declined_on_real_stripe(live_shop: Shop, page: Page) -> None:
+    page.goto(live_shop.url + "/")
+    page.get_by_role("button", name="Buy the e-book").click()
+    page.wait_for_url(STRIPE_CHECKOUT, timeout=30_000)
+    pay_on_stripe(page, CARD_DECLINED)
+    expect(page.get_by_text("declined", exact=False).first).to_be_visible(timeout=30_000)
+    assert page.url.startswith("https://checkout.stripe.com/")
+
+
+def test_back_on_real_stripe_cancels(live_shop: Shop, page: Page) -> None:
+    page.goto(live_shop.url + "/")
+    page.get_by_role("button", name="Buy the e-book").click()
+    page.wait_for_url(STRIPE_CHECKOUT, timeout=30_000)
+    page.locator('[data-testid="business-link"]').first.click()
+    page.wait_for_url(live_shop.url + "/canceled.html", timeout=30_000)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("nothing was charged")
