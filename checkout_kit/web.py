@@ -8,6 +8,7 @@ Routes (DESIGN §4):
     POST /api/webhook                   Stripe events
     GET  /api/checkout-session          the order summary for success.html
     GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
+    GET  /api/admin/orders              recent orders for the owner (ADMIN_TOKEN)
     GET  /api/health                    liveness
 
 Errors are JSON `{"error": {"code", "message"}}`, never a trace.
@@ -253,19 +254,53 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
     return Response.json(200, summary, private)
 
 
-def cron_outbox(request: Request, services: Any) -> Response:
+def _refuse_bearer(request: Request, secret: Any, variable: str) -> Response | None:
+    """None when the request carries `Authorization: Bearer <secret>`; else the refusal to send."""
     import hmac
 
+    if not secret:
+        return error(403, "not_configured", f"Set {variable} to enable this route.")
+    given = (request.header("Authorization") or "").encode()
+    if not hmac.compare_digest(given, f"Bearer {secret.reveal()}".encode()):
+        return error(401, "unauthorized", "Missing or wrong Authorization header.")
+    return None
+
+
+def cron_outbox(request: Request, services: Any) -> Response:
+    """Vercel Cron (or any scheduler) retries pending emails; guarded by CRON_SECRET."""
     from checkout_kit.fulfillment import send_pending
 
-    secret = services.settings.cron_secret
-    given = request.header("Authorization") or ""
-    if not secret:
-        return error(403, "not_configured", "Set CRON_SECRET to enable this route.")
-    if not hmac.compare_digest(given.encode(), f"Bearer {secret.reveal()}".encode()):
-        return error(401, "unauthorized", "Missing or wrong Authorization header.")
+    refused = _refuse_bearer(request, services.settings.cron_secret, "CRON_SECRET")
+    if refused:
+        return refused
     sent, failed = send_pending(services, limit=100)
     return Response.json(200, {"sent": sent, "failed": failed, "pending": services.store.pending_email_count()})
+
+
+def admin_orders(request: Request, services: Any) -> Response:
+    """Recent orders for the owner (ADMIN_TOKEN): states, items and whether their emails went out."""
+    refused = _refuse_bearer(request, services.settings.admin_token, "ADMIN_TOKEN")
+    if refused:
+        return refused
+    if request.method != "GET":
+        return error(405, "method_not_allowed", "Use GET.", [("Allow", "GET")])
+    raw = request.query.get("limit", "50")
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 500:
+        return error(400, "invalid_limit", "limit must be a whole number from 1 to 500.")
+    store = services.store
+    orders = []
+    for order in store.list_orders(int(raw)):
+        emails = store.emails(order.session_id)
+        orders.append({
+            "session_id": order.session_id, "status": order.status, "mode": order.mode, "livemode": order.livemode,
+            "customer_email": order.customer_email, "amount_total": order.amount_total, "currency": order.currency,
+            "created_at": order.created_at, "paid_at": order.paid_at, "shipping": order.shipping,
+            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total,
+                       "fulfillment_type": i.fulfillment_type, "fulfillment_status": i.fulfillment_status}
+                      for i in order.items],
+            "emails": [{"kind": m.kind, "status": m.status, "attempts": m.attempts} for m in emails],
+        })
+    return Response.json(200, {"orders": orders, "pending_emails": store.pending_email_count()})
 
 
 def health(request: Request, services: Any) -> Response:
@@ -277,6 +312,7 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/webhook": webhook,
     "/api/checkout-session": checkout_session_summary,
     "/api/cron/outbox": cron_outbox,
+    "/api/admin/orders": admin_orders,
     "/api/health": health,
 }
 

@@ -267,3 +267,33 @@ def test_sessions_from_other_apps_are_ignored(shop):
     event = completed_event(shop, foreign.id)
     assert [d.outcome for d in shop.store.deliveries(event["id"])] == ["not_kit_session"]
     assert shop.store.count("orders") == 0 and shop.smtp.messages == []
+
+
+def test_owner_lists_orders_with_the_admin_token(make_shop):
+    from tests.core.conftest import http
+
+    shop = make_shop(ADMIN_TOKEN="admin-token-for-tests-42")
+    session_id = shop.new_session("price_test_tshirt", 2)
+    shop.pay(session_id)
+    shop.wait_order(session_id)
+    shop.smtp.wait_for(lambda ms: len(ms) >= 2)
+    url = f"{shop.url}/api/admin/orders?limit=10"
+    assert http("GET", url).status == 401
+    assert http("GET", url, headers={"Authorization": "Bearer wrong"}).status == 401
+    answer = http("GET", url, headers={"Authorization": "Bearer admin-token-for-tests-42"})
+    assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
+    [order] = answer.json()["orders"]
+    assert order["session_id"] == session_id and order["status"] == "paid"
+    assert order["items"][0] == {"description": "Checkout Kit T-shirt", "quantity": 2, "amount_total": 5000,
+                                 "fulfillment_type": "shipment", "fulfillment_status": "to_ship"}
+    assert order["shipping"]["address"]["city"] == "Springfield"
+    assert sorted((m["kind"], m["status"]) for m in order["emails"]) == [("merchant_order", "sent"), ("receipt", "sent")]
+    assert "text_body" not in answer.body.decode() and "admin-token-for-tests-42" not in answer.body.decode()
+    bad = http("GET", f"{shop.url}/api/admin/orders?limit=abc", headers={"Authorization": "Bearer admin-token-for-tests-42"})
+    assert bad.status == 400
+
+
+def test_admin_route_is_off_without_a_token(shop):
+    from tests.core.conftest import http
+
+    assert http("GET", f"{shop.url}/api/admin/orders", headers={"Authorization": "Bearer x"}).status == 403
