@@ -1,4 +1,5 @@
-"""Netlify's fallback deployment: Netlify publishes public/ and proxies /api/* to
+"""Netlify's fallback deployment (netlify.fallback.toml, documented in the README:
+copy it over netlify.toml to use it): Netlify publishes public/ and proxies /api/* to
 the Vercel deployment. The rules are checked as Netlify reads them, and the
 proxy is exercised: a stand-in for Netlify's edge forwards /api/* to the kit's
 WSGI app exactly as the redirect rule says (path, query, method, body, headers)."""
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def config() -> dict:
-    return tomllib.loads((ROOT / "netlify.toml").read_text())
+    return tomllib.loads((ROOT / "netlify.fallback.toml").read_text())
 
 
 def test_build_publishes_only_public():
@@ -52,7 +53,7 @@ def test_every_route_maps_to_the_same_path_on_vercel():
 def test_headers_match_the_dev_server_and_vercel():
     pages = next(h for h in config()["headers"] if h["for"] == "/*")["values"]
     for key, value in page_headers():
-        assert pages[key] == value, f"netlify.toml's {key} differs from checkout_kit/security_headers.py"
+        assert pages[key] == value, f"netlify.fallback.toml's {key} differs from checkout_kit/security_headers.py"
     vercel = json.loads((ROOT / "vercel.json").read_text())
     vercel_pages = {h["key"]: h["value"] for h in next(x for x in vercel["headers"] if x["source"] == "/(.*)")["headers"]}
     assert {k: v for k, v in pages.items()} == vercel_pages

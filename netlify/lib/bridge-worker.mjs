@@ -1,0 +1,91 @@
+// The bridge's worker thread: does the async I/O for the blocked main thread (see bridge.mjs).
+import { parentPort, workerData } from "node:worker_threads";
+import pg from "pg";
+
+const ctl = new Int32Array(workerData.control);
+const buf = new Uint8Array(workerData.data);
+const encoder = new TextEncoder();
+
+// Every value comes back as PostgreSQL's text form; Python converts by type OID, so
+// BIGINT and DOUBLE PRECISION arrive exactly (no JS number rounding).
+const asText = { getTypeParser: () => (value) => value };
+
+let client = null;     // one connection per instance, like psycopg's per-thread connection
+
+async function connect() {
+  const c = new pg.Client({ connectionString: workerData.databaseUrl, connectionTimeoutMillis: 10000,
+                            types: asText, application_name: "checkout-kit-netlify" });
+  c.on("error", () => { if (client === c) client = null; });  // dropped while idle: reconnect on next use
+  await c.connect();
+  return c;
+}
+
+function host() {
+  try { return new URL(workerData.databaseUrl).hostname; } catch { return "?"; }
+}
+
+async function runSql({ sql, params, timeoutMs }) {
+  if (!workerData.databaseUrl) return { error: { message: "DATABASE_URL is not set", code: "config" } };
+  if (!client) {
+    try {
+      client = await connect();
+    } catch (e) {
+      client = null;
+      return { error: { message: `cannot connect to PostgreSQL at ${host()}: ${String(e && e.message || e).split("\n")[0].slice(0, 200)}`, code: "connect" } };
+    }
+  }
+  try {
+    const res = await client.query({ text: sql, values: params, rowMode: "array", query_timeout: timeoutMs });
+    return { rows: res.rows, types: res.fields.map((f) => f.dataTypeID), rowCount: res.rowCount ?? -1 };
+  } catch (e) {
+    if (!e.code) {  // not a server error: the connection is unusable; the next call reconnects
+      const c = client; client = null;
+      c.end().catch(() => {});
+    }
+    return { error: { message: String(e && e.message || e).slice(0, 500), code: e.code || "connection" } };
+  }
+}
+
+async function runFetch({ method, url, headers, body, timeoutMs }) {
+  const res = await fetch(url, { method, headers, body: body ? Buffer.from(body) : undefined,
+                                 signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const hdrs = {};
+  res.headers.forEach((v, k) => { hdrs[k] = v; });
+  const meta = encoder.encode(JSON.stringify({ headers: hdrs }));
+  const framed = new Uint8Array(4 + meta.length + bytes.length);
+  new DataView(framed.buffer).setUint32(0, meta.length);
+  framed.set(meta, 4);
+  framed.set(bytes, 4 + meta.length);
+  return { status: res.status, out: framed };
+}
+
+function answer(seq, status, out) {
+  if (out.length > buf.length) { out = encoder.encode("answer too large for the bridge buffer"); status = -1; }
+  buf.set(out, 0);
+  Atomics.store(ctl, 1, status);
+  Atomics.store(ctl, 2, out.length);
+  Atomics.store(ctl, 0, seq);
+  Atomics.notify(ctl, 0);
+}
+
+parentPort.on("message", async (job) => {
+  let status = 0, out;
+  try {
+    if (job.kind === "fetch") {
+      ({ status, out } = await runFetch(job));
+    } else if (job.kind === "sql") {
+      out = encoder.encode(JSON.stringify(await runSql(job)));
+    } else if (job.kind === "close") {
+      if (client) await client.end().catch(() => {});
+      client = null;
+      out = encoder.encode("{}");
+    } else {
+      status = -1; out = encoder.encode(`unknown job ${job.kind}`);
+    }
+  } catch (e) {
+    status = -1;
+    out = encoder.encode(String(e && (e.cause && e.cause.code || e.name) || e));
+  }
+  answer(job.seq, status, out);
+});

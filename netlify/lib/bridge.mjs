@@ -1,0 +1,73 @@
+// A synchronous bridge from Pyodide (no sockets, no JSPI on Node 20/22) to Node's I/O.
+//
+// The Python core is synchronous. Each call here posts one job to a worker thread
+// (bridge-worker.mjs: `fetch` for HTTP, node-postgres for SQL) and blocks this thread
+// on Atomics.wait over a SharedArrayBuffer until the worker has written the answer:
+// the pattern of the npm `synckit` package. One request per instance at a time
+// (Netlify's model), so one worker and one buffer suffice.
+//
+// Answer framing in `data`: the worker writes bytes; `ctl` = [done seq, status, length].
+import { Worker } from "node:worker_threads";
+
+const DATA_BYTES = 16 * 1024 * 1024;
+const SLACK_MS = 2000;
+
+export function createBridge(workerPath, env = {}) {
+  let worker, ctl, data, seq = 0;
+
+  function start() {
+    const control = new SharedArrayBuffer(12);
+    const shared = new SharedArrayBuffer(DATA_BYTES);
+    ctl = new Int32Array(control);
+    data = new Uint8Array(shared);
+    worker = new Worker(workerPath, { workerData: { control, data: shared, databaseUrl: env.DATABASE_URL || "" } });
+    worker.unref();  // never keeps the process alive on its own
+  }
+
+  function call(job, timeoutMs) {
+    if (!worker) start();
+    seq = (seq % 0x7fffffff) + 1;
+    const mine = seq;
+    worker.postMessage({ ...job, seq: mine, timeoutMs });
+    const deadline = Date.now() + timeoutMs + SLACK_MS;
+    while (Atomics.load(ctl, 0) !== mine) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        // The job is still running: drop the worker (and its database session, which
+        // rolls back any open transaction) rather than read a late answer later.
+        worker.terminate();
+        worker = undefined;
+        return { status: -1, bytes: new TextEncoder().encode("bridge timeout") };
+      }
+      Atomics.wait(ctl, 0, Atomics.load(ctl, 0), left);
+    }
+    const status = Atomics.load(ctl, 1), len = Atomics.load(ctl, 2);
+    return { status, bytes: data.slice(0, len) };
+  }
+
+  const decoder = new TextDecoder();
+
+  return {
+    // HTTP: returns {status, meta (JSON: headers), body (Uint8Array)} or {status: -1, error}.
+    fetchSync(method, url, headersJson, body, timeoutMs = 30000) {
+      const r = call({ kind: "fetch", method, url, headers: JSON.parse(headersJson),
+                       body: body ? new Uint8Array(body) : null }, timeoutMs);
+      if (r.status < 0) return { status: -1, error: decoder.decode(r.bytes) };
+      const hlen = new DataView(r.bytes.buffer).getUint32(0);
+      return { status: r.status, meta: decoder.decode(r.bytes.subarray(4, 4 + hlen)), body: r.bytes.subarray(4 + hlen) };
+    },
+    // SQL: `$1…` placeholders, params as JSON text; returns the answer as JSON text:
+    // {"rows": [[text|null…]…], "types": [oid…], "rowCount": n} or {"error": {...}}.
+    sqlSync(sql, paramsJson, timeoutMs = 30000) {
+      const r = call({ kind: "sql", sql, params: JSON.parse(paramsJson) }, timeoutMs);
+      if (r.status < 0) return JSON.stringify({ error: { message: decoder.decode(r.bytes), code: "bridge" } });
+      return decoder.decode(r.bytes);
+    },
+    close(timeoutMs = 5000) {
+      if (!worker) return;
+      call({ kind: "close" }, timeoutMs);
+      worker.terminate();
+      worker = undefined;
+    },
+  };
+}
