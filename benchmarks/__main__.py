@@ -13,13 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import core_bench, emulator_bench, site_bench, startup, vercel_bench
+from benchmarks import core_bench, emulator_bench, netlify_bench, site_bench, startup, vercel_bench
 
 SUITES = {
     "startup": startup.run,
     "emulator": emulator_bench.run,
     "core": core_bench.run,
     "vercel": vercel_bench.run,
+    "netlify": netlify_bench.run,
     "site": site_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")

@@ -12,6 +12,16 @@
 # Usage: scripts/build-netlify.sh   (PYTHON=python3.12 to pick the interpreter that runs pip)
 set -eu
 cd "$(dirname "$0")/.."
+
+# One build at a time: a second run (another test session, a second terminal) would delete the
+# files the first is staging. mkdir is atomic; a lock older than 10 minutes is a crashed build's.
+lock=netlify/.build-lock
+waited=0
+until mkdir "$lock" 2>/dev/null; do
+  if [ "$waited" -ge 600 ]; then echo "build-netlify: breaking a stale lock" >&2; rm -rf "$lock"; continue; fi
+  sleep 1; waited=$((waited + 1))
+done
+trap 'rmdir "$lock" 2>/dev/null || true' EXIT INT TERM
 PYTHON="${PYTHON:-python3}"
 out=netlify/python
 

@@ -1,11 +1,12 @@
 // Calls netlify/functions/api.mjs's default export the way Netlify does, with real
 // `Request` objects, in this Node process. Usage: node driver.mjs plan.json
-// plan: {env: {...}, module: "api.mjs", warmup: [req…], barrier: bool, requests: [req…]}
+// plan: {env: {...}, module: "api.mjs", warmup: [req…], requests: [req…]} or {env, serve: true}
 // (`module`: which file of netlify/functions/ to call; requests to a scheduled one have no path)
 // req:  {method, path, headers, body_b64}
-// With `barrier`, prints "ready" after the warmup and waits for one line on stdin
-// before sending `requests` (concurrent deliveries from several processes).
 // Prints one JSON line: {first_response_ms, rss_mb, results: [{status, headers, body_b64, ms}]}.
+// With `serve` instead (a long-lived warm instance): after the warmup, reads one req per stdin
+// line and answers each with one line "@@result {status, headers, body_b64, ms, started, ended,
+// rss_mb}" (started/ended: epoch ms, to show overlap between instances); exits at EOF.
 import fs from "node:fs";
 import readline from "node:readline";
 
@@ -26,16 +27,20 @@ async function send(r) {
   firstResponseMs ??= now;  // performance.now() counts from process start
   const headers = {};
   res.headers.forEach((v, k) => { headers[k] = v; });
-  return { status: res.status, headers, body_b64: body.toString("base64"), ms: now - started };
+  return { status: res.status, headers, body_b64: body.toString("base64"), ms: now - started,
+           started: performance.timeOrigin + started, ended: performance.timeOrigin + now };
 }
 
 const warm = [];
 for (const r of plan.warmup || []) warm.push(await send(r));
-if (plan.barrier) {
-  process.stdout.write("ready\n");
+if (plan.serve) {
   const rl = readline.createInterface({ input: process.stdin });
-  await new Promise((resolve) => rl.once("line", resolve));
-  rl.close();
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const answer = await send(JSON.parse(line));
+    process.stdout.write(`@@result ${JSON.stringify({ ...answer, rss_mb: process.memoryUsage().rss / 2 ** 20 })}\n`);
+  }
+  process.exit(0);
 }
 const results = [];
 for (const r of plan.requests || []) results.push(await send(r));

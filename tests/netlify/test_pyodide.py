@@ -2,17 +2,24 @@
 (default export, real `Request` objects, in Node) by tests/netlify/driver.mjs, runs
 the kit's unchanged Python core in Pyodide against the Stripe emulator on loopback,
 a real PostgreSQL (through the bridge's node-postgres client) and a local stand-in
-for the Resend HTTP API (through the bridge's fetch)."""
+for the Resend HTTP API (through the bridge's fetch).
+
+The second half replays the core's integration scenarios (tests/core/test_orders.py)
+through the function, on a pool of warm instances (one Node process each, driver.mjs's
+`serve` mode) that share one database, as a Netlify site's instances do."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 from typing import Iterator
 
@@ -153,37 +160,6 @@ def test_routes_through_the_netlify_function(function_env, emulator, mail_api, t
     assert len(mail_api.requests) == 1
 
 
-def test_concurrent_duplicate_deliveries_leave_one_order_and_one_receipt(function_env, emulator, mail_api, tmp_path):
-    """4 instances (Node processes, each with its own Pyodide and database session) × 2 deliveries at once."""
-    session_id, body = paid_event(emulator)
-    procs = [start({"env": function_env, "barrier": True, "warmup": [req("GET", "/api/health")],
-                    "requests": [signed(body), signed(body)]}, tmp_path, f"instance{i}") for i in range(4)]
-    try:
-        for proc in procs:  # every instance is warm before any delivery
-            assert proc.stdout.readline().strip() == "ready", proc.stderr.read()[-3000:]
-        for proc in procs:
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
-        answers = [finish(proc) for proc in procs]
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-    results = [r for data in answers for r in data["results"]]
-    assert len(results) == 8 and all(r["status"] == 200 for r in results), [body_of(r) for r in results]
-    outcomes = [json.loads(body_of(r))["outcome"] for r in results]
-    assert outcomes.count("fulfilled") == 1, outcomes
-    store = open_store(function_env["DATABASE_URL"])
-    try:
-        assert store.count("orders") == 1 and store.count("outbox") == 1
-    finally:
-        store.close()
-    deadline = time.monotonic() + 5
-    while not mail_api.requests and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(receipts(mail_api, session_id)) == 1 and len(mail_api.requests) == 1
-
-
 def test_misconfiguration_answers_500_and_names_the_variable(netlify_build, tmp_path):
     env = {"NETLIFY": "true", "DATABASE_URL": "postgresql://kit@127.0.0.1:9/none", "STRIPE_SECRET_KEY": "sk_test_x",
            "SITE_URL": "https://shop.example.com"}  # no SMTP_URL or MAIL_API: no way to send email on Netlify
@@ -250,3 +226,235 @@ def test_netlify_toml_runs_the_api_in_the_pyodide_function():
     pinned = json.loads((ROOT / "netlify/package.json").read_text())["dependencies"]
     assert all(v[0].isdigit() for v in pinned.values())  # exact versions
     assert {name: lock["packages"][f"node_modules/{name}"]["version"] for name in pinned} == pinned
+
+
+# ---- the core's integration scenarios, through warm instances of the function --------------
+
+class Instance:
+    """One warm Netlify function instance: a Node process that imports api.mjs once and answers
+    requests one per line (driver.mjs `serve`), so a group of scenarios pays one cold start."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, name: str) -> None:
+        plan = workdir / f"{name}.json"
+        plan.write_text(json.dumps({"env": env, "serve": True}))
+        self.log = workdir / f"{name}.stderr"
+        self.started = time.perf_counter()
+        with open(self.log, "w") as err:  # a file, not a pipe: a long-lived process must never block on its log
+            self.proc = subprocess.Popen(["node", str(DRIVER), str(plan)], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=err, text=True, bufsize=1)
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            if line.startswith("@@result "):
+                self.lines.put(line[len("@@result "):])
+        self.lines.put(None)
+
+    def submit(self, request: dict) -> None:
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+
+    def receive(self, timeout: float = 60) -> dict:
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no answer in {timeout} s; log:\n{self.stderr()[-3000:]}") from None
+        if line is None:
+            raise AssertionError(f"the instance exited ({self.proc.wait()}); log:\n{self.stderr()[-3000:]}")
+        return json.loads(line)
+
+    def send(self, request: dict, timeout: float = 60) -> dict:
+        self.submit(request)
+        return self.receive(timeout)
+
+    def stderr(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class NetlifyShop:
+    """The emulator, the mail API stand-in, the database and a pool of warm instances sharing it."""
+
+    def __init__(self, emulator: Emulator, mail_api: MailApiStandIn, env: dict[str, str], instances: list[Instance]):
+        self.emulator, self.mail_api, self.env, self.instances = emulator, mail_api, env, instances
+        self.store = open_store(env["DATABASE_URL"])
+        self.stripe = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
+
+    def new_session(self, price: str = "price_1QkitEbookDemo000000001") -> str:
+        return self.stripe.v1.checkout.sessions.create(params={
+            "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": price, "quantity": 1}]}).id
+
+    def control(self, path: str, body: dict) -> dict:
+        """The emulator's control routes, over HTTP as any tool would call them."""
+        request = urllib.request.Request(f"{self.emulator.url}/_emulator/{path}", json.dumps(body).encode(),
+                                         {"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+
+    def event(self, event_type: str, session_id: str) -> dict:
+        """The one event of this type the emulator emitted for the session (GET /v1/events, as Stripe serves it)."""
+        request = urllib.request.Request(f"{self.emulator.url}/v1/events?type={event_type}&limit=100",
+                                         headers={"Authorization": "Bearer sk_test_x"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            events = [e for e in json.load(answer)["data"] if e["data"]["object"]["id"] == session_id]
+        assert len(events) == 1, (event_type, session_id, events)
+        return events[0]
+
+    def deliver(self, event: dict, instance: int = 0) -> tuple[int, dict]:
+        """Stripe's delivery of the event, signed with the function's STRIPE_WEBHOOK_SECRET."""
+        answer = self.instances[instance].send(signed(json.dumps(event).encode()))
+        return answer["status"], json.loads(body_of(answer))
+
+    def mail(self, session_id: str, kind: str | None = None) -> list[dict]:
+        """What the stand-in received for the session (every attempt, refused ones included)."""
+        return [json.loads(body) for path, headers, body in list(self.mail_api.requests)
+                if path == "/emails" and headers.get("Idempotency-Key", "").split(":")[0] == session_id
+                and (kind is None or headers["Idempotency-Key"] == f"{session_id}:{kind}")]
+
+
+POOL = 8  # instances: the 8 concurrent deliveries come from 8 processes, as from 8 warm Netlify instances
+
+
+@pytest.fixture(scope="module")
+def shop(netlify_build, postgres, tmp_path_factory) -> Iterator[NetlifyShop]:
+    mail_api = MailApiStandIn()
+    with Emulator(port=0, settle_after=None) as emu:
+        with emu.state.lock:
+            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
+        env = {"NETLIFY": "true", "DATABASE_URL": postgres.create_database(), "STRIPE_SECRET_KEY": "sk_test_netlify",
+               "STRIPE_API_BASE": emu.url, "STRIPE_WEBHOOK_SECRET": SECRET, "SITE_URL": "https://shop.example.com",
+               "MAIL_API": "resend", "MAIL_API_KEY": "re_test_key", "MAIL_API_BASE": mail_api.url,
+               "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
+        workdir = tmp_path_factory.mktemp("instances")
+        instances = [Instance(env, workdir, f"instance{i}") for i in range(POOL)]
+        shop = NetlifyShop(emu, mail_api, env, instances)
+        try:
+            for instance in instances:  # cold starts, all at once; then every instance is warm
+                instance.submit(req("GET", "/api/health"))
+            assert all(instance.receive(timeout=180)["status"] == 200 for instance in instances)
+            yield shop
+        finally:
+            for instance in instances:
+                instance.close()
+            shop.store.close()
+            mail_api.close()
+
+
+@pytest.mark.parametrize("concurrent_first", [True, False],
+                         ids=["8-concurrent-then-5-sequential", "5-sequential-then-8-concurrent"])
+def test_13_duplicate_and_concurrent_deliveries_leave_one_order_and_one_receipt(shop, concurrent_first):
+    session_id = shop.new_session()
+    assert shop.control(f"sessions/{session_id}/pay", {"email": "buyer@example.com"})["result"] == "paid"
+    event = shop.event("checkout.session.completed", session_id)
+    delivery = signed(json.dumps(event).encode())
+
+    def concurrent() -> list[dict]:
+        for instance in shop.instances:  # all warm: the 8 deliveries are in flight together
+            instance.submit(delivery)
+        answers = [instance.receive() for instance in shop.instances]
+        in_flight = max(sum(a["started"] <= b["started"] < a["ended"] for a in answers) for b in answers)
+        # They overlap (here all 8 are in flight at once): the race is real, not 8 turns.
+        assert in_flight >= POOL // 2, [(a["started"], a["ended"]) for a in answers]
+        return answers
+
+    def sequential() -> list[dict]:
+        return [shop.instances[0].send(delivery) for _ in range(5)]
+
+    answers = concurrent() + sequential() if concurrent_first else sequential() + concurrent()
+    assert [a["status"] for a in answers] == [200] * 13, [body_of(a) for a in answers]
+    outcomes = [json.loads(body_of(a))["outcome"] for a in answers]
+    assert outcomes.count("fulfilled") == 1 and outcomes.count("duplicate_event") == 12, outcomes
+    logged = [d.outcome for d in shop.store.deliveries(event["id"])]
+    assert sorted(logged) == sorted(outcomes)
+    order = shop.store.get_order(session_id)
+    assert order.status == "paid" and len(order.items) == 1
+    assert [(m.kind, m.status) for m in shop.store.emails(session_id)] == [("receipt", "sent")]
+    sent = shop.mail(session_id)
+    assert len(sent) == 1 and sent[0]["to"] == ["buyer@example.com"]
+
+
+def test_async_payment_success_is_awaiting_then_paid_with_one_receipt(shop):
+    session_id = shop.new_session()
+    assert shop.control(f"sessions/{session_id}/pay", {"method": "bank", "email": "buyer@example.com"})["result"] == \
+        "processing"
+    completed = shop.event("checkout.session.completed", session_id)
+    assert shop.deliver(completed) == (200, {"received": True, "outcome": "updated"})
+    order = shop.store.get_order(session_id)
+    assert order.status == "awaiting_payment" and order.items[0].fulfillment == {}
+    assert shop.store.emails(session_id) == [] and shop.mail(session_id) == []  # no receipt before the money
+
+    assert shop.control(f"sessions/{session_id}/settle", {"outcome": "succeeded"})["outcome"] == "succeeded"
+    succeeded = shop.event("checkout.session.async_payment_succeeded", session_id)
+    assert shop.deliver(succeeded, instance=1) == (200, {"received": True, "outcome": "fulfilled"})
+    order = shop.store.get_order(session_id)
+    assert order.status == "paid" and order.items[0].fulfillment["type"] == "download"
+    assert shop.deliver(succeeded, instance=2)[1]["outcome"] == "duplicate_event"
+    assert shop.deliver(completed, instance=3)[1]["outcome"] == "duplicate_event"  # a late replay: no step back
+    assert shop.store.get_order(session_id).status == "paid"
+    assert [(m.kind, m.status) for m in shop.store.emails(session_id)] == [("receipt", "sent")]
+    assert len(shop.mail(session_id, "receipt")) == 1 and len(shop.mail(session_id)) == 1
+
+
+def test_async_payment_failure_sends_the_failure_notice_and_no_receipt(shop):
+    session_id = shop.new_session()
+    shop.control(f"sessions/{session_id}/pay", {"method": "bank", "account": "000111111113",
+                                                 "email": "buyer@example.com"})
+    assert shop.deliver(shop.event("checkout.session.completed", session_id))[1]["outcome"] == "updated"
+    assert shop.store.get_order(session_id).status == "awaiting_payment"
+    assert shop.control(f"sessions/{session_id}/settle", {})["outcome"] == "failed"
+    failed = shop.event("checkout.session.async_payment_failed", session_id)
+    assert shop.deliver(failed) == (200, {"received": True, "outcome": "updated"})
+    assert shop.store.get_order(session_id).status == "payment_failed"
+    assert [(m.kind, m.status) for m in shop.store.emails(session_id)] == [("payment_failed", "sent")]
+    [notice] = shop.mail(session_id)
+    assert shop.mail(session_id, "payment_failed") == [notice] and shop.mail(session_id, "receipt") == []
+    assert notice["to"] == ["buyer@example.com"] and "did not go through" in notice["subject"]
+    summary = shop.instances[0].send(req("GET", f"/api/checkout-session?session_id={session_id}"))
+    assert summary["status"] == 200 and json.loads(body_of(summary))["order_status"] == "payment_failed"
+
+
+def test_expired_session_leaves_no_order_and_sends_nothing(shop):
+    session_id = shop.new_session()
+    shop.control(f"sessions/{session_id}/expire", {})
+    expired = shop.event("checkout.session.expired", session_id)
+    assert shop.deliver(expired) == (200, {"received": True, "outcome": "no_order"})
+    assert shop.store.is_processed(expired["id"])
+    assert shop.store.get_order(session_id) is None and shop.store.emails(session_id) == []
+    assert shop.mail(session_id) == []
+
+
+@pytest.mark.parametrize("status,retry", [(409, "webhook"), (500, "cron")])
+def test_mail_api_refusal_leaves_the_email_pending_and_one_retry_sends_it(shop, status, retry):
+    """The Resend stand-in answers 409 (an idempotency conflict) or 500 once: the order stands, the
+    receipt stays pending, and the next webhook (any delivery) or the cron route sends it, once."""
+    session_id = shop.new_session()
+    shop.control(f"sessions/{session_id}/pay", {"email": "buyer@example.com"})
+    event = shop.event("checkout.session.completed", session_id)
+    shop.mail_api.statuses = [status]
+    assert shop.deliver(event) == (200, {"received": True, "outcome": "fulfilled"})
+    assert shop.store.get_order(session_id).status == "paid"
+    [pending] = shop.store.emails(session_id)
+    assert (pending.kind, pending.status, pending.attempts) == ("receipt", "pending", 1)
+    assert f"HTTP {status}" in pending.last_error and len(shop.mail(session_id)) == 1
+    if retry == "webhook":  # Stripe redelivers: a duplicate, which still retries pending emails
+        assert shop.deliver(event, instance=1)[1]["outcome"] == "duplicate_event"
+    else:
+        cron = shop.instances[1].send(req("GET", "/api/cron/outbox",
+                                          headers={"authorization": "Bearer cron-secret-for-tests"}))
+        assert cron["status"] == 200 and json.loads(body_of(cron)) == {"sent": 1, "failed": 0, "pending": 0}
+    [sent] = shop.store.emails(session_id)
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    again = shop.instances[2].send(req("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}))
+    assert json.loads(body_of(again)) == {"sent": 0, "failed": 0, "pending": 0}
+    attempts = shop.mail(session_id, "receipt")
+    assert len(attempts) == 2 and attempts[0] == attempts[1]  # the same email, the same Idempotency-Key
