@@ -19,7 +19,9 @@ from typing import Any
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import Email, MailError, render
 from checkout_kit.services import Services
-from checkout_kit.store.records import AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Delivery, Order, OrderItem
+from checkout_kit.store.records import (
+    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Delivery, Order, OrderItem, OutboxMessage,
+)
 
 log = logging.getLogger("checkout_kit.fulfillment")
 
@@ -121,7 +123,8 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
     return order
 
 
-def _queue_emails(services: Services, tx: Any, order: Order) -> None:
+def _queue_emails(services: Services, tx: Any, order: Order) -> list[OutboxMessage]:
+    """Queue the order's emails for its new state, leased to us; returns those we must send."""
     settings = services.settings
     context = {"order": order, "reference": reference(order.session_id), "shop_name": services.catalog.shop_name,
                "support_email": settings.support_email, "site_url": settings.site_url,
@@ -131,11 +134,17 @@ def _queue_emails(services: Services, tx: Any, order: Order) -> None:
         wanted = [("receipt", order.customer_email), ("merchant_order", settings.merchant_email)]
     elif order.status == PAYMENT_FAILED:
         wanted = [("payment_failed", order.customer_email)]
+    queued = []
     for kind, recipient in wanted:
         if not recipient:
             continue
         subject, text, html = render(kind, **context)
-        tx.enqueue_email(f"{order.session_id}:{kind}", order.session_id, kind, recipient, subject, text, html)
+        key = f"{order.session_id}:{kind}"
+        row_id = tx.enqueue_email(key, order.session_id, kind, recipient, subject, text, html, claim=True)
+        if row_id is not None:
+            queued.append(OutboxMessage(row_id, key, order.session_id, kind, recipient, subject, text, html,
+                                        "sending", 1))
+    return queued
 
 
 def _interval(services: Services, order: Order) -> str:
@@ -154,6 +163,7 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
     status = order_state(session)
     outcome = NO_ORDER
     order: Order | None = None
+    to_send: list[OutboxMessage] = []
     with services.store.transaction() as tx:
         if event and not tx.mark_event(event.id, event.type, session_id):
             tx.log_delivery(Delivery(event.id, event.type, DUPLICATE_EVENT, session_id, tx.now))
@@ -162,13 +172,13 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
             order = build_order(services, session, status)
             if tx.insert_order(order):
                 outcome = FULFILLED if status == PAID else UPDATED
-                _queue_emails(services, tx, order)
+                to_send = _queue_emails(services, tx, order)
             elif tx.advance_status(session_id, status, payment_intent=order.payment_intent):
                 outcome = FULFILLED if status == PAID else UPDATED
                 if status == PAID:
                     for item in order.items:
                         tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
-                _queue_emails(services, tx, order)
+                to_send = _queue_emails(services, tx, order)
             else:
                 outcome = UNCHANGED
             # The landing page shows the order as stored; the webhook has no use for it.
@@ -178,28 +188,35 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
     if outcome in (FULFILLED, UPDATED):
         log.info("order %s %s (%s)", session_id, order.status if order else status, outcome)
         try:  # the order is committed; a sending problem must not undo or fail it
-            send_pending(services)
+            for message in to_send:
+                _deliver(services, message)
         except Exception:
             log.exception("sending emails for %s failed; they stay queued", session_id)
     return Result(outcome, session, order, logged=event is not None)
 
 
-def send_pending(services: Services, limit: int = 20, session_id: str | None = None) -> tuple[int, int]:
-    """Send queued emails (this session's, or any); returns (sent, failed). Never raises for mail errors."""
-    sent = failed = 0
+def _deliver(services: Services, message: OutboxMessage) -> bool:
+    """Send one claimed email; mark it sent, or release it for a retry. Never raises for mail errors."""
     store = services.store
-    for message in store.claim_emails(limit=limit, session_id=session_id):
-        email = Email(to=message.recipient, subject=message.subject, text=message.text_body, html=message.html_body,
-                      sender=services.settings.email_from, reply_to=services.settings.support_email,
-                      key=message.dedupe_key)
-        try:
-            services.mailer.send(email)
-        except MailError as exc:
-            failed += 1
-            store.release_email(message.id, str(exc))
-            log.warning("email %s (%s) not sent, will retry: %s", message.id, message.kind, exc)
-            continue
-        store.mark_sent(message.id)  # at once: a crash later must not resend this one
-        sent += 1
-        log.info("email %s (%s) sent via %s", message.id, message.kind, services.mailer.name)
-    return sent, failed
+    email = Email(to=message.recipient, subject=message.subject, text=message.text_body, html=message.html_body,
+                  sender=services.settings.email_from, reply_to=services.settings.support_email,
+                  key=message.dedupe_key)
+    try:
+        services.mailer.send(email)
+    except MailError as exc:
+        store.release_email(message.id, str(exc))
+        log.warning("email %s (%s) not sent, will retry: %s", message.id, message.kind, exc)
+        return False
+    store.mark_sent(message.id)  # at once: a crash later must not resend this one
+    log.info("email %s (%s) sent via %s", message.id, message.kind, services.mailer.name)
+    return True
+
+
+def send_pending(services: Services, limit: int = 20, session_id: str | None = None,
+                 not_session: str | None = None) -> tuple[int, int]:
+    """Send queued emails (this session's, all but one session's, or any); returns (sent, failed).
+
+    Never raises for mail errors."""
+    claimed = services.store.claim_emails(limit=limit, session_id=session_id, not_session=not_session)
+    results = [_deliver(services, m) for m in claimed]
+    return sum(results), len(results) - sum(results)

@@ -107,11 +107,11 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
     if not result.logged:  # fulfillment logs in its own transaction when it got that far
         store.log_delivery(Delivery(event_id, event_type, result.outcome, object_id, started))
     log.info("webhook %s %s session=%s -> %s", event_id, event_type, object_id, result.outcome)
-    # Piggyback: emails left pending by an earlier failure get another try now
-    # (fulfillment already did that when it recorded something).
-    if result.outcome not in (fulfillment.FULFILLED, fulfillment.UPDATED):
-        try:
-            fulfillment.send_pending(services, limit=10)
-        except Exception:
-            log.exception("retrying pending emails failed")
+    # Piggyback: emails other orders left pending after a failure get another try now (this
+    # order's own were just tried; one that failed waits for the next webhook or the cron).
+    try:
+        tried = object_id if result.outcome in (fulfillment.FULFILLED, fulfillment.UPDATED) else None
+        fulfillment.send_pending(services, limit=10, not_session=tried)
+    except Exception:
+        log.exception("retrying pending emails failed")
     return Answer(200, {"received": True, "outcome": result.outcome})

@@ -244,13 +244,20 @@ class Tx:
                    (status, json.dumps(fulfillment), session_id, position))
 
     def enqueue_email(self, dedupe_key: str, session_id: str | None, kind: str, recipient: str, subject: str,
-                      text_body: str, html_body: str) -> bool:
-        """Queue an email once per dedupe key; False if that key was queued before."""
-        cur = self._exec(
+                      text_body: str, html_body: str, claim: bool = False) -> int | None:
+        """Queue an email once per dedupe key: its row id, or None if that key was queued before.
+
+        `claim` queues it already leased to this caller (who sends it right after commit),
+        saving the separate claim; if the caller dies first, the lease runs out and a retry sends it.
+        """
+        status, attempts, claimed_at = ("sending", 1, self.now) if claim else ("pending", 0, None)
+        row = self._exec(
             "INSERT INTO outbox (dedupe_key, session_id, kind, recipient, subject, text_body, html_body, status, "
-            "attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-            (dedupe_key, session_id, kind, recipient, subject, text_body, html_body, self.now))
-        return cur.rowcount == 1
+            "attempts, created_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            (dedupe_key, session_id, kind, recipient, subject, text_body, html_body, status, attempts, self.now,
+             claimed_at)).fetchone()
+        return row[0] if row else None
 
     def get_order(self, session_id: str) -> Order | None:
         return self._store._read_order(self._conn, session_id)
@@ -384,7 +391,8 @@ class SqlStore:
 
     # ---- outbox ------------------------------------------------------------------
 
-    def claim_emails(self, limit: int = 20, session_id: str | None = None) -> list[OutboxMessage]:
+    def claim_emails(self, limit: int = 20, session_id: str | None = None,
+                     not_session: str | None = None) -> list[OutboxMessage]:
         """Take pending emails for sending. A claim is a lease: one sender wins each row.
 
         One conditional UPDATE does it: a concurrent sender's update re-checks the
@@ -392,9 +400,12 @@ class SqlStore:
         """
         now = time.time()
         claimable = "(status = 'pending' OR (status = 'sending' AND claimed_at < ?))"
-        scope = " AND session_id = ?" if session_id else ""
-        params: tuple[Any, ...] = (now, now - CLAIM_LEASE_S) + ((session_id,) if session_id else ()) + \
-            (limit, now - CLAIM_LEASE_S)
+        scope, scoped = "", ()
+        if session_id:
+            scope, scoped = " AND session_id = ?", (session_id,)
+        elif not_session:
+            scope, scoped = " AND (session_id IS NULL OR session_id != ?)", (not_session,)
+        params: tuple[Any, ...] = (now, now - CLAIM_LEASE_S) + scoped + (limit, now - CLAIM_LEASE_S)
         rows = self._query(
             f"UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
             f"WHERE id IN (SELECT id FROM outbox WHERE {claimable}{scope} ORDER BY id LIMIT ?) AND {claimable} "
