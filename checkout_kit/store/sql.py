@@ -395,8 +395,9 @@ class SqlStore:
                      not_session: str | None = None) -> list[OutboxMessage]:
         """Take pending emails for sending. A claim is a lease: one sender wins each row.
 
-        One conditional UPDATE does it: a concurrent sender's update re-checks the
-        condition on the row it waited for, finds it claimed, and skips it.
+        A read finds candidates (usually none: no write then); one conditional UPDATE claims
+        them: a concurrent sender's update re-checks the condition on the row it waited for,
+        finds it claimed, and skips it.
         """
         now = time.time()
         claimable = "(status = 'pending' OR (status = 'sending' AND claimed_at < ?))"
@@ -405,11 +406,14 @@ class SqlStore:
             scope, scoped = " AND session_id = ?", (session_id,)
         elif not_session:
             scope, scoped = " AND (session_id IS NULL OR session_id != ?)", (not_session,)
-        params: tuple[Any, ...] = (now, now - CLAIM_LEASE_S) + scoped + (limit, now - CLAIM_LEASE_S)
+        ids = [row[0] for row in self._query(f"SELECT id FROM outbox WHERE status != 'sent' AND {claimable}{scope} "
+                                             f"ORDER BY id LIMIT ?", (now - CLAIM_LEASE_S, *scoped, limit))]
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
         rows = self._query(
             f"UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-            f"WHERE id IN (SELECT id FROM outbox WHERE {claimable}{scope} ORDER BY id LIMIT ?) AND {claimable} "
-            f"RETURNING {OUTBOX_COLUMNS}", params)
+            f"WHERE id IN ({marks}) AND {claimable} RETURNING {OUTBOX_COLUMNS}", (now, *ids, now - CLAIM_LEASE_S))
         return sorted((OutboxMessage(*row) for row in rows), key=lambda m: m.id)
 
     def mark_sent(self, *message_ids: int) -> None:
