@@ -8,6 +8,7 @@
 #   bytecode made by Pyodide's own Python (netlify/lib/precompile.mjs): checked-hash .pyc
 #   files in netlify/python/ and netlify/python-stdlib.zip (the stdlib with .pyc files),
 #   which cut a cold start by about 1.5 s here
+#   with KIT_PYODIDE_SNAPSHOT=1: a Pyodide memory snapshot (netlify/lib/snapshot.mjs, see below)
 # netlify.toml's build command runs this after scripts/build-site.sh; so do the tests.
 # Usage: scripts/build-netlify.sh   (PYTHON=python3.12 to pick the interpreter that runs pip)
 set -eu
@@ -55,3 +56,11 @@ fi
 echo "netlify/node_modules: pyodide $(node -p 'require("./netlify/node_modules/pyodide/package.json").version'), pg $(node -p 'require("./netlify/node_modules/pg/package.json").version')"
 
 node netlify/lib/precompile.mjs netlify
+
+# Optional (off unless KIT_PYODIDE_SNAPSHOT=1 in the build environment): a memory snapshot of
+# Pyodide with the kit's modules imported, made with no environment and no configuration, into
+# netlify/python/_pyodide_snapshot/ (netlify/lib/snapshot.mjs). api.mjs uses it only when its
+# Pyodide version and the staged files match; netlify/python/ was emptied above, so no old one stays.
+if [ "${KIT_PYODIDE_SNAPSHOT:-0}" = "1" ]; then
+  node netlify/lib/snapshot.mjs netlify
+fi

@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 import { createBridge } from "../lib/bridge.mjs";
+import { findSnapshot, resume } from "../lib/snapshot.mjs";
 
 export const config = { path: "/api/*" };
 
@@ -27,15 +28,31 @@ async function boot() {
   const dir = netlifyDir();
   const env = { HOME: "/home/pyodide", ...process.env, NETLIFY: process.env.NETLIFY || "true" };
   const stdlib = path.join(dir, "python-stdlib.zip");  // with bytecode (netlify/lib/precompile.mjs)
-  const py = await loadPyodide({
+  const options = {
     indexURL: path.join(dir, "node_modules", "pyodide") + path.sep,  // the bundler copies only pyodide.mjs
     ...(fs.existsSync(stdlib) ? { stdLibURL: stdlib } : {}),
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")),
-  });
+  };
+  // Optional memory snapshot (KIT_PYODIDE_SNAPSHOT=1 at build, netlify/lib/snapshot.mjs): used only
+  // when one made for this Pyodide version and these exact files is present; else a normal load.
+  const bridge = createBridge(path.join(dir, "lib", "bridge-worker.mjs"), env);
+  bridge.warm();  // its worker starts and connects to the database while Pyodide loads
+  const snapshot = findSnapshot(dir);
+  let py = null;
+  if (snapshot) {
+    try {
+      py = await loadPyodide({ ...options, _loadSnapshot: snapshot.bytes });
+      console.log(`pyodide: restored from snapshot ${path.basename(snapshot.file)}`);
+    } catch (e) {
+      console.warn(`pyodide snapshot ${path.basename(snapshot.file)} failed to load (${String(e.message).split("\n")[0]}); loading normally`);
+    }
+  }
+  const fromSnapshot = py !== null;
+  py ??= await loadPyodide(options);
   py.FS.mkdirTree("/app");
   py.FS.mount(py.FS.filesystems.NODEFS, { root: path.join(dir, "python") }, "/app");
-  const bridge = createBridge(path.join(dir, "lib", "bridge-worker.mjs"), env);
-  py.runPython(`import os, sys\nsys.path.insert(0, "/app")\nos.chdir("/app")`);
+  if (fromSnapshot) resume(py, options.env);  // environment, cwd, reseeded random
+  else py.runPython(`import os, sys\nsys.path.insert(0, "/app")\nos.chdir("/app")`);
   const platform = py.pyimport("checkout_kit.pyodide_platform");
   platform.install(bridge);
   return { py, handle: platform.handle };

@@ -20,12 +20,18 @@ async function connect() {
   return c;
 }
 
+// Connect while the main thread is still loading Pyodide (see bridge.mjs warm()).
+if (workerData.databaseUrl) {
+  client = connect().catch(() => null);  // a failure is retried, and reported, by the first query
+}
+
 function host() {
   try { return new URL(workerData.databaseUrl).hostname; } catch { return "?"; }
 }
 
 async function runSql({ sql, params, timeoutMs }) {
   if (!workerData.databaseUrl) return { error: { message: "DATABASE_URL is not set", code: "config" } };
+  if (client && typeof client.then === "function") client = await client;  // the early connection
   if (!client) {
     try {
       client = await connect();

@@ -45,9 +45,16 @@ export function createBridge(workerPath, env = {}) {
     return { status, bytes: data.slice(0, len) };
   }
 
+  // Start the worker now (it connects to the database at once) so that work overlaps
+  // Pyodide's own load instead of waiting for the first request.
+  function warm() {
+    if (!worker) start();
+  }
+
   const decoder = new TextDecoder();
 
   return {
+    warm,
     // HTTP: returns {status, meta (JSON: headers), body (Uint8Array)} or {status: -1, error}.
     fetchSync(method, url, headersJson, body, timeoutMs = 30000) {
       const r = call({ kind: "fetch", method, url, headers: JSON.parse(headersJson),

@@ -182,7 +182,8 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
     assert not [p for p in shipped if p.startswith(("tests/", "site/", "benchmarks/", "public/", "netlify/", "api/"))
                 or "checkout_kit/emulator/" in p or p.endswith(".so")]
     assert not [p for p in shipped if p.startswith("python/") and not p.startswith(
-        ("python/checkout_kit/", "python/jinja2/", "python/markupsafe/", "python/dotenv/", "python/catalog.toml"))]
+        ("python/checkout_kit/", "python/jinja2/", "python/markupsafe/", "python/dotenv/", "python/catalog.toml",
+         "python/_pyodide_snapshot/"))]  # the optional memory snapshot (KIT_PYODIDE_SNAPSHOT=1)
 
 
 def test_packaged_function_answers_from_its_own_files(built, tmp_path, emulator, function_env, mail_api):
