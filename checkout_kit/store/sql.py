@@ -307,6 +307,14 @@ class SqlStore:
     def migrate(self, conn: Any | None = None) -> int:
         """Create or upgrade the schema; returns the version now recorded."""
         conn = conn or self._conn()
+        latest = max(MIGRATIONS)
+        try:  # the usual case on a cold start: already current, one read instead of a locked transaction
+            row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
+            if row and row[0] == latest:
+                self._migrated = True
+                return latest
+        except Exception:  # no table yet (each driver names that differently): migrate below
+            pass
         with self.dialect.begin(conn):
             # Lock first: two cold starts creating the same table at once collide even with IF NOT EXISTS.
             self.dialect.lock_migrations(conn.cursor())
