@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
 from checkout_kit import mail
 from checkout_kit.store.records import Order, OrderItem
+from tests.support.deploy import MailApiStandIn
 from tests.support.smtp import SmtpServer, html_of, text_of
 
 
@@ -95,32 +95,6 @@ def test_smtp_requires_tls_when_asked():
             mail.SmtpTransport(server.url, require_tls=True).send(email())
     finally:
         server.stop()
-
-
-class MailApiStandIn:
-    """A local stand-in for Resend's POST /emails: checks the key, answers like the service."""
-
-    def __init__(self, statuses=None):
-        from werkzeug.serving import make_server
-        from werkzeug.wrappers import Request, Response
-
-        self.requests = []
-        self.statuses = list(statuses or [])
-
-        def app(environ, start_response):
-            request = Request(environ)
-            self.requests.append((request.path, dict(request.headers), request.get_data()))
-            if request.headers.get("Authorization") != "Bearer re_test_key":
-                return Response('{"name": "validation_error"}', 401)(environ, start_response)
-            status = self.statuses.pop(0) if self.statuses else 200
-            return Response(json.dumps({"id": "email_123"}), status, mimetype="application/json")(environ, start_response)
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
 
 
 def test_resend_transport_posts_json_with_idempotency_key():

@@ -22,16 +22,13 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from checkout_kit import catalog as catalog_module
-from checkout_kit.devserver import seed_payload
-from checkout_kit.emulator import Emulator
 from checkout_kit.store import open_store
-from tests.core.test_mail import MailApiStandIn
-from tests.netlify.test_pyodide import SECRET, body_of, paid_event, receipts, req, signed
+from tests.netlify.conftest import netlify_env
+from tests.netlify.test_pyodide import body_of, paid_event, receipts, req, signed
+from tests.support.deploy import copy_project
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_VERSION = "27.10.2"
@@ -86,12 +83,7 @@ def built(netlify_cli, tmp_path_factory) -> Path:
     built by `netlify build --offline`."""
     base = tmp_path_factory.mktemp("netlify-build")
     work = base / "project"
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
-    for rel in files:
-        if (ROOT / rel).is_file():
-            (work / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, work / rel)
+    copy_project(work)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "PYTHON": sys.executable,
            "XDG_CONFIG_HOME": str(base / "config"), "NO_UPDATE_NOTIFIER": "1"}
     for var in ("NETLIFY_AUTH_TOKEN", "NETLIFY_SITE_ID"):
@@ -124,25 +116,7 @@ def invoke(package: Path, plan: dict, tmp_path: Path) -> dict:
 
 @pytest.fixture
 def function_env(emulator, postgres, mail_api) -> dict[str, str]:
-    return {"NETLIFY": "true", "DATABASE_URL": postgres.create_database(), "STRIPE_SECRET_KEY": "sk_test_netlify",
-            "STRIPE_API_BASE": emulator.url, "STRIPE_WEBHOOK_SECRET": SECRET, "SITE_URL": "https://shop.example.com",
-            "MAIL_API": "resend", "MAIL_API_KEY": "re_test_key", "MAIL_API_BASE": mail_api.url,
-            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(port=0, settle_after=None) as emu:
-        with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
-        yield emu
-
-
-@pytest.fixture
-def mail_api() -> Iterator[MailApiStandIn]:
-    api = MailApiStandIn()
-    yield api
-    api.close()
+    return netlify_env(postgres.create_database(), emulator, mail_api)
 
 
 def test_build_publishes_public_and_packages_both_functions(built):

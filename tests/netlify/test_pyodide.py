@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import queue
-import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -26,52 +23,15 @@ from typing import Iterator
 import pytest
 import stripe
 
-from checkout_kit import catalog as catalog_module
-from checkout_kit.devserver import seed_payload
 from checkout_kit.emulator import Emulator
 from checkout_kit.pyodide_platform import decode_rows, environ_for, numbered_placeholders, sql_param
 from checkout_kit.store import open_store
 from checkout_kit.webhook_signature import sign_header
-from tests.core.test_mail import MailApiStandIn
+from tests.netlify.conftest import SECRET, netlify_env
+from tests.support.deploy import MailApiStandIn, odd_bytes, paid_session_event, seeded_emulator
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "driver.mjs"
-SECRET = "whsec_netlify_pyodide_tests_01"
-NODE_MISSING = not (shutil.which("node") and shutil.which("npm"))
-
-
-@pytest.fixture(scope="session")
-def netlify_build() -> Path:
-    """scripts/build-netlify.sh, as Netlify's build runs it (it reuses node_modules and the vendored wheels)."""
-    if NODE_MISSING:
-        pytest.skip("node and npm are needed for the Netlify function (Node 20+): not on PATH")
-    subprocess.run(["sh", "scripts/build-netlify.sh"], cwd=ROOT, check=True, capture_output=True, timeout=300,
-                   env={**os.environ, "PYTHON": sys.executable})
-    return ROOT / "netlify"
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(port=0, settle_after=None) as emu:
-        with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
-        yield emu
-
-
-@pytest.fixture
-def mail_api() -> Iterator[MailApiStandIn]:
-    api = MailApiStandIn()
-    yield api
-    api.close()
-
-
-@pytest.fixture
-def function_env(netlify_build, emulator, postgres, mail_api) -> dict[str, str]:
-    """What a Netlify site sets: PostgreSQL, the Resend API (here its stand-in), test keys."""
-    return {"NETLIFY": "true", "DATABASE_URL": postgres.create_database(), "STRIPE_SECRET_KEY": "sk_test_netlify",
-            "STRIPE_API_BASE": emulator.url, "STRIPE_WEBHOOK_SECRET": SECRET, "SITE_URL": "https://shop.example.com",
-            "MAIL_API": "resend", "MAIL_API_KEY": "re_test_key", "MAIL_API_BASE": mail_api.url,
-            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
 
 
 def req(method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> dict:
@@ -85,15 +45,8 @@ def body_of(answer: dict) -> bytes:
 
 def paid_event(emulator: Emulator) -> tuple[str, bytes]:
     """A paid session's checkout.session.completed, as bytes a re-serialisation would change."""
-    client = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
-    session = client.v1.checkout.sessions.create(params={
-        "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": "price_1QkitEbookDemo000000001", "quantity": 1}]})
-    with emulator.state.lock:
-        emulator.ctl_pay({"email": "buyer@example.com"}, session.id)
-    event = client.v1.events.list(params={"type": "checkout.session.completed", "limit": 1}).data[0].to_dict()
-    event = dict(event, note="naïve café — ✓ \u2028")
-    return session.id, (json.dumps(event, indent=3, ensure_ascii=False) + "\n").encode("utf-8")
+    session_id, event = paid_session_event(emulator)
+    return session_id, odd_bytes(event)
 
 
 def signed(body: bytes, secret: str = SECRET) -> dict:
@@ -328,13 +281,8 @@ POOL = 8  # instances: the 8 concurrent deliveries come from 8 processes, as fro
 @pytest.fixture(scope="module")
 def shop(netlify_build, postgres, tmp_path_factory) -> Iterator[NetlifyShop]:
     mail_api = MailApiStandIn()
-    with Emulator(port=0, settle_after=None) as emu:
-        with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
-        env = {"NETLIFY": "true", "DATABASE_URL": postgres.create_database(), "STRIPE_SECRET_KEY": "sk_test_netlify",
-               "STRIPE_API_BASE": emu.url, "STRIPE_WEBHOOK_SECRET": SECRET, "SITE_URL": "https://shop.example.com",
-               "MAIL_API": "resend", "MAIL_API_KEY": "re_test_key", "MAIL_API_BASE": mail_api.url,
-               "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
+    with seeded_emulator() as emu:
+        env = netlify_env(postgres.create_database(), emu, mail_api)
         workdir = tmp_path_factory.mktemp("instances")
         instances = [Instance(env, workdir, f"instance{i}") for i in range(POOL)]
         shop = NetlifyShop(emu, mail_api, env, instances)

@@ -18,14 +18,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.netlify.test_pyodide import (  # noqa: F401  (fixtures, used by name)
-    ROOT, body_of, emulator, function_env, mail_api, netlify_build, paid_event, req, signed,
-)
+from tests.netlify.test_pyodide import ROOT, body_of, paid_event, req, signed
 
 PYODIDE = (ROOT / "netlify" / "node_modules" / "pyodide" / "pyodide.mjs").as_uri()
 # What a careless build environment could hold; none of the values may reach the snapshot.

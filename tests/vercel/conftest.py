@@ -6,19 +6,15 @@ from typing import Iterator
 
 import pytest
 
-from checkout_kit import catalog as catalog_module
-from checkout_kit.devserver import seed_payload
 from checkout_kit.emulator import Emulator
-from tests.support.vercel import ROOT
+from tests.support.deploy import seeded_emulator
 
 SECRET = "whsec_vercel_shim_tests_0001"
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    with Emulator(port=0, settle_after=None) as emu:
-        with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
+    with seeded_emulator() as emu:
         yield emu
 
 

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-import stripe
 
 from checkout_kit.emulator import Emulator
 from checkout_kit.public_site import public_files
@@ -18,26 +17,10 @@ from checkout_kit.security_headers import page_headers
 from checkout_kit.web import ROUTES
 from checkout_kit.webhook_signature import sign_header
 from tests.support import vercel
+from tests.support.deploy import odd_bytes, paid_session_event
 from tests.support.vercel import ROOT, decode_body, request
 
 from tests.vercel.conftest import SECRET
-
-
-def paid_session_event(emulator: Emulator) -> tuple[str, dict]:
-    client = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
-    session = client.v1.checkout.sessions.create(params={
-        "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": "price_1QkitEbookDemo000000001", "quantity": 1}]})
-    with emulator.state.lock:
-        emulator.ctl_pay({"email": "buyer@example.com"}, session.id)
-    event = client.v1.events.list(params={"type": "checkout.session.completed", "limit": 1}).data[0].to_dict()
-    return session.id, event
-
-
-def odd_bytes(event: dict) -> bytes:
-    """The event as bytes a re-serialisation would change: indentation, non-ASCII, a trailing newline."""
-    event = dict(event, note="naïve café — ✓ \u2028")
-    return (json.dumps(event, indent=3, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def shop_requests(session_id: str, event: dict) -> list[dict]:

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from checkout_kit.webhook_signature import sign_header
-from tests.support.vercel import ROOT, decode_body, request
-from tests.vercel.test_vercel import SECRET, paid_session_event
+from tests.support.deploy import copy_project, paid_session_event
+from tests.support.vercel import decode_body, request
+from tests.vercel.conftest import SECRET
 
 CLI_VERSION = "64.0.2"
 CACHE = Path(os.environ.get("CHECKOUT_KIT_CACHE", Path.home() / ".cache" / "checkout-kit")) / f"vercel-cli-{CLI_VERSION}"
@@ -48,12 +49,7 @@ def vercel_cli() -> Path:
 def built(vercel_cli, tmp_path_factory) -> Path:
     """A copy of the project's files (as git sees them), built by `vercel build`."""
     work = tmp_path_factory.mktemp("vercel-build") / "project"
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
-    for rel in files:
-        if (ROOT / rel).is_file():
-            (work / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / rel, work / rel)
+    copy_project(work)
     (work / ".vercel").mkdir()
     (work / ".vercel" / "project.json").write_text(json.dumps(PROJECT))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "VERCEL_TELEMETRY_DISABLED": "1"}

@@ -1,0 +1,88 @@
+"""Shared by the deployment tests (Vercel, Netlify): a seeded emulator, a paid
+session's event as Stripe would send it, and a stand-in for the Resend mail API."""
+
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import stripe
+
+from checkout_kit import catalog as catalog_module
+from checkout_kit.devserver import seed_payload
+from checkout_kit.emulator import Emulator
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_EBOOK = "price_1QkitEbookDemo000000001"
+
+
+@contextmanager
+def seeded_emulator() -> Iterator[Emulator]:
+    """An emulator holding the demo catalog's prices under their own ids."""
+    with Emulator(port=0, settle_after=None) as emu:
+        with emu.state.lock:
+            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
+        yield emu
+
+
+def paid_session_event(emulator: Emulator) -> tuple[str, dict[str, Any]]:
+    """Pay for the demo e-book in a kit session; its checkout.session.completed event."""
+    client = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
+    session = client.v1.checkout.sessions.create(params={
+        "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": DEMO_EBOOK, "quantity": 1}]})
+    with emulator.state.lock:
+        emulator.ctl_pay({"email": "buyer@example.com"}, session.id)
+    event = client.v1.events.list(params={"type": "checkout.session.completed", "limit": 1}).data[0].to_dict()
+    return session.id, event
+
+
+def odd_bytes(event: dict[str, Any]) -> bytes:
+    """The event as bytes a re-serialisation would change: indentation, non-ASCII, a trailing newline."""
+    event = dict(event, note="naïve café — ✓ \u2028")
+    return (json.dumps(event, indent=3, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class MailApiStandIn:
+    """A local stand-in for Resend's POST /emails: checks the key, answers like the service
+    (`statuses` are answered in turn before 200s, to play refusals and outages)."""
+
+    def __init__(self, statuses: list[int] | None = None) -> None:
+        from werkzeug.serving import make_server
+        from werkzeug.wrappers import Request, Response
+
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.statuses = list(statuses or [])
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            request = Request(environ)
+            self.requests.append((request.path, dict(request.headers), request.get_data()))
+            if request.headers.get("Authorization") != "Bearer re_test_key":
+                return Response('{"name": "validation_error"}', 401)(environ, start_response)
+            status = self.statuses.pop(0) if self.statuses else 200
+            return Response(json.dumps({"id": "email_123"}), status, mimetype="application/json")(environ, start_response)
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def copy_project(dest: Path) -> Path:
+    """The project's files as git sees them (tracked and new, not ignored), copied to `dest`:
+    what a git push would hand a build service."""
+    import shutil
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    for rel in files:
+        if (ROOT / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, dest / rel)
+    return dest
