@@ -43,6 +43,9 @@ def main(argv: list[str]) -> int:
         value = r["value"]
         shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
         print(f"{r['suite']:<10} {r['metric']:<{width}} {shown:>12} {r['unit']:<7} {r['note']}")
+    if argv and RESULTS.exists():  # a partial run updates its suites and keeps the others
+        kept = [r for r in json.loads(RESULTS.read_text()).get("results", []) if r["suite"] not in chosen]
+        rows = kept + rows
     RESULTS.write_text(json.dumps({
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "python": sys.version.split()[0], "machine": platform.machine(), "results": rows,
