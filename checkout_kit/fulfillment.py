@@ -170,14 +170,12 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
             return Result(DUPLICATE_EVENT, session, None, logged=True)
         if status is not None:
             order = build_order(services, session, status)
-            if tx.insert_order(order):
-                outcome = FULFILLED if status == PAID else UPDATED
-                to_send = _queue_emails(services, tx, order)
-            elif tx.advance_status(session_id, status, payment_intent=order.payment_intent):
-                outcome = FULFILLED if status == PAID else UPDATED
-                if status == PAID:
+            created = tx.insert_order(order)
+            if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
+                if not created and status == PAID:  # an awaiting order's items are fulfilled now
                     for item in order.items:
                         tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
+                outcome = FULFILLED if status == PAID else UPDATED
                 to_send = _queue_emails(services, tx, order)
             else:
                 outcome = UNCHANGED
