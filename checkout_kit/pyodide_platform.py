@@ -21,16 +21,14 @@ testable on CPython too.
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 from checkout_kit.http_transport import HttpResponse, TransportError, set_default_transport
 from checkout_kit.store.sql import PostgresDialect, StoreError
-from checkout_kit.web import App
+from checkout_kit.web import App, call_wsgi, environ_for
 
 # The bridge: a JS object with fetchSync(method, url, headersJson, body, timeoutMs) and
 # sqlSync(sql, paramsJson, timeoutMs), set by install().
@@ -216,44 +214,6 @@ def install(bridge: Any) -> None:
     _bridge = bridge
     set_default_transport(BridgeTransport(bridge))
     _app = PyodideApp()
-
-
-def environ_for(method: str, path: str, query: str, headers: dict[str, str], body: bytes,
-                remote_addr: str = "", scheme: str = "https") -> dict[str, Any]:
-    """A WSGI environ for one request; the body is passed through byte for byte."""
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method.upper(), "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": query,
-        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": remote_addr,
-        "wsgi.version": (1, 0), "wsgi.url_scheme": scheme, "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
-        "CONTENT_LENGTH": str(len(body)),
-    }
-    for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        if key == "CONTENT_LENGTH":
-            continue  # the real length of the bytes received
-        environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
-    host = headers.get("host") or headers.get("Host") or "localhost"
-    name, _, port = host.partition(":")
-    environ["SERVER_NAME"] = name
-    environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
-    return environ
-
-
-def call_wsgi(app: Callable[..., Any], environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
-    started: list[Any] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
-        started[:] = [status, headers]
-        return lambda chunk: None
-
-    result = app(environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-    return int(started[0].split()[0]), list(started[1]), body
 
 
 def handle(method: str, path: str, query: str, headers_json: str, body: Any,

@@ -17,9 +17,11 @@ Errors are JSON `{"error": {"code", "message"}}`, never a trace.
 from __future__ import annotations
 
 import html
+import io
 import json
 import logging
 import re
+import sys
 import time
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
@@ -315,6 +317,48 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/admin/orders": admin_orders,
     "/api/health": health,
 }
+
+
+# ---- calling the app in process (Pyodide on Netlify, benchmarks, tests) ---------------------
+
+
+def environ_for(method: str, path: str, query: str, headers: dict[str, str], body: bytes,
+                remote_addr: str = "", scheme: str = "https") -> dict[str, Any]:
+    """A WSGI environ for one request; the body is passed through byte for byte."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method.upper(), "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": remote_addr,
+        "wsgi.version": (1, 0), "wsgi.url_scheme": scheme, "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_LENGTH":
+            continue  # the real length of the bytes received
+        environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
+    host = headers.get("host") or headers.get("Host") or "localhost"
+    name, _, port = host.partition(":")
+    environ["SERVER_NAME"] = name
+    environ["SERVER_PORT"] = port or ("443" if scheme == "https" else "80")
+    return environ
+
+
+def call_wsgi(app: Callable[..., Any], environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Call a WSGI app in process: (status code, headers, body)."""
+    started: list[Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        started[:] = [status, headers]
+        return lambda chunk: None
+
+    result = app(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return int(started[0].split()[0]), list(started[1]), body
 
 
 class App:

@@ -4,7 +4,6 @@ the offline Stripe emulator read back with the official SDK, and every refusal."
 from __future__ import annotations
 
 from http.client import HTTPConnection
-import io
 import json
 import sqlite3
 import time
@@ -16,7 +15,7 @@ import stripe
 
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.services import Services
-from checkout_kit.web import App
+from checkout_kit.web import App, call_wsgi, environ_for
 from tests.core.conftest import HttpAnswer, Shop, http
 from tests.support.servers import free_port
 
@@ -99,21 +98,8 @@ def fresh_rate_window() -> None:
 
 def wsgi_call(app: App, method: str, path: str, body: bytes = b"", remote_addr: str = "127.0.0.1",
               **headers: str) -> tuple[int, dict[str, str], bytes]:
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "REMOTE_ADDR": remote_addr,
-        "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
-    }
-    for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        environ[key if key in ("CONTENT_TYPE",) else f"HTTP_{key}"] = value
-    seen: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
-        seen["status"] = int(status.split()[0])
-        seen["headers"] = dict(response_headers)
-
-    data = b"".join(app(environ, start_response))
-    return seen["status"], seen["headers"], data
+    status, response_headers, data = call_wsgi(app, environ_for(method, path, "", headers, body, remote_addr))
+    return status, dict(response_headers), data
 
 
 # ---- success ---------------------------------------------------------------------

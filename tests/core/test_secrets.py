@@ -9,7 +9,6 @@ every log record, response and email is kept and searched.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sys
@@ -26,7 +25,7 @@ from checkout_kit.config import Secret
 from checkout_kit.devserver import EMULATOR_KEY
 from checkout_kit.mail import SmtpTransport
 from checkout_kit.services import Services
-from checkout_kit.web import App
+from checkout_kit.web import App, call_wsgi, environ_for
 from checkout_kit.webhook_signature import sign_header
 from tests.core.conftest import CUSTOMER, MERCHANT, WEBHOOK_SECRET, Shop, shop_env, start_shop
 from tests.support.smtp import SmtpServer, _Collect
@@ -136,25 +135,13 @@ def assert_nothing_leaked(secrets: list[str], caplog: pytest.LogCaptureFixture, 
 
 
 def wsgi(app: App, method: str, path: str, body: bytes = b"", **headers: str) -> Any:
-    environ: dict[str, Any] = {"REQUEST_METHOD": method, "PATH_INFO": path.split("?")[0],
-                               "QUERY_STRING": path.split("?")[1] if "?" in path else "",
-                               "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(body),
-                               "CONTENT_LENGTH": str(len(body))}
-    for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
-    seen: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
-        seen.update(status=int(status.split()[0]), headers=dict(response_headers))
-
-    data = b"".join(app(environ, start_response))
+    route, _, query = path.partition("?")
+    status, response_headers, data = call_wsgi(app, environ_for(method, route, query, headers, body, "127.0.0.1"))
 
     class Answer:
-        status = seen["status"]
-        headers = seen["headers"]
-        body = data
+        pass
 
+    Answer.status, Answer.headers, Answer.body = status, dict(response_headers), data
     return Answer
 
 
