@@ -67,15 +67,12 @@ class DevShop:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "DevShop":
-        from werkzeug.serving import make_server
-
-        from checkout_kit.emulator.server import _check_port_free, _QuietHandler
+        from checkout_kit.local_server import serve, start_serving
 
         env = dict(os.environ if self.env is None else self.env)
-        _check_port_free("127.0.0.1", self.port)
-        # Bind first so that port 0 (tests) is known before SITE_URL is set.
-        self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True, request_handler=_QuietHandler)
-        self._server.daemon_threads = False  # so stop() can wait for requests in flight before closing the store
+        # Bind first so that port 0 (tests) is known before SITE_URL is set; serve once the app exists.
+        # stop() waits for requests in flight before closing the store.
+        self._server = serve(self._wsgi, "127.0.0.1", self.port, wait_for_requests=True, start=False)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         env.setdefault("SITE_URL", self.url)
@@ -85,8 +82,7 @@ class DevShop:
             settings = self._start_emulator(settings)
         self.services = Services(settings)
         self.app = App(self.services)
-        threading.Thread(target=lambda: self._server.serve_forever(poll_interval=0.1), name="dev-http",
-                         daemon=True).start()
+        start_serving(self._server, "dev-http")
         return self
 
     def _start_emulator(self, settings: Settings) -> Settings:
@@ -113,7 +109,7 @@ class DevShop:
             self.emulator.stop()
         if self._server is not None:
             self._server.shutdown()
-            self._server.server_close()  # joins the request threads still running (daemon_threads is off)
+            self._server.server_close()  # joins the request threads still running (see serve's wait_for_requests)
         if getattr(self, "services", None):
             self.services.close()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import socket
 import threading
 import time
 from importlib import resources
@@ -19,7 +18,6 @@ from typing import Any, Iterable
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from checkout_kit.emulator import api, cards, hosted_page, payments
@@ -28,6 +26,7 @@ from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.formdata import decode
 from checkout_kit.emulator.objects import new_id
 from checkout_kit.emulator.state import State
+from checkout_kit.local_server import serve
 from checkout_kit.stripe_version import API_VERSION
 
 log = logging.getLogger("checkout_kit.emulator")
@@ -35,13 +34,6 @@ log = logging.getLogger("checkout_kit.emulator")
 DEFAULT_PORT = 12111
 TEST_KEY_PREFIXES = ("sk_test_", "rk_test_")
 LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_", "pk_live_")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug prints every request; the emulator logs its own single line."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:  # noqa: D401
-        pass
 
 
 class Emulator:
@@ -69,7 +61,6 @@ class Emulator:
         self.state.listeners.append(self.deliverer.enqueue)
         self.state.endpoint_listeners.append(self._api_endpoint_changed)
         self._server: Any = None
-        self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self.url = f"http://{host}:{port}"
         self.url_map = self._routes()
@@ -87,18 +78,11 @@ class Emulator:
     # ---- lifecycle ---------------------------------------------------------
 
     def start(self) -> "Emulator":
-        _check_port_free(self.host, self.port)  # werkzeug would print and exit instead of raising
-        self._server = make_server(self.host, self.port, self.wsgi_app, threaded=True,
-                                   request_handler=_QuietHandler)
-        self._server.daemon_threads = True
+        self._server = serve(self.wsgi_app, self.host, self.port, name="emulator-http")
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
         self.deliverer.start()
-        serve = lambda: self._server.serve_forever(poll_interval=0.05)  # noqa: E731 - quick shutdown
-        for target, name in ((serve, "emulator-http"), (self._sweep, "emulator-sweeper")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        threading.Thread(target=self._sweep, name="emulator-sweeper", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -395,14 +379,6 @@ class Emulator:
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))
         return {"result": result.kind, "message": result.message}
-
-
-def _check_port_free(host: str, port: int) -> None:
-    if port == 0:
-        return
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))  # raises OSError(EADDRINUSE) when taken
 
 
 def _redirect(location: str) -> Response:

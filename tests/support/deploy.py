@@ -4,7 +4,6 @@ session's event as Stripe would send it, and a stand-in for the Resend mail API.
 from __future__ import annotations
 
 import json
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -51,8 +50,9 @@ class MailApiStandIn:
     (`statuses` are answered in turn before 200s, to play refusals and outages)."""
 
     def __init__(self, statuses: list[int] | None = None) -> None:
-        from werkzeug.serving import make_server
         from werkzeug.wrappers import Request, Response
+
+        from checkout_kit.local_server import serve
 
         self.requests: list[tuple[str, dict[str, str], bytes]] = []
         self.statuses = list(statuses or [])
@@ -65,12 +65,12 @@ class MailApiStandIn:
             status = self.statuses.pop(0) if self.statuses else 200
             return Response(json.dumps({"id": "email_123"}), status, mimetype="application/json")(environ, start_response)
 
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = serve(app, name="mail-api")
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 def copy_project(dest: Path) -> Path:

@@ -8,8 +8,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from checkout_kit.local_server import serve
 
 
 def wait_on(cond: threading.Condition, items: list[Any], predicate: Callable[[list[Any]], bool],
@@ -31,11 +32,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
 @dataclass
 class Received:
     headers: dict[str, str]
@@ -53,10 +49,8 @@ class WebhookReceiver:
 
     def __post_init__(self) -> None:
         self._lock = threading.Condition()
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_Quiet)
+        self._server = serve(self._app, name="webhook-receiver")
         self.url = f"http://127.0.0.1:{self._server.server_port}/webhook"
-        self._thread = threading.Thread(target=lambda: self._server.serve_forever(poll_interval=0.05), daemon=True)
-        self._thread.start()
 
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -78,9 +72,8 @@ class LandingServer:
     """A stand-in shop that answers every GET with a page naming the path it got."""
 
     def __init__(self) -> None:
-        self._server = make_server("127.0.0.1", 0, self._app, threaded=True, request_handler=_Quiet)
+        self._server = serve(self._app, name="landing")
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        threading.Thread(target=lambda: self._server.serve_forever(poll_interval=0.05), daemon=True).start()
 
     @staticmethod
     def _app(environ: dict[str, Any], start_response: Any) -> Any:
