@@ -304,3 +304,25 @@ def test_admin_route_is_off_without_a_token(shop):
     from tests.core.conftest import http
 
     assert http("GET", f"{shop.url}/api/admin/orders", headers={"Authorization": "Bearer x"}).status == 403
+
+
+def test_a_twenty_line_cart_becomes_a_whole_order(make_shop, tmp_path):
+    """Stripe's expanded line_items holds only a first page (10 lines here, as Stripe's "first
+    handful"): fulfillment pages in the rest, so no order is recorded with part of its cart."""
+    products = "\n".join(
+        f'[products.p{n:02d}]\nname = "Print no. {n}"\nfulfillment = "service"\n'
+        f'  [[products.p{n:02d}.prices]]\n  id = "price_test_print{n:02d}"\n  unit_amount = {100 + n}\n  currency = "usd"\n'
+        for n in range(20))
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(f'[shop]\nname = "Print Shop"\n\n{products}')
+    shop = make_shop(CATALOG_PATH=str(catalog))
+    answer = shop.checkout({"items": [{"priceId": f"price_test_print{n:02d}", "quantity": 1} for n in range(20)]})
+    assert answer.status == 200, answer.body
+    session_id = answer.json()["id"]
+    shop.pay(session_id)
+    order = shop.wait_order(session_id)
+    assert [i.description for i in order.items] == [f"Print no. {n}" for n in range(20)]
+    assert sum(i.amount_total for i in order.items) == order.amount_total == sum(100 + n for n in range(20))
+    shop.smtp.wait_for(lambda ms: any("receipt" in m["Subject"].lower() for m in ms))
+    [receipt] = shop.receipts()
+    assert all(f"Print no. {n}" in text_of(receipt) for n in range(20))
