@@ -136,6 +136,14 @@ MIGRATIONS: dict[int, list[Step]] = {
         )""",
         "CREATE INDEX problems_cause ON problems (cause, created_at)",
     ],
+    # Single-use links (magic links): a link's id is recorded when it is redeemed.
+    3: [
+        """CREATE TABLE used_tokens (
+            token_id TEXT PRIMARY KEY,
+            purpose TEXT NOT NULL,
+            used_at {real} NOT NULL
+        )""",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

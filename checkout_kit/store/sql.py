@@ -28,7 +28,8 @@ ORDER_COLUMNS = ("session_id, status, mode, livemode, customer_email, customer_n
                  "payment_intent, subscription, customer, client_reference_id, shipping, created_at, updated_at, paid_at")
 ITEM_COLUMNS = ("position, price_id, product_key, description, quantity, amount_total, currency, fulfillment_type, "
                 "fulfillment_status, fulfillment")
-TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems"}
+TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
+          "used_tokens"}
 
 
 class Tx(JobsTx, ProblemsTx):
@@ -87,6 +88,11 @@ class Tx(JobsTx, ProblemsTx):
 
     def get_order(self, session_id: str) -> Order | None:
         return self._store._read_order(self._conn, session_id)
+
+    def use_token(self, token_id: str, purpose: str) -> bool:
+        """Record a single-use token as used; False if it was used before."""
+        return self._exec("INSERT INTO used_tokens (token_id, purpose, used_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (token_id) DO NOTHING", (token_id, purpose, self.now)).rowcount == 1
 
     def log_delivery(self, delivery: Delivery) -> None:
         """Log a webhook delivery with the effects it had (one commit for both)."""
