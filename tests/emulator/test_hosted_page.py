@@ -62,11 +62,14 @@ def test_paying_redirects_to_success_with_the_session_id(page: Page, client, cat
 DECLINES = [
     ("4000 0000 0000 0002", "Your card was declined."),
     ("4000 0000 0000 9995", "Your card has insufficient funds."),
-    ("4000 0000 0000 9987", "Your card has been declined because it was reported lost."),
+    ("4000 0000 0000 9987", "Your card was declined."),  # Stripe does not tell the customer "lost"
     ("4000 0000 0000 0069", "Your card has expired."),
     ("4000 0000 0000 0127", "Your card's security code is incorrect."),
     ("4000 0000 0000 0119", "An error occurred while processing your card. Try again in a little bit."),
-    ("4242 4242 4242 4241", "Your card number is incorrect."),
+    ("4242 4242 4242 4241", "Your card number is invalid."),  # fails Luhn: the form refuses it
+    ("4000 0000 0000 6975", "Your card was declined for making repeated attempts too frequently or exceeding its "
+                            "amount limit."),
+    ("4100 0000 0000 0019", "Your card was declined."),  # blocked by Radar
 ]
 
 
