@@ -212,6 +212,17 @@ def _period_seconds(recurring: dict[str, Any]) -> int:
     return days * 86400 * recurring["interval_count"]
 
 
+def _plan(price: dict[str, Any]) -> dict[str, Any]:
+    """The legacy `plan` view of a recurring price, which subscription items still carry."""
+    recurring = price["recurring"]
+    return build("plan", id=price["id"], active=price["active"], amount=price["unit_amount"],
+                 amount_decimal=price["unit_amount_decimal"], billing_scheme=price["billing_scheme"],
+                 created=price["created"], currency=price["currency"], interval=recurring["interval"],
+                 interval_count=recurring["interval_count"], metadata=dict(price["metadata"]), meter=None,
+                 nickname=price["nickname"], product=price["product"], tiers_mode=None, transform_usage=None,
+                 trial_period_days=recurring["trial_period_days"], usage_type=recurring["usage_type"])
+
+
 def _invoice_line(item: dict[str, Any], invoice_id: str, sub_id: str, sub_item: dict[str, Any] | None,
                   start: int, end: int) -> dict[str, Any]:
     price = item["price"]
@@ -244,7 +255,7 @@ def _subscribe(state: State, session: dict[str, Any], who: Customer, card: cards
     recurring = next(i["price"]["recurring"] for i in items if i["price"]["recurring"])
     period_end = start + _period_seconds(recurring)
     sub_items = {i["id"]: build("subscription_item", id=new_id("si_", 14), price=copy.deepcopy(i["price"]),
-                                quantity=i["quantity"], subscription=sub_id, current_period_start=start,
+                                plan=_plan(i["price"]), quantity=i["quantity"], subscription=sub_id, current_period_start=start,
                                 current_period_end=period_end, created=start, tax_rates=[], discounts=[], metadata={})
                  for i in items if i["price"]["recurring"]}
     for sub_item in sub_items.values():
