@@ -128,7 +128,8 @@ class Emulator:
     # ---- routing -----------------------------------------------------------
 
     def _routes(self) -> Map:
-        rules = [Rule(route.rule, methods=[route.method], endpoint=("api", route)) for route in api.ROUTES]
+        rules = [Rule(route.rule, methods=[route.method], endpoint=("api", route), strict_slashes=True)
+                 for route in api.ROUTES]
         rules += [
             Rule("/", methods=["GET"], endpoint=("ui", self.index)),
             Rule("/c/pay/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.pay_page)),

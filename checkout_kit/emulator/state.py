@@ -87,8 +87,7 @@ class State:
     def get(self, kind: str, obj_id: Any, param: str | None = None, status: int = 404) -> dict[str, Any]:
         found = self.objects[kind].get(obj_id) if isinstance(obj_id, str) else None
         if found is None:
-            label = kind.split(".")[-1].replace("_", " ")
-            err = missing(label, str(obj_id), param)
+            err = missing(kind, str(obj_id), param)  # Stripe names the type as `object` does
             err.status = status
             raise err
         return found
