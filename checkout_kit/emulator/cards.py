@@ -49,6 +49,11 @@ class Decline:
     def outcome_reason(self) -> str | None:
         return self.reason or self.decline_code
 
+    @property
+    def key(self) -> str:
+        """The most specific code, which names the decline in the hosted page's `?error=`."""
+        return self.decline_code or self.code
+
 
 @dataclass(frozen=True)
 class DocumentedCard:
@@ -103,9 +108,6 @@ RADAR_BLOCK = Decline("card_declined", "fraudulent", DECLINED, outcome_type="blo
                       seller_message="Stripe blocked this payment as too risky.")
 INSUFFICIENT_FUNDS = _issuer("insufficient_funds", "Your card has insufficient funds.")
 GENERIC = _issuer("generic_decline")
-
-# Messages the hosted page shows for an error code it is sent back with (?error=…).
-MESSAGES = {"authentication_failed": AUTHENTICATION_FAILED}
 
 _CARDS = [
     # Cards that pay (brands), as Stripe lists them.
@@ -235,6 +237,15 @@ def parse_card(number: str, expiry: str, cvc: str, today: time.struct_time | Non
 def lookup(card: Card) -> DocumentedCard:
     """The table's entry for this number; any other valid number pays, as in Stripe's test mode."""
     return TEST_CARDS.get(card.number) or DocumentedCard(card.number, "Other valid number", "Succeeds.")
+
+
+AUTHENTICATION_FAILURE = Decline("payment_intent_authentication_failure", None, AUTHENTICATION_FAILED)
+
+
+def message_for(key: str) -> str | None:
+    """The customer-facing message of a decline, by its `key` (for the page's `?error=`)."""
+    known = [AUTHENTICATION_FAILURE] + [c.decline for c in TEST_CARDS.values() if c.decline]
+    return next((d.message for d in known if d.key == key), None)
 
 
 def attempt(card: Card, authenticated: bool = False) -> Attempt:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from checkout_kit.emulator import cards
@@ -42,7 +42,7 @@ class Result:
     kind: str  # PAID, DECLINED, CHALLENGE or PROCESSING
     message: str | None = None
     challenge_id: str | None = None
-    events: list[str] = field(default_factory=list)
+    decline_key: str | None = None  # cards.Decline.key of a decline
 
 
 def open_session(state: State, session_id: str) -> dict[str, Any]:
@@ -343,7 +343,7 @@ def _settle_attempt(state: State, session: dict[str, Any], card: cards.Card, who
             _fail_pi(pi, attempt.decline, method, charge["id"])
             state.emit("charge.failed", charge)
             state.emit("payment_intent.payment_failed", pi)
-        return Result(DECLINED, message=attempt.message)
+        return Result(DECLINED, message=attempt.message, decline_key=attempt.decline.key)
     return _succeed(state, session, card, who, authenticated)
 
 
@@ -381,12 +381,12 @@ def finish_challenge(state: State, challenge_id: str, approve: bool) -> tuple[st
         attempt = cards.attempt(challenge["card"], authenticated=True)
         return session["id"], _settle_attempt(state, session, challenge["card"], challenge["who"], attempt,
                                               authenticated=True)
-    failure = cards.Decline("payment_intent_authentication_failure", None, cards.AUTHENTICATION_FAILED)
+    failure = cards.AUTHENTICATION_FAILURE
     if session["mode"] == "payment" and session["payment_intent"]:
         pi = state.objects["payment_intent"][session["payment_intent"]]
         _fail_pi(pi, failure, None, None, error_type="invalid_request_error")
         state.emit("payment_intent.payment_failed", pi)
-    return session["id"], Result(DECLINED, message=failure.message)
+    return session["id"], Result(DECLINED, message=failure.message, decline_key=failure.key)
 
 
 def free_order(state: State, session_id: str, who: Customer) -> Result:

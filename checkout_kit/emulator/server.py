@@ -145,6 +145,7 @@ class Emulator:
             Rule("/_emulator/sessions/<session_id>/settle", methods=["POST"], endpoint=("ctl", self.ctl_settle)),
             Rule("/_emulator/sessions/<session_id>/pay", methods=["POST"], endpoint=("ctl", self.ctl_pay)),
             Rule("/_emulator/challenges/<challenge_id>", methods=["POST"], endpoint=("ctl", self.ctl_challenge)),
+            Rule("/_emulator/charges/<charge_id>", methods=["GET"], endpoint=("ctl", self.ctl_charge)),
         ]
         return Map(rules, strict_slashes=False)
 
@@ -266,7 +267,7 @@ class Emulator:
                 return self._closed(session if session and session["ui_mode"] == checkout_sessions.HOSTED else None)
             if request.method == "GET":
                 code = request.args.get("error")
-                message = cards.MESSAGES.get(code) if code else None
+                message = cards.message_for(code) if code else None
                 return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
             form = {k: v for k, v in request.form.items()}
             try:
@@ -295,7 +296,7 @@ class Emulator:
             _, result = payments.finish_challenge(self.state, challenge_id, request.form.get("action") == "complete")
             if result.kind == payments.PAID:
                 return _redirect(hosted_page.success_redirect(session))
-            return _redirect(f"/c/pay/{session_id}?error=authentication_failed")
+            return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
 
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
@@ -379,6 +380,11 @@ class Emulator:
         except cards.FormError as err:
             return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         return {"result": result.kind, "message": result.message, "challenge": result.challenge_id}
+
+    def ctl_charge(self, body: dict[str, Any], charge_id: str) -> dict[str, Any]:
+        """What the charge's test card has in store after payment (a dispute, a failing refund)."""
+        self.state.get("charge", charge_id)
+        return {"charge": charge_id, "effects": self.state.card_effects.get(charge_id, {})}
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))

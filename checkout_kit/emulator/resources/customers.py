@@ -32,8 +32,8 @@ def _apply(customer: dict[str, Any], p: dict[str, Any]) -> None:
 def add_customer(state: State, request_id: str | None = None, idempotency_key: str | None = None,
                  **values: Any) -> dict[str, Any]:
     """A new customer with `values` over the defaults, stored and announced (customer.created)."""
-    customer = build("customer", id=new_id("cus_", 14), invoice_prefix=new_id("", 8).upper(),
-                     next_invoice_sequence=1, preferred_locales=[], **values)
+    defaults = {"invoice_prefix": new_id("", 8).upper(), "next_invoice_sequence": 1, "preferred_locales": []}
+    customer = build("customer", id=new_id("cus_", 14), **{**defaults, **values})
     state.add(customer)
     state.emit("customer.created", customer, request_id, idempotency_key)
     return customer
