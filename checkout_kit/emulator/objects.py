@@ -1,10 +1,12 @@
 """Building Stripe-shaped objects and reading request parameters.
 
 Every object starts as a deep copy of Stripe's own example for its type
-(`stripe_fixtures.json`, MIT, see STRIPE_FIXTURES_LICENSE) so it carries every
-top-level field Stripe documents; our values go over it. Fixture values that
-would mislead (placeholder amounts, sample URLs) are overwritten by `neutral`
-defaults for each type before the caller's values.
+(`stripe_fixtures.json`: Stripe's MIT fixtures, see STRIPE_FIXTURES_LICENSE,
+reconciled to the pinned SDK by `emulator.refresh`), so it carries exactly the
+fields the SDK declares; our values go over it. Fixture values that would
+mislead (placeholder amounts, sample URLs) are overwritten by neutral defaults
+for each type before the caller's values. Nested hashes the emulator fills in
+itself start from a template of the same file (`nested`).
 """
 
 from __future__ import annotations
