@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from checkout_kit.emulator.objects import to_list, to_str
-from checkout_kit.emulator.resources.common import Ctx, created_range, honours, retriever
+from checkout_kit.emulator.resources.common import Ctx, created_range, honours
 from checkout_kit.emulator.state import paginate
-
-retrieve_event = honours()(retriever("event"))
-
 
 @honours("type", "types", "created", "limit", "starting_after", "ending_before")
 def list_events(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:

@@ -1,29 +1,25 @@
 """What paying creates — payment intents, charges, subscriptions and their
-items, invoices and their lines — read through the API (Checkout writes them).
+items, invoices and their lines — listed through the API (Checkout writes them;
+`api._get` retrieves them like any object).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from checkout_kit.emulator.objects import to_str
 from checkout_kit.emulator.errors import invalid
-from checkout_kit.emulator.resources.common import Ctx, created_range, honours, lister, retriever
+from checkout_kit.emulator.objects import to_str
+from checkout_kit.emulator.resources.common import Ctx, created_range, honours, lister
 from checkout_kit.emulator.state import filter_eq, paginate
 
 _PAGING = ("limit", "starting_after", "ending_before")
 
 list_payment_intents = honours("customer", "created", *_PAGING)(
     lister("payment_intent", "/v1/payment_intents", {"customer": str}))
-retrieve_payment_intent = honours()(retriever("payment_intent"))
 list_charges = honours("customer", "payment_intent", "created", *_PAGING)(
     lister("charge", "/v1/charges", {"customer": str, "payment_intent": str}))
-retrieve_charge = honours()(retriever("charge"))
 list_subscriptions = honours("customer", "status", "collection_method", "created", *_PAGING)(
     lister("subscription", "/v1/subscriptions", {"customer": str, "status": str, "collection_method": str}))
-retrieve_subscription = honours()(retriever("subscription"))
-retrieve_subscription_item = honours()(retriever("subscription_item"))
-retrieve_invoice = honours()(retriever("invoice"))
 
 
 @honours("customer", "subscription", "status", "collection_method", "created", *_PAGING)
