@@ -124,6 +124,13 @@ class Settings:
     serverless: str | None = None  # "vercel" or "netlify" when running there
     rate_limit_per_minute: int = 30
     catalog_path: str = "catalog.toml"
+    # Time budgets (seconds): a hanging service must not hold a request longer than the
+    # caller waits (the JS library gives up at 15 s; Stripe's webhook delivery at about 10 s).
+    stripe_checkout_timeout: float = 8.0
+    stripe_webhook_timeout: float = 10.0
+    mail_timeout: float = 10.0
+    jobs_max_attempts: int = 10
+    database_pool_size: int = 4
 
     @property
     def site_origin(self) -> str:
@@ -179,11 +186,43 @@ def _url(env: Mapping[str, str], name: str, default: str | None = None, schemes:
     return value.rstrip("/")
 
 
-def _email(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+def _email(env: Mapping[str, str], name: str, default: str | None = None, display_name: bool = False) -> str | None:
+    """One address (`shop@example.com`, or `Shop <shop@example.com>` where a name is allowed)."""
+    from checkout_kit.mail import valid_address  # no import cost: mail imports nothing heavy at the top
+
     value = env.get(name, "").strip() or default
-    if value and not re.search(r"[^@\s<]+@[^@\s>]+", value):
-        raise ConfigError(name, f"must be an email address like shop@example.com (got {value!r})")
+    if not value:
+        return value
+    address = value
+    if display_name:
+        match = re.fullmatch(r"[^<>\r\n\"]*<([^<>]+)>", value)
+        address = match.group(1).strip() if match else value
+    if not valid_address(address):
+        example = "Shop <shop@example.com> or shop@example.com" if display_name else "shop@example.com"
+        raise ConfigError(name, f"must be one email address like {example} (got {value!r})")
     return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be a number of seconds from {low:g} to {high:g} (got {raw!r})")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ConfigError(name, f"must be a whole number from {low} to {high} (got {raw!r})")
+    return int(raw)
 
 
 def _secret(env: Mapping[str, str], name: str) -> Secret | None:
@@ -209,16 +248,21 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     site_url = _url(env, "SITE_URL", "http://127.0.0.1:8000")
     assert site_url is not None
     # Origin only: the return URLs are built by appending to it, so a path, "?", "#" or space would break them.
+    if urlsplit(site_url).username is not None:
+        raise ConfigError("SITE_URL", f"must not hold a user name or password (got {redact_url(site_url)!r})")
     if urlsplit(site_url).path not in ("", "/") or re.search(r"[?#\s]", site_url):
-        raise ConfigError("SITE_URL", f"must be the site's origin only, like https://shop.example.com (got {site_url!r})")
+        raise ConfigError("SITE_URL", f"must be the site's origin only, like https://shop.example.com "
+                                      f"(got {redact_url(site_url)!r})")
     origins = []
     for raw in env.get("ALLOWED_ORIGINS", "").split(","):
         raw = raw.strip()
         if not raw:
             continue
         parts = urlsplit(raw)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-            raise ConfigError("ALLOWED_ORIGINS", f"must be comma-separated origins like https://www.example.com (got {raw!r})")
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") \
+                or parts.username is not None:
+            raise ConfigError("ALLOWED_ORIGINS", f"must be comma-separated origins like https://www.example.com "
+                                                 f"(got {redact_url(raw)!r})")
         origins.append(origin_of(raw))
     # Vercel's Neon integration sets DATABASE_URL; its Supabase and Postgres integrations set POSTGRES_URL.
     database_url = env.get("DATABASE_URL", "").strip() or env.get("POSTGRES_URL", "").strip() or DEFAULT_DATABASE_URL
@@ -263,7 +307,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         site_url=site_url,
         allowed_origins=tuple(origins),
         database_url=Secret(database_url),
-        email_from=_email(env, "EMAIL_FROM", "Checkout Kit <shop@localhost>") or "",
+        email_from=_email(env, "EMAIL_FROM", "Checkout Kit <shop@localhost>", display_name=True) or "",
         support_email=_email(env, "SUPPORT_EMAIL"),
         merchant_email=_email(env, "MERCHANT_EMAIL"),
         smtp_url=smtp,
@@ -276,4 +320,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         serverless=serverless,
         rate_limit_per_minute=rate,
         catalog_path=env.get("CATALOG_PATH", "").strip() or "catalog.toml",
+        stripe_checkout_timeout=_seconds(env, "STRIPE_CHECKOUT_TIMEOUT", 8.0, 1, 60),
+        stripe_webhook_timeout=_seconds(env, "STRIPE_WEBHOOK_TIMEOUT", 10.0, 1, 60),
+        mail_timeout=_seconds(env, "MAIL_TIMEOUT", 10.0, 1, 45),
+        jobs_max_attempts=_whole(env, "JOBS_MAX_ATTEMPTS", 10, 1, 100),
+        database_pool_size=_whole(env, "DATABASE_POOL_SIZE", 4, 1, 50),
     )

@@ -27,6 +27,7 @@ from checkout_kit.web import App
 
 log = logging.getLogger("checkout_kit.dev")
 EMULATOR_KEY = "sk_test_emulator_dev"
+READ_TIMEOUT_S = 4.0  # a request body that stops arriving gets its 400 within this
 
 
 def seed_payload(catalog: Catalog) -> dict[str, Any]:
@@ -72,7 +73,8 @@ class DevShop:
         env = dict(os.environ if self.env is None else self.env)
         # Bind first so that port 0 (tests) is known before SITE_URL is set; serve once the app exists.
         # stop() waits for requests in flight before closing the store.
-        self._server = serve(self._wsgi, "127.0.0.1", self.port, wait_for_requests=True, start=False)
+        self._server = serve(self._wsgi, "127.0.0.1", self.port, wait_for_requests=True, start=False,
+                             read_timeout=READ_TIMEOUT_S)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         env.setdefault("SITE_URL", self.url)

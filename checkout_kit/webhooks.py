@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from checkout_kit import fulfillment
+from checkout_kit import alerts, fulfillment, outbox
 from checkout_kit.services import Services
+from checkout_kit.store.errors import StoreUnavailable
 from checkout_kit.store.records import Delivery
 from checkout_kit.stripe_gateway import NOT_FOUND, GatewayError
 from checkout_kit.webhook_signature import SignatureError, verify_header
@@ -82,13 +83,23 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
 
     started = time.time()
     store = services.store
-    if event_type not in HANDLED_EVENTS or not object_id:
-        why = "type not handled" if event_type not in HANDLED_EVENTS else "no data.object.id"
-        store.log_delivery(Delivery(event_id, event_type, "ignored", why, started))
-        log.info("webhook %s %s ignored", event_id, event_type)
-        return Answer(200, {"received": True, "outcome": "ignored"})
     try:
-        result = fulfillment.fulfill_checkout(services, object_id, fulfillment.EventRef(event_id, event_type))
+        if event_type not in HANDLED_EVENTS or not object_id:
+            why = "type not handled" if event_type not in HANDLED_EVENTS else "no data.object.id"
+            store.log_delivery(Delivery(event_id, event_type, "ignored", why, started))
+            log.info("webhook %s %s ignored", event_id, event_type)
+            return Answer(200, {"received": True, "outcome": "ignored"})
+        return _handle_checkout(services, event_id, event_type, object_id, started)
+    except StoreUnavailable as exc:
+        log.error("webhook %s %s: database unavailable, Stripe will retry: %s", event_id, event_type, exc)
+        return _error(503, "database_unavailable", "The shop's database is unavailable; retry later.")
+
+
+def _handle_checkout(services: Services, event_id: str, event_type: str, object_id: str, started: float) -> Answer:
+    store = services.store
+    gateway = services.gateway.within(services.settings.stripe_webhook_timeout)
+    try:
+        result = fulfillment.fulfill_checkout(services, object_id, fulfillment.EventRef(event_id, event_type), gateway)
     except GatewayError as exc:
         if exc.kind == NOT_FOUND:  # not this account's (or mode's) session: nothing to do, do not retry
             store.log_delivery(Delivery(event_id, event_type, "ignored", "session not found in Stripe", started))
@@ -97,21 +108,21 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
         store.log_delivery(Delivery(event_id, event_type, "failed", exc.detail, started))
         log.error("webhook %s %s failed, Stripe will retry: %s", event_id, event_type, exc.detail)
         return _error(503, "stripe_unavailable", "Could not read the session from Stripe; retry later.")
-    except Exception as exc:  # a bug or the database: answer 500 so Stripe retries, and keep the trace in the log
+    except StoreUnavailable:
+        raise
+    except Exception as exc:  # a bug: answer 500 so Stripe retries, keep the trace in the log, tell the merchant
         log.exception("webhook %s %s failed, Stripe will retry", event_id, event_type)
         try:
             store.log_delivery(Delivery(event_id, event_type, "failed", type(exc).__name__, started))
         except Exception:
             log.exception("could not log the failed delivery")
+        alerts.report(services, alerts.WEBHOOK_FAILED, event_id,
+                      f"{event_type} for {object_id}: {type(exc).__name__}; Stripe retries it")
         return _error(500, "handler_failed", "The event could not be processed; it will be retried.")
     if not result.logged:  # fulfillment logs in its own transaction when it got that far
         store.log_delivery(Delivery(event_id, event_type, result.outcome, object_id, started))
     log.info("webhook %s %s session=%s -> %s", event_id, event_type, object_id, result.outcome)
-    # Piggyback: emails other orders left pending after a failure get another try now (this
-    # order's own were just tried; one that failed waits for the next webhook or the cron).
-    try:
-        tried = object_id if result.outcome in (fulfillment.FULFILLED, fulfillment.UPDATED) else None
-        fulfillment.send_pending(services, limit=10, not_session=tried)
-    except Exception:
-        log.exception("retrying pending emails failed")
+    # The order is committed: its own jobs now, then a few others that are due (emails an
+    # outage or a crash left behind), stopping at the first service that fails.
+    outbox.after_commit(services, result.jobs, limit=10)
     return Answer(200, {"received": True, "outcome": result.outcome})

@@ -134,7 +134,28 @@ BAD = [
     ({"EMAIL_FROM": "the shop"}, "EMAIL_FROM"),
     ({"SUPPORT_EMAIL": "help"}, "SUPPORT_EMAIL"),
     ({"MERCHANT_EMAIL": "owner at example"}, "MERCHANT_EMAIL"),
+    # One address each: a list or a header break would send mail where nobody meant it to go.
+    ({"MERCHANT_EMAIL": "owner@example.com, other@example.com"}, "MERCHANT_EMAIL"),
+    ({"MERCHANT_EMAIL": "owner@example.com\r\nBcc: spy@example.org"}, "MERCHANT_EMAIL"),
+    ({"SUPPORT_EMAIL": "a,b@example.com"}, "SUPPORT_EMAIL"),
+    ({"EMAIL_FROM": "Shop <shop@example.com>, x@example.org"}, "EMAIL_FROM"),
+    ({"EMAIL_FROM": "Shop\r\nBcc: x@example.org <shop@example.com>"}, "EMAIL_FROM"),
+    ({"SITE_URL": "https://owner:hunter2@shop.example.com"}, "SITE_URL"),
+    ({"ALLOWED_ORIGINS": "https://owner:hunter2@www.example.com"}, "ALLOWED_ORIGINS"),
+    ({"MAIL_TIMEOUT": "0"}, "MAIL_TIMEOUT"),
+    ({"MAIL_TIMEOUT": "ten"}, "MAIL_TIMEOUT"),
+    ({"STRIPE_CHECKOUT_TIMEOUT": "600"}, "STRIPE_CHECKOUT_TIMEOUT"),
+    ({"STRIPE_WEBHOOK_TIMEOUT": "-1"}, "STRIPE_WEBHOOK_TIMEOUT"),
+    ({"JOBS_MAX_ATTEMPTS": "0"}, "JOBS_MAX_ATTEMPTS"),
+    ({"DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
 ]
+
+
+@pytest.mark.parametrize("url", ["https://owner:hunter2@shop.example.com/shop", "https://owner:hunter2@shop.example.com"])
+def test_a_bad_site_url_is_reported_without_its_password(url: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        from_env({"SITE_URL": url})
+    assert info.value.variable == "SITE_URL" and "hunter2" not in str(info.value) and "shop.example.com" in str(info.value)
 
 
 @pytest.mark.parametrize(("env", "variable"), BAD, ids=[f"{v}={e.get(v, e)!s}" for e, v in BAD])
@@ -302,6 +323,9 @@ def post_checkout(tmp_path: Path, env: dict[str, str], **headers: str) -> tuple[
     sent: list[dict[str, Any]] = []
 
     class Gateway:
+        def within(self, seconds: float) -> "Gateway":
+            return self
+
         def create_checkout_session(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
             sent.append(params)
             return {"id": "cs_test_1", "url": "https://checkout.stripe.com/c/pay/cs_test_1"}
