@@ -6,18 +6,26 @@ Loading validates everything and reports the exact key that is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "service")
+BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "course", "service")
+WEBHOOK_FULFILLMENT = "webhook"  # the owner's system gets a signed `purchase.fulfilled` event
+OWN_NAME = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # fullmatch: a kind of the shop's own, shown as given
+# `fulfillment = "myshop.hooks:grant_role"`: a callable of the owner's, called after each sale.
+CALLABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*")
 INTERVALS = ("day", "week", "month", "year")
 # Use fullmatch with these patterns: `$` alone also matches before a trailing newline ("usd\n").
 PRODUCT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 PRODUCT_FIELDS = {"name", "description", "fulfillment", "prices", "min_quantity", "max_quantity",
-                  "allow_promotion_codes", "shipping_countries", "automatic_tax", "images"}
+                  "allow_promotion_codes", "shipping_countries", "automatic_tax", "images", "stock"}
+DOWNLOAD_SOURCES = ("download_file", "download_object", "download_url")
+DEFAULT_DOWNLOAD_LIMIT = 5
+DEFAULT_DOWNLOAD_DAYS = 7
 PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname"}
 
 
@@ -52,7 +60,9 @@ class Product:
     allow_promotion_codes: bool = False
     shipping_countries: tuple[str, ...] = ()
     automatic_tax: bool = False
-    # Fulfillment details beyond the type (download_url, access_url, venue…), kept as given.
+    stock: int | None = None  # how many may ever be sold (None: no limit)
+    # Fulfillment details beyond the type (download_file, access_url, venue…): checked where the
+    # kit reads them (`_details`), the rest kept as given for kinds of the shop's own.
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -130,6 +140,45 @@ def _price(key: str, n: int, raw: Any) -> Price:
     )
 
 
+def _https(value: Any, where: str, name: str) -> str:
+    """An https:// URL (http:// only for this machine, for development and tests)."""
+    if not isinstance(value, str) or not (re.fullmatch(r"https://[^\s/?#]+[^\s]*", value) or
+                                          re.fullmatch(r"http://(127\.0\.0\.1|localhost)(:\d+)?(/[^\s]*)?", value)):
+        raise _fail(where, f"{name} must be an https:// URL (got {value!r})")
+    return value
+
+
+def _details(where: str, fulfillment: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Check the fulfillment details the kit reads; normalise them to JSON-able values."""
+    checked = dict(details)
+    for name in ("download_url", "access_url", "course_url", "booking_url", "webhook_url"):
+        if name in checked:
+            checked[name] = _https(checked[name], where, name)
+    for name in ("download_file", "download_object"):
+        if name in checked:
+            value = checked[name]
+            parts = value.split("/") if isinstance(value, str) else []
+            if not parts or any(part in ("", ".", "..") for part in parts) or "\\" in value or len(value) > 300:
+                raise _fail(where, f"{name} must be a file name (or a relative path without ..) like "
+                                   f"\"handbook.pdf\" (got {value!r})")
+    for name, low in (("download_limit", 1), ("download_days", 1)):
+        if name in checked:
+            checked[name] = _int(checked[name], where, name, low)
+    if "venue" in checked and (not isinstance(checked["venue"], str) or not checked["venue"].strip()):
+        raise _fail(where, "venue must be text, like \"Room 2, 1 Main St\"")
+    if "starts_at" in checked:
+        starts = checked["starts_at"]
+        if not isinstance(starts, dt.datetime) or starts.tzinfo is None:
+            raise _fail(where, "starts_at must be a date and time with its offset, like 2026-05-03T19:00:00+02:00")
+        checked["starts_at"] = starts.isoformat()
+    if fulfillment == "download" and not any(checked.get(name) for name in DOWNLOAD_SOURCES):
+        raise _fail(where, "a download needs download_file (a file in downloads/), download_object (in your "
+                           "bucket) or download_url")
+    if fulfillment == WEBHOOK_FULFILLMENT and not checked.get("webhook_url"):
+        raise _fail(where, "fulfillment = \"webhook\" needs webhook_url, where the signed event is posted")
+    return checked
+
+
 def parse(data: dict[str, Any]) -> Catalog:
     products: dict[str, Product] = {}
     raw_products = data.get("products")
@@ -145,8 +194,9 @@ def parse(data: dict[str, Any]) -> Catalog:
         if not isinstance(name, str) or not name.strip():
             raise _fail(where, "name is required")
         fulfillment = raw.get("fulfillment", "service")
-        if not isinstance(fulfillment, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", fulfillment):
-            raise _fail(where, f"fulfillment must be one of {', '.join(BUILTIN_FULFILLMENTS)} or a lowercase name of your own")
+        if not isinstance(fulfillment, str) or not (OWN_NAME.fullmatch(fulfillment) or CALLABLE.fullmatch(fulfillment)):
+            raise _fail(where, f"fulfillment must be one of {', '.join(BUILTIN_FULFILLMENTS)}, webhook, a callable "
+                               "of yours (\"myshop.hooks:grant_access\") or a lowercase name of your own")
         prices = raw.get("prices")
         if not isinstance(prices, list) or not prices:
             raise _fail(where, "needs at least one [[products.%s.prices]] entry" % key)
@@ -161,12 +211,13 @@ def parse(data: dict[str, Any]) -> Catalog:
             if not isinstance(raw.get(flag, False), bool):
                 raise _fail(where, f"{flag} must be true or false")
         parsed_prices = tuple(_price(key, n, p) for n, p in enumerate(prices))
-        details = {k: v for k, v in raw.items() if k not in PRODUCT_FIELDS}
+        stock = None if raw.get("stock") is None else _int(raw["stock"], where, "stock")
+        details = _details(where, fulfillment, {k: v for k, v in raw.items() if k not in PRODUCT_FIELDS})
         products[key] = Product(
             key=key, name=name.strip(), description=str(raw.get("description", "")), fulfillment=fulfillment,
             prices=parsed_prices, min_quantity=min_q, max_quantity=max_q,
             allow_promotion_codes=raw.get("allow_promotion_codes", False), shipping_countries=tuple(countries),
-            automatic_tax=raw.get("automatic_tax", False), details=details,
+            automatic_tax=raw.get("automatic_tax", False), stock=stock, details=details,
         )
     shop = data.get("shop", {})
     return Catalog(shop_name=str(shop.get("name", "Shop")) if isinstance(shop, dict) else "Shop", products=products)

@@ -2,13 +2,15 @@
 
 `parse_json` / `parse_form` turn a request body into a `CartRequest` (pure,
 strict), `build_session_params` turns it into Stripe's parameters using only
-the catalog (pure), and `create_session` does the one Stripe call. Nothing here
-writes to the store: an order exists only once a session completes.
+the catalog (pure), and `create_session` does the one Stripe call. An order
+exists only once a session completes; the one write here is a stock hold, for
+carts with a product that has a `stock` (see `stock.py`).
 """
 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -161,8 +163,10 @@ def parse_form(form: Mapping[str, str], catalog: Catalog) -> CartRequest:
 
 
 def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings,
-                         resolved: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Stripe's parameters for this cart. `resolved` maps lookup keys to price ids found in Stripe."""
+                         resolved: Mapping[str, str] | None = None, hold: str | None = None,
+                         expires_at: int | None = None) -> dict[str, Any]:
+    """Stripe's parameters for this cart. `resolved` maps lookup keys to price ids found in Stripe;
+    `hold` is the stock hold the session carries (it expires at `expires_at`, with the hold)."""
     resolved = resolved or {}
     currencies = {line.price.currency for line in cart.lines}
     if len(currencies) > 1:
@@ -174,6 +178,8 @@ def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings
     products = [catalog.product_for(line.price) for line in cart.lines]
     summary = ",".join(f"{line.price.product_key}:{line.quantity}" for line in cart.lines)
     metadata = {KIT_METADATA_KEY: KIT_METADATA_VALUE, "kit_items": summary[:500]}
+    if hold:
+        metadata["kit_hold"] = hold
     line_items = []
     for line in cart.lines:
         price_id = line.price.id or resolved.get(line.price.lookup_key or "")
@@ -202,23 +208,56 @@ def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings
         params["shipping_address_collection"] = {"allowed_countries": countries}
     if any(p.automatic_tax for p in products):
         params["automatic_tax"] = {"enabled": True}
+    if expires_at:
+        params["expires_at"] = expires_at
     return params
 
 
-def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gateway: Gateway) -> dict[str, str]:
-    """Create the Checkout Session; returns {"id", "url"}. Raises CheckoutError or GatewayError."""
+def _sold_out(exc: Any, catalog: Catalog, services: Any) -> CheckoutError:
+    from checkout_kit import stock
+
+    left = stock.left(services)
+    parts = []
+    for key in exc.product_keys:
+        remaining = left.get(key, {}).get("left", 0)
+        name = catalog.products[key].name
+        parts.append(f"{name} is sold out" if remaining == 0 else f"only {remaining} of {name} left")
+    message = "; ".join(parts)
+    return CheckoutError(409, "sold_out", message[:1].upper() + message[1:] + ".")
+
+
+def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gateway: Gateway,
+                   services: Any = None) -> dict[str, str]:
+    """Create the Checkout Session; returns {"id", "url"}. Raises CheckoutError or GatewayError.
+
+    With `services`, a cart holding products with a `stock` first takes them from it (a 409 when
+    they do not fit), and gives them back if Stripe does not create the session.
+    """
     lookups = [line.price.lookup_key for line in cart.lines if not line.price.id and line.price.lookup_key]
     resolved: dict[str, str] = {}
     if lookups:
         for price in gateway.prices_by_lookup_keys(lookups):  # type: ignore[attr-defined]
             if price.get("active"):
                 resolved[price["lookup_key"]] = price["id"]
-    params = build_session_params(cart, catalog, settings, resolved)
-    # A fresh key per request: a retry of this call is deduplicated, two purchases never are.
+    hold, expires_at = None, None
+    if services is not None:
+        from checkout_kit import stock
+
+        if stock.wanted(cart.lines, catalog):
+            # Stripe wants at least 30 minutes from its own clock: a little margin for ours.
+            expires_at = int(time.time()) + settings.checkout_expires_minutes * 60 + 30
+            try:
+                hold = stock.hold(services, cart.lines, expires_at)
+            except stock.SoldOut as exc:
+                raise _sold_out(exc, catalog, services) from None
     try:
+        params = build_session_params(cart, catalog, settings, resolved, hold, expires_at)
+        # A fresh key per request: a retry of this call is deduplicated, two purchases never are.
         session = gateway.create_checkout_session(params, idempotency_key=f"kit-{uuid.uuid4()}")
-    except GatewayError as exc:
-        if exc.kind == INVALID_PRICE:
+    except (GatewayError, CheckoutError) as exc:
+        if hold:
+            stock.give_back(services, hold)
+        if isinstance(exc, GatewayError) and exc.kind == INVALID_PRICE:
             raise CheckoutError(400, "price_unavailable", exc.message) from None
         raise
     return {"id": session["id"], "url": session["url"]}

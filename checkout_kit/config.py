@@ -103,6 +103,20 @@ def origin_of(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class BucketSettings:
+    """An S3-compatible bucket (AWS S3, Cloudflare R2, MinIO…) for downloads, read through presigned GETs."""
+
+    url: str  # the bucket's address: https://bucket.s3.eu-west-1.amazonaws.com or https://ACCOUNT.r2.cloudflarestorage.com/bucket
+    region: str
+    access_key_id: str
+    secret_access_key: Secret
+
+
+# Response bodies a function may return, by host (a download larger than this must come from a bucket).
+HOST_RESPONSE_LIMITS = {"vercel": int(4.5 * 1024 * 1024), "netlify": 6 * 1024 * 1024}
+
+
+@dataclass(frozen=True)
 class Settings:
     stripe_secret_key: Secret | None = None
     stripe_webhook_secrets: tuple[Secret, ...] = ()
@@ -133,6 +147,14 @@ class Settings:
     mail_timeout: float = 10.0
     jobs_max_attempts: int = 10
     database_pool_size: int = 4
+    # After the sale (docs/selling.md, docs/tickets.md).
+    checkout_expires_minutes: int = 30  # a checkout that holds stock expires (and gives it back) after this
+    hooks_signing_secret: Secret | None = None  # signs the outgoing `purchase.fulfilled` webhook (Kit-Signature)
+    hooks_timeout: float = 10.0
+    checkin_token: Secret | None = None  # door staff's token for check-in (ADMIN_TOKEN works too)
+    downloads_dir: str | None = None  # private files sold as downloads (default: downloads/ beside catalog.toml)
+    downloads_max_bytes: int = 50 * 1024 * 1024  # larger files must come from a bucket or a URL
+    bucket: "BucketSettings | None" = None  # S3-compatible bucket for `download_object`
 
     @property
     def site_origin(self) -> str:
@@ -161,7 +183,8 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value, for tests and log scrubbing."""
         values = [self.stripe_secret_key, *self.stripe_webhook_secrets, self.smtp_url, self.mail_api_key,
-                  self.cron_secret, self.admin_token, self.kit_signing_key]
+                  self.cron_secret, self.admin_token, self.kit_signing_key, self.hooks_signing_secret,
+                  self.checkin_token, self.bucket.secret_access_key if self.bucket else None]
         found = [v.reveal() for v in values if v]
         url = self.database_url.reveal()
         passwords = [urlsplit(url).password, _query_password(url)]
@@ -230,6 +253,27 @@ def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int)
 def _secret(env: Mapping[str, str], name: str) -> Secret | None:
     value = env.get(name, "").strip()
     return Secret(value) if value else None
+
+
+def _bucket(env: Mapping[str, str]) -> BucketSettings | None:
+    """DOWNLOADS_BUCKET_URL and its keys, all or none."""
+    names = ("DOWNLOADS_BUCKET_URL", "DOWNLOADS_BUCKET_ACCESS_KEY_ID", "DOWNLOADS_BUCKET_SECRET_ACCESS_KEY")
+    given = {name: env.get(name, "").strip() for name in names}
+    if not any(given.values()):
+        return None
+    for name in names:
+        if not given[name]:
+            raise ConfigError(name, "is required with the other DOWNLOADS_BUCKET_* settings (see docs/selling.md)")
+    url = _url(env, "DOWNLOADS_BUCKET_URL", schemes=("https", "http"))
+    assert url is not None
+    if urlsplit(url).username is not None or re.search(r"[?#]", url):
+        raise ConfigError("DOWNLOADS_BUCKET_URL", "must be the bucket's address only, like "
+                                                  "https://my-bucket.s3.eu-west-1.amazonaws.com")
+    region = env.get("DOWNLOADS_BUCKET_REGION", "").strip() or "auto"
+    if not re.fullmatch(r"[a-z0-9-]{2,30}", region):
+        raise ConfigError("DOWNLOADS_BUCKET_REGION", f"must be a region like eu-west-1, or auto for R2 (got {region!r})")
+    return BucketSettings(url=url, region=region, access_key_id=given["DOWNLOADS_BUCKET_ACCESS_KEY_ID"],
+                          secret_access_key=Secret(given["DOWNLOADS_BUCKET_SECRET_ACCESS_KEY"]))
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -309,6 +353,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     if not (raw_rate.isascii() and raw_rate.isdigit()):  # "-1" must not quietly turn the limiter off
         raise ConfigError("RATE_LIMIT_PER_MINUTE", "must be a whole number ≥ 0 (0 turns the limiter off)")
     rate = int(raw_rate)
+    hooks_secret = _secret(env, "HOOKS_SIGNING_SECRET")
+    if hooks_secret and len(hooks_secret.reveal()) < 24:
+        raise ConfigError("HOOKS_SIGNING_SECRET", "must be at least 24 characters; make one with "
+                          "python -c \"import secrets; print('whsec_' + secrets.token_urlsafe(32))\"")
+    checkin_token = _secret(env, "CHECKIN_TOKEN")
+    if checkin_token and len(checkin_token.reveal()) < 12:
+        raise ConfigError("CHECKIN_TOKEN", "must be at least 12 characters (door staff type it once per device)")
+    host_limit = HOST_RESPONSE_LIMITS.get(serverless or "", 50 * 1024 * 1024)
     return Settings(
         stripe_secret_key=key,
         stripe_webhook_secrets=webhook_secrets,
@@ -337,4 +389,11 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         mail_timeout=_seconds(env, "MAIL_TIMEOUT", 10.0, 1, 45),
         jobs_max_attempts=_whole(env, "JOBS_MAX_ATTEMPTS", 10, 1, 100),
         database_pool_size=_whole(env, "DATABASE_POOL_SIZE", 4, 1, 50),
+        checkout_expires_minutes=_whole(env, "CHECKOUT_EXPIRES_MINUTES", 30, 30, 1440),
+        hooks_signing_secret=hooks_secret,
+        hooks_timeout=_seconds(env, "HOOKS_TIMEOUT", 10.0, 1, 30),
+        checkin_token=checkin_token,
+        downloads_dir=env.get("DOWNLOADS_DIR", "").strip() or None,
+        downloads_max_bytes=min(host_limit, _whole(env, "DOWNLOADS_MAX_BYTES", host_limit, 1, host_limit)),
+        bucket=_bucket(env),
     )

@@ -65,9 +65,11 @@ def base_context(services: Any) -> dict[str, Any]:
 
 
 def order_context(services: Any, order: Order) -> dict[str, Any]:
-    from checkout_kit.fulfillment import reference
+    """The order, its reference and what each line gives the buyer (its kind's view, made now)."""
+    from checkout_kit.fulfillment import kinds, reference
 
-    return {"order": order, "reference": reference(order.session_id), "interval": _interval(services, order)}
+    return {"order": order, "reference": reference(order.session_id), "interval": _interval(services, order),
+            "views": kinds.views(services, order)}
 
 
 def _interval(services: Any, order: Order) -> str:

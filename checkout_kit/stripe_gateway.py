@@ -188,7 +188,7 @@ class StripeGateway:
         the session's line items list, so no order is ever recorded with part of its lines.
         """
         path = f"/v1/checkout/sessions/{quote(session_id, safe='')}"
-        session = self.request("GET", path, {"expand": ["line_items", "payment_intent"]},
+        session = self.request("GET", path, {"expand": ["line_items", "payment_intent.latest_charge"]},
                                what="retrieve checkout session")
         lines = session.get("line_items")
         if isinstance(lines, dict) and lines.get("has_more") and lines.get("data"):
@@ -197,6 +197,20 @@ class StripeGateway:
             lines["data"] = list(lines["data"]) + list(more)
             lines["has_more"] = False
         return session
+
+    def retrieve_charge(self, charge_id: str) -> dict[str, Any]:
+        """The charge with every refund it has (the refunds list is included only on request)."""
+        return self.request("GET", f"/v1/charges/{quote(charge_id, safe='')}", {"expand": ["refunds"]},
+                            what="retrieve charge")
+
+    def retrieve_refund(self, refund_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/v1/refunds/{quote(refund_id, safe='')}", what="retrieve refund")
+
+    def retrieve_dispute(self, dispute_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/v1/disputes/{quote(dispute_id, safe='')}", what="retrieve dispute")
+
+    def create_refund(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        return self.request("POST", "/v1/refunds", params, idempotency_key, "create refund")
 
     def retrieve_price(self, price_id: str) -> dict[str, Any]:
         return self.request("GET", f"/v1/prices/{quote(price_id, safe='')}", {"expand": ["product"]},

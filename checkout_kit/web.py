@@ -104,9 +104,10 @@ def error(status: int, code: str, message: str, headers: list[tuple[str, str]] |
     return Response.json(status, {"error": {"code": code, "message": message}}, headers)
 
 
-REASONS = {200: "OK", 204: "No Content", 303: "See Other", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-           404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large", 415: "Unsupported Media Type",
-           429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+REASONS = {200: "OK", 204: "No Content", 302: "Found", 303: "See Other", 400: "Bad Request", 401: "Unauthorized",
+           403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 410: "Gone",
+           413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+           500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 # ---- routes ----------------------------------------------------------------------
@@ -186,7 +187,7 @@ def create_checkout_session(request: Request, services: Any) -> Response:
                 return error(400, "invalid_json", "The request body is not valid JSON.", cors)
             cart = checkout.parse_json(data, services.catalog)
         gateway = services.gateway.within(services.settings.stripe_checkout_timeout)
-        session = checkout.create_session(cart, services.catalog, services.settings, gateway)
+        session = checkout.create_session(cart, services.catalog, services.settings, gateway, services)
     except UnicodeDecodeError:
         return refuse(400, "invalid_body", "The form could not be read.")
     except checkout.CheckoutError as exc:
@@ -213,20 +214,22 @@ def webhook(request: Request, services: Any) -> Response:
     return Response.json(answer.status, answer.body, retry)
 
 
-def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
-    from checkout_kit.fulfillment import reference
-    from checkout_kit.store.records import PAID
+def _summary(services: Any, order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
+    from checkout_kit.fulfillment import kinds, reference
+    from checkout_kit.store.records import SETTLED
 
     if order is not None:
-        payment_status = ("no_payment_required" if order.amount_total == 0 else "paid") if order.status == PAID else "unpaid"
+        paid = order.status in SETTLED
+        payment_status = ("no_payment_required" if order.amount_total == 0 else "paid") if paid else "unpaid"
         return {
             "id": order.session_id, "status": "complete", "payment_status": payment_status,
             "order_status": order.status, "mode": order.mode, "customer_email": order.customer_email,
             "amount_total": order.amount_total, "currency": order.currency,
             "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total}
                       for i in order.items],
-            "fulfillment": [{"description": i.description, **i.fulfillment} for i in order.items if i.fulfillment],
-            "reference": reference(order.session_id),
+            # What each line gives the buyer, as its kind shows it (the same as the receipt).
+            "fulfillment": [view.as_json() for view in kinds.views(services, order)],
+            "reference": reference(order.session_id), "amount_refunded": order.amount_refunded,
         }
     assert session is not None
     return {
@@ -274,9 +277,11 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
     else:
         own = []
     if order is not None:
-        # This order's emails: the ones just queued, and any a crash or an outage left behind.
-        outbox.after_commit(services, own, limit=5, session_id=session_id)
-    summary = _summary(order, session)
+        # This order's emails and effects: the ones just queued, and any a crash or an outage left behind.
+        passed = outbox.after_commit(services, own, limit=5, session_id=session_id)
+        if passed.done and any(job.kind != "email" for job in own):
+            order = services.store.get_order(session_id) or order  # an owner's hook added details to show
+    summary = _summary(services, order, session)
     settled_at = (order.paid_at or order.created_at) if order else None
     if settled_at and time.time() - settled_at > FULL_SUMMARY_FOR_S:
         summary = {k: summary[k] for k in ("id", "status", "payment_status", "order_status")}

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-# Order states. `paid` is where fulfillment happens; later issues add refunds.
+# Order states. `paid` is where fulfillment happens; a refund moves a paid order on.
 PAID = "paid"
 AWAITING_PAYMENT = "awaiting_payment"
 PAYMENT_FAILED = "payment_failed"
+PARTIALLY_REFUNDED = "partially_refunded"
+REFUNDED = "refunded"
+# States whose money was taken: what refunds start from (and move between, as Stripe's charge says).
+SETTLED = (PAID, PARTIALLY_REFUNDED, REFUNDED)
 
 # Which state may follow which: a late or replayed event never moves an order back.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -16,6 +21,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     PAYMENT_FAILED: (AWAITING_PAYMENT,),
     AWAITING_PAYMENT: (),
 }
+
+
+def order_reference(session_id: str) -> str:
+    """A short order reference a customer can read out: derived, so every caller agrees."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:8].upper()
 
 
 @dataclass
@@ -51,6 +61,8 @@ class Order:
     updated_at: float = 0.0
     paid_at: float | None = None
     items: list[OrderItem] = field(default_factory=list)
+    amount_refunded: int = 0
+    receipt_url: str | None = None  # Stripe's receipt (or the subscription's first invoice)
 
 
 # Job states: queued (maybe waiting for its backoff), leased to a worker, finished, given up.

@@ -30,6 +30,14 @@ def _emails_to_jobs(run: Run) -> None:
              sent if done else None))
 
 
+def _order_references(run: Run) -> None:
+    """Version 5 keeps each order's short reference (what customers quote, what `orders …` accepts)."""
+    from checkout_kit.store.records import order_reference
+
+    for (session_id,) in run("SELECT session_id FROM orders").fetchall():
+        run("UPDATE orders SET reference = ? WHERE session_id = ?", (order_reference(session_id), session_id))
+
+
 MIGRATIONS: dict[int, list[Step]] = {
     1: [
         """CREATE TABLE orders (
@@ -143,6 +151,84 @@ MIGRATIONS: dict[int, list[Step]] = {
             purpose TEXT NOT NULL,
             used_at {real} NOT NULL
         )""",
+    ],
+    # After the sale (issue 11): refunds on orders, tickets, counted download links, stock,
+    # shipments, refunds and disputes. (4 is the subscriptions' migration.)
+    5: [
+        "ALTER TABLE orders ADD COLUMN amount_refunded BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE orders ADD COLUMN receipt_url TEXT",
+        "ALTER TABLE orders ADD COLUMN reference TEXT",
+        _order_references,
+        "CREATE INDEX orders_reference ON orders (reference)",
+        # The buyer's order page finds orders by email, whatever its case.
+        "CREATE INDEX orders_email ON orders (lower(customer_email))",
+        "CREATE INDEX orders_payment_intent ON orders (payment_intent)",
+        """CREATE TABLE tickets (
+            code TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES orders(session_id),
+            position INTEGER NOT NULL,
+            seat INTEGER NOT NULL,
+            issued_at {real} NOT NULL,
+            checked_in_at {real},
+            voided_at {real},
+            UNIQUE (session_id, position, seat)
+        )""",
+        """CREATE TABLE download_uses (
+            link_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            uses INTEGER NOT NULL,
+            first_used_at {real} NOT NULL,
+            last_used_at {real} NOT NULL
+        )""",
+        """CREATE TABLE stock_counts (
+            product_key TEXT PRIMARY KEY,
+            taken INTEGER NOT NULL
+        )""",
+        """CREATE TABLE stock_holds (
+            hold_id TEXT NOT NULL,
+            product_key TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            expires_at {real} NOT NULL,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL,
+            PRIMARY KEY (hold_id, product_key)
+        )""",
+        "CREATE INDEX stock_holds_expiry ON stock_holds (status, expires_at)",
+        """CREATE TABLE shipments (
+            session_id TEXT NOT NULL REFERENCES orders(session_id),
+            tracking_number TEXT NOT NULL,
+            carrier TEXT NOT NULL,
+            positions TEXT NOT NULL,
+            shipped_at {real} NOT NULL,
+            PRIMARY KEY (session_id, tracking_number)
+        )""",
+        """CREATE TABLE refunds (
+            refund_id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES orders(session_id),
+            amount BIGINT NOT NULL,
+            currency TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            failure_reason TEXT,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL
+        )""",
+        "CREATE INDEX refunds_session ON refunds (session_id)",
+        """CREATE TABLE disputes (
+            dispute_id TEXT PRIMARY KEY,
+            payment_intent TEXT,
+            charge_id TEXT NOT NULL,
+            amount BIGINT NOT NULL,
+            currency TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL,
+            evidence_due_by BIGINT,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL
+        )""",
+        "CREATE INDEX disputes_payment_intent ON disputes (payment_intent)",
     ],
 }
 

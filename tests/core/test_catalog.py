@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -299,12 +300,13 @@ def test_custom_fulfillment_names_are_accepted(name: str) -> None:
 
 def test_extra_product_fields_land_in_details() -> None:
     data = base()
-    data["products"]["book"].update(fulfillment="workshop", venue="Room 2", starts_at="2025-06-01T10:00:00Z",
+    data["products"]["book"].update(fulfillment="workshop", venue="Room 2",
+                                    starts_at=dt.datetime(2025, 6, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=2))),
                                     seats={"rows": 3}, max_quantity=4, shipping_countries=["US"],
                                     images=["https://x.example/b.png"])
     product = parse(data).products["book"]
     assert product.details == {"download_url": "https://x.example/b.zip", "venue": "Room 2",
-                               "starts_at": "2025-06-01T10:00:00Z", "seats": {"rows": 3}}
+                               "starts_at": "2025-06-01T10:00:00+02:00", "seats": {"rows": 3}}
     assert product.max_quantity == 4 and product.shipping_countries == ("US",)
 
 

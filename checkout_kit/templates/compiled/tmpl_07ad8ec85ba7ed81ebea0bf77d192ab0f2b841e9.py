@@ -10,25 +10,14 @@ def root(context, missing=missing):
     l_0_order = resolve('order')
     l_0_reference = resolve('reference')
     l_0_interval = resolve('interval')
+    l_0_site_url = resolve('site_url')
     l_0_support_email = resolve('support_email')
     l_0_shop_name = resolve('shop_name')
     try:
-        t_1 = environment.filters['join']
+        t_1 = environment.filters['money']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
-    try:
-        t_2 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
-    try:
-        t_3 = environment.filters['money']
-    except KeyError:
-        @internalcode
-        def t_3(*unused):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield 'Thank you for your order'
@@ -47,52 +36,25 @@ def root(context, missing=missing):
         yield ' × '
         yield str(environment.getattr(l_1_item, 'description'))
         yield '  '
-        yield str(t_3(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_1(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '\n'
     l_1_item = missing
     yield '\nTotal paid: '
-    yield str(t_3(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
         pass
         yield ' per '
         yield str((undefined(name='interval') if l_0_interval is missing else l_0_interval))
     yield '\n'
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
-        l_1_f = missing
-        _loop_vars = {}
-        pass
-        l_1_f = environment.getattr(l_1_item, 'fulfillment')
-        _loop_vars['f'] = l_1_f
-        if ((environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'download') and environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'url')):
-            pass
-            yield 'Download '
-            yield str(environment.getattr(l_1_item, 'description'))
-            yield ': '
-            yield str(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'url'))
-            yield '\n'
-        elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'ticket'):
-            pass
-            yield 'Your ticket'
-            yield str(('s' if (t_2(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'codes')) > 1) else cond_expr_undefined("the inline if-expression on line 16 in 'receipt.txt' evaluated to false and no else section was defined.")))
-            yield ' for '
-            yield str(environment.getattr(l_1_item, 'description'))
-            yield ': '
-            yield str(t_1(context.eval_ctx, environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'codes'), ', '))
-            yield '\n'
-        elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'subscription'):
-            pass
-            yield 'Your membership is active.'
-            if environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'access_url'):
-                pass
-                yield ' Sign in at '
-                yield str(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'access_url'))
-            yield '\n'
-        elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'shipment'):
-            pass
-            yield 'We will ship '
-            yield str(environment.getattr(l_1_item, 'description'))
-            yield ' to the address you gave and email you when it leaves.\n'
-    l_1_item = l_1_f = missing
+    template = environment.get_template('_fulfillment.txt', 'receipt.txt')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield 'Your order page has everything you bought, with fresh links: '
+    yield str((undefined(name='site_url') if l_0_site_url is missing else l_0_site_url))
+    yield '/orders.html\n\n'
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'shipping'):
         pass
         yield 'Shipping to:\n  '
@@ -121,4 +83,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=35&3=40&5=42&6=46&9=54&11=60&12=64&13=66&14=69&15=73&16=76&17=82&18=85&20=90&21=93&24=96&26=99&27=101&29=107&32=114&34=120'
+debug_info = '1=24&3=29&5=31&6=35&9=43&11=49&12=56&14=58&16=61&17=63&19=69&22=76&24=82'

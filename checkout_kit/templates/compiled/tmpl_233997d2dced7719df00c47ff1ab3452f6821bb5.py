@@ -27,18 +27,7 @@ def block_body(context, missing=missing):
     _block_vars = {}
     l_0_order = resolve('order')
     l_0_reference = resolve('reference')
-    try:
-        t_1 = environment.filters['join']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
-    try:
-        t_2 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+    l_0_site_url = resolve('site_url')
     pass
     yield '<h1 style="margin:0 0 8px;font-size:22px;">Thank you for your order'
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'customer_name'):
@@ -54,43 +43,17 @@ def block_body(context, missing=missing):
         for event in gen:
             yield event
     finally: gen.close()
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
-        l_1_f = missing
-        _loop_vars = {}
-        pass
-        l_1_f = environment.getattr(l_1_item, 'fulfillment')
-        _loop_vars['f'] = l_1_f
-        if ((environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'download') and environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'url')):
-            pass
-            yield '<p><a href="'
-            yield escape(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'url'))
-            yield '" style="display:inline-block;background:#635bff;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">Download '
-            yield escape(environment.getattr(l_1_item, 'description'))
-            yield '</a></p>\n'
-        elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'ticket'):
-            pass
-            yield '<p>Your ticket'
-            yield escape(('s' if (t_2(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'codes')) > 1) else cond_expr_undefined("the inline if-expression on line 12 in 'receipt.html' evaluated to false and no else section was defined.")))
-            yield ' for '
-            yield escape(environment.getattr(l_1_item, 'description'))
-            yield ': <strong>'
-            yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'codes'), ', '))
-            yield '</strong></p>\n'
-        elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'subscription'):
-            pass
-            yield '<p>Your membership is active.'
-            if environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'access_url'):
-                pass
-                yield ' <a href="'
-                yield escape(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'access_url'))
-                yield '">Sign in here</a>.'
-            yield '</p>\n'
-        elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'shipment'):
-            pass
-            yield '<p>We will ship '
-            yield escape(environment.getattr(l_1_item, 'description'))
-            yield ' to the address below and email you when it leaves.</p>\n'
-    l_1_item = l_1_f = missing
+    template = environment.get_template('_fulfillment.html', 'receipt.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield '<p style="margin:16px 0 0;color:#5b6275;font-size:13px;">Your order page has everything you bought, with fresh links: <a href="'
+    yield escape((undefined(name='site_url') if l_0_site_url is missing else l_0_site_url))
+    yield '/orders.html">'
+    yield escape((undefined(name='site_url') if l_0_site_url is missing else l_0_site_url))
+    yield '/orders.html</a>.</p>\n'
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'shipping'):
         pass
         yield '<p style="margin:16px 0 0;"><strong>Shipping to</strong><br>'
@@ -110,4 +73,4 @@ def block_body(context, missing=missing):
         yield '</p>\n'
 
 blocks = {'body': block_body}
-debug_info = '1=13&2=16&3=21&4=44&5=49&6=51&7=57&8=61&9=63&10=66&11=70&12=73&13=79&14=82&15=88&16=91&19=94&20=97'
+debug_info = '1=13&2=16&3=21&4=33&5=38&6=40&7=46&8=53&9=57&10=60'

@@ -4,23 +4,25 @@ concurrently, in any order.
 
 It re-reads the session from Stripe (the truth, whatever event arrived), works
 out the order's state, and in one transaction records the order and its items,
-advances its state only forward, and queues its emails as jobs under unique
-keys. The event, when there is one, is marked processed in that same
-transaction. The jobs are rendered and sent after commit by the caller
+advances its state only forward, records what each line's kind plans (ticket
+codes, stored details), settles the checkout's stock hold, and queues the
+order's emails and each kind's effects (the owner's hooks, outgoing webhooks)
+as jobs under unique keys. The event, when there is one, is marked processed in
+that same transaction. The jobs are performed after commit by the caller
 (`outbox.after_commit`); one that fails stays queued for the next pass.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from checkout_kit import emails, outbox
+from checkout_kit import emails, outbox, signing, stock
 from checkout_kit.events import DUPLICATE_EVENT, UNCHANGED, Event, apply
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import valid_address
+from checkout_kit.fulfillment import kinds
 from checkout_kit.services import Services
 from checkout_kit.store.records import (
     AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem,
@@ -60,29 +62,6 @@ def order_state(session: dict[str, Any]) -> str | None:
     return AWAITING_PAYMENT
 
 
-def reference(session_id: str) -> str:
-    """A short order reference a customer can read out: derived, so every caller agrees."""
-    return hashlib.sha256(session_id.encode()).hexdigest()[:8].upper()
-
-
-def _fulfillment(services: Services, session: dict[str, Any], item: OrderItem, product: Any) -> tuple[str, dict[str, Any]]:
-    """What fulfilling this line gives the customer, decided from the catalog. Deterministic."""
-    kind = item.fulfillment_type
-    details = dict(product.details) if product else {}
-    if kind == "download":
-        return "fulfilled", {"type": kind, "url": details.get("download_url")}
-    if kind == "ticket":
-        codes = [f"TKT-{hashlib.sha256(f'{session['id']}:{item.position}:{n}'.encode()).hexdigest()[:10].upper()}"
-                 for n in range(item.quantity)]
-        return "fulfilled", {"type": kind, "codes": codes, **{k: v for k, v in details.items() if k in ("venue", "starts_at")}}
-    if kind == "subscription":
-        return "fulfilled", {"type": kind, "subscription": session.get("subscription"),
-                             "access_url": details.get("access_url")}
-    if kind == "shipment":
-        return "to_ship", {"type": kind, "status": "to_ship"}
-    return "fulfilled", {"type": kind, **details}
-
-
 def customer_email(session: dict[str, Any]) -> str | None:
     """The buyer's one address, from what Stripe collected; None when it is not one plain address."""
     email = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
@@ -98,6 +77,7 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
     collected = session.get("collected_information") or {}
     shipping = collected.get("shipping_details") or session.get("shipping_details")
     intent = session.get("payment_intent")
+    charge = intent.get("latest_charge") if isinstance(intent, dict) else None
     order = Order(
         session_id=session["id"], status=status, mode=session.get("mode") or "payment",
         livemode=bool(session.get("livemode")),
@@ -109,6 +89,7 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
         customer=session.get("customer") if isinstance(session.get("customer"), str) else None,
         client_reference_id=session.get("client_reference_id"),
         shipping=shipping,
+        receipt_url=charge.get("receipt_url") if isinstance(charge, dict) else None,
     )
     catalog = services.catalog
     for position, line in enumerate((session.get("line_items") or {}).get("data", [])):
@@ -123,10 +104,19 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
             currency=line.get("currency") or order.currency,
             fulfillment_type=product.fulfillment if product else "service",
         )
-        if status == PAID:
-            item.fulfillment_status, item.fulfillment = _fulfillment(services, session, item, product)
         order.items.append(item)
     return order
+
+
+def plan_items(services: Services, order: Order) -> list[kinds.Plan]:
+    """What each line's kind plans for a paid order (deterministic); the items carry it."""
+    key = signing.key_bytes(services.settings)
+    plans = []
+    for item in order.items:
+        found = kinds.plan(kinds.PlanContext(order, item, kinds.product_of(services, item), key))
+        item.fulfillment_status, item.fulfillment = found.status, found.record
+        plans.append(found)
+    return plans
 
 
 def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list[Job]:
@@ -143,6 +133,24 @@ def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list
     return [job for job in queued if job is not None]
 
 
+def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.Plan], token: str,
+                  rewrite: bool) -> list[Job]:
+    """Record what each line's kind planned; queue its effects leased to this caller (after the emails)."""
+    lease_s = outbox.lease_seconds(services.settings)
+    jobs = []
+    for item, found in zip(order.items, plans):
+        if rewrite:  # an order that awaited its payment: its lines are fulfilled now
+            tx.set_item_fulfillment(order.session_id, item.position, item.fulfillment_status, item.fulfillment)
+        if found.tickets:
+            tx.issue_tickets(order.session_id, item.position, found.tickets)
+        for spec in found.jobs:
+            job = tx.enqueue_job(spec.key, spec.kind, spec.payload, session_id=order.session_id, lease_token=token,
+                                 lease_s=lease_s)
+            if job is not None:
+                jobs.append(job)
+    return jobs
+
+
 def fulfill_checkout(services: Services, session_id: str, event: Event | None = None,
                      gateway: Any = None) -> Result:
     """Record and fulfill the order for this session, once. Raises GatewayError if Stripe fails.
@@ -156,24 +164,33 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
     status = order_state(session)
     token = outbox.new_token()
     stored: list[Order | None] = [None]
+    hold = stock.hold_of(session)
+    order = build_order(services, session, status) if status else None
+    plans = plan_items(services, order) if order is not None and status == PAID else []
 
     def record(tx: Any) -> tuple[str, list[Job]]:
-        if status is None:
+        if hold and (status == PAYMENT_FAILED or session.get("status") == "expired"):
+            stock.release(tx, hold)
+        if order is None:
             return NO_ORDER, []
-        order = build_order(services, session, status)
         created = tx.insert_order(order)
         jobs: list[Job] = []
         if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
-            if not created and status == PAID:  # an awaiting order's items are fulfilled now
-                for item in order.items:
-                    tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
+            effects: list[Job] = []
+            if status == PAID:
+                if hold:
+                    stock.sell(tx, hold)
+                effects = _record_plans(services, tx, order, plans, token, rewrite=not created)
+            # Emails carry the order as stored (its paid_at fixes the receipt's download links).
+            saved = tx.get_order(session_id) or order
+            jobs = _queue_emails(services, tx, saved, token) + effects
             outcome = FULFILLED if status == PAID else UPDATED
-            jobs = _queue_emails(services, tx, order, token)
             log.info("order %s %s (%s)", session_id, status, outcome)
+            stored[0] = saved
         else:
             outcome = UNCHANGED
-        # The landing page shows the order as stored; the webhook has no use for it.
-        stored[0] = tx.get_order(session_id) if event is None else order
+            # The landing page shows the order as stored; the webhook has no use for it.
+            stored[0] = tx.get_order(session_id) if event is None else order
         return outcome, jobs
 
     done = apply(services, event, session_id, record)
