@@ -23,10 +23,20 @@ WINDOW_S = 3600
 # Causes.
 JOB_GAVE_UP = "job_gave_up"
 WEBHOOK_FAILED = "webhook_failed"
+DISPUTE_OPENED = "dispute_opened"
+DISPUTE_CLOSED = "dispute_closed"
+REFUND_FAILED = "refund_failed"
+DOWNLOAD_BROKEN = "download_broken"
 TITLES = {
     JOB_GAVE_UP: "An email or hook could not be delivered",
     WEBHOOK_FAILED: "A Stripe event could not be processed",
+    DISPUTE_OPENED: "A customer disputed a payment: respond before the deadline",
+    DISPUTE_CLOSED: "A dispute was closed",
+    REFUND_FAILED: "A refund failed: the customer has not got their money back",
+    DOWNLOAD_BROKEN: "A download could not be served",
 }
+# Causes the merchant hears of one by one (each has its own deadline or money), not as an hourly digest.
+EACH = {DISPUTE_OPENED, DISPUTE_CLOSED, REFUND_FAILED}
 
 
 def report(services: Any, cause: str, ref: str | None, detail: str, tx: Any = None) -> None:
@@ -37,7 +47,9 @@ def report(services: Any, cause: str, ref: str | None, detail: str, tx: Any = No
 
     def write(t: Any) -> None:
         t.record_problem(cause, ref, detail)
-        if merchant:
+        if merchant and cause in EACH and ref:
+            t.enqueue_job(f"alert:{cause}:{ref}", KIND, {"cause": cause, "window": window, "to": merchant, "ref": ref})
+        elif merchant:
             t.enqueue_job(f"alert:{cause}:{window}", KIND, {"cause": cause, "window": window, "to": merchant})
 
     log.error("problem (%s) %s: %s", cause, ref or "-", detail)
@@ -57,8 +69,10 @@ def perform(services: Any, job: Job) -> dict[str, Any]:
     from checkout_kit.mail import Email, MailError
     from checkout_kit.outbox import JobFailed
 
-    cause, window = job.payload["cause"], job.payload["window"]
+    cause, window, ref = job.payload["cause"], job.payload["window"], job.payload.get("ref")
     problems = services.store.problems(since=window, until=window + WINDOW_S, cause=cause)
+    if ref:  # an alert of its own: this problem only
+        problems = [p for p in problems if p.ref == ref][-1:]
     context = {**emails.base_context(services), "title": TITLES.get(cause, cause.replace("_", " ")),
                "problems": problems, "cause": cause}
     from checkout_kit.mail import render

@@ -10,6 +10,7 @@ Routes (DESIGN §4):
     GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
     GET  /api/admin/orders              recent orders for the owner (ADMIN_TOKEN)
     GET  /api/health                    liveness
+    /api/download, /api/tickets/check-in, /api/stock, /api/orders: after the sale (web_after_sale)
 
 Errors are JSON `{"error": {"code", "message"}}`, never a trace.
 """
@@ -90,10 +91,14 @@ class Request:
 
 
 class Response:
-    def __init__(self, status: int, body: bytes = b"", headers: list[tuple[str, str]] | None = None) -> None:
+    """`stream`: the body as chunks (a file), its Content-Length already in `headers`."""
+
+    def __init__(self, status: int, body: bytes = b"", headers: list[tuple[str, str]] | None = None,
+                 stream: Iterable[bytes] | None = None) -> None:
         self.status = status
         self.body = body
         self.headers = list(headers or [])
+        self.stream = stream
 
     @classmethod
     def json(cls, status: int, payload: Any, headers: list[tuple[str, str]] | None = None) -> "Response":
@@ -346,6 +351,16 @@ def health(request: Request, services: Any) -> Response:
     return Response.json(200, {"ok": True})
 
 
+def _later(name: str) -> Callable[[Request, Any], Response]:
+    """A route of `web_after_sale`, imported on its first request (not on every cold start)."""
+    def route(request: Request, services: Any) -> Response:
+        from checkout_kit import web_after_sale
+
+        return getattr(web_after_sale, name)(request, services)
+    route.__name__ = name
+    return route
+
+
 ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/create-checkout-session": create_checkout_session,
     "/api/webhook": webhook,
@@ -353,6 +368,10 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/cron/outbox": cron_outbox,
     "/api/admin/orders": admin_orders,
     "/api/health": health,
+    "/api/download": _later("download"),
+    "/api/tickets/check-in": _later("check_in"),
+    "/api/stock": _later("stock_left"),
+    "/api/orders": _later("orders"),
 }
 
 
@@ -441,11 +460,13 @@ class App:
         started = time.perf_counter()
         request = Request(environ)
         response = self.dispatch(request)
-        headers = response.headers + [("Content-Length", str(len(response.body)))]
+        headers = response.headers
+        if response.stream is None:
+            headers = headers + [("Content-Length", str(len(response.body)))]
         start_response(f"{response.status} {REASONS.get(response.status, 'Status')}", headers)
         log.info("%s %s -> %d %.1fms", request.method, request.path, response.status,
                  (time.perf_counter() - started) * 1000)
-        return [response.body]
+        return response.stream if response.stream is not None else [response.body]
 
 
 app = App()

@@ -104,6 +104,10 @@ def _dispatch(services: Services, handler: Any, event: events.Event, started: fl
         store.log_delivery(Delivery(event.id, event.type, "failed", exc.detail, started))
         log.error("webhook %s %s failed, Stripe will retry: %s", event.id, event.type, exc.detail)
         return _error(503, "stripe_unavailable", "Could not read the object from Stripe; retry later.")
+    except events.RetryLater as exc:
+        store.log_delivery(Delivery(event.id, event.type, "retry_later", str(exc), started))
+        log.info("webhook %s %s: %s; Stripe will retry", event.id, event.type, exc)
+        return _error(503, "retry_later", "Not ready for this event yet; retry later.")
     except StoreUnavailable:
         raise
     except Exception as exc:  # a bug: answer 500 so Stripe retries, keep the trace in the log, tell the merchant

@@ -52,37 +52,6 @@
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
-  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
-  function linkButton(url, label) {
-    url = safeUrl(url);
-    return url ? el("p", "", null, [el("a", label, { href: url, "class": "button", rel: "noopener" })]) : null;
-  }
-
-  // What the customer gets, by fulfillment type (download, ticket, subscription, shipment, or the shop's own).
-  function fulfillmentNode(f) {
-    var title = el("p", "", null, [el("strong", f.description || "Your purchase")]);
-    var parts = [title];
-    if (f.type === "download") {
-      parts.push(linkButton(f.url, "Download"), el("p", "The download link is in your receipt too.", { "class": "meta" }));
-    } else if (f.type === "ticket") {
-      var codes = f.codes || [];
-      parts.push(el("p", codes.length > 1 ? "Your ticket codes:" : "Your ticket code:"),
-        el("ul", "", { "class": "codes" }, codes.map(function (c) { return el("li", c); })));
-      if (f.venue || f.starts_at) parts.push(el("p", [f.venue, f.starts_at].filter(Boolean).join(" · "), { "class": "meta" }));
-    } else if (f.type === "subscription") {
-      parts.push(el("p", "Your membership is active. Your access details are in your receipt too."),
-        linkButton(f.access_url, "Open the members' area"));
-    } else if (f.type === "shipment") {
-      parts.push(el("p", "We are preparing your order and email you when it ships."));
-    } else {
-      Object.keys(f).forEach(function (k) {
-        if (k === "type" || k === "description" || typeof f[k] !== "string") return;
-        parts.push(safeUrl(f[k]) ? linkButton(f[k], "Open") : el("p", k.replace(/_/g, " ") + ": " + f[k]));
-      });
-    }
-    return el("div", "", { "class": "item" }, parts);
-  }
-
   function render(o) {
     setField("customer_email", o.customer_email || "your email address");
     setField("total", money(o.amount_total, o.currency));
@@ -99,7 +68,8 @@
     });
     var box = d.querySelector("[data-fulfillment]");
     box.textContent = "";
-    (o.fulfillment || []).forEach(function (f) { box.appendChild(fulfillmentNode(f)); });
+    // Each line as its kind shows it (js/purchase-view.js draws every kind the same way).
+    (o.fulfillment || []).forEach(function (f) { box.appendChild(w.KitPurchaseView.render(f)); });
     d.querySelector("[data-fulfillment-section]").hidden = !box.firstChild;
     d.querySelector("[data-order]").hidden = !(o.items && o.items.length);
     if (o.mode === "subscription") d.querySelector("[data-paid-title]").textContent = "Welcome — your membership is active";

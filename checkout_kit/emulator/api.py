@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from checkout_kit.emulator import search
 from checkout_kit.emulator.expansion import expand
-from checkout_kit.emulator.resources import checkout_sessions, customers, events, paid_objects, prices, products
+from checkout_kit.emulator.resources import (
+    checkout_sessions, customers, disputes, events, paid_objects, prices, products, refunds,
+)
 from checkout_kit.emulator.resources import webhook_endpoints as hooks
 from checkout_kit.emulator.resources.checkout_sessions import expire_session, mark_expired
 from checkout_kit.emulator.resources.common import Ctx, Handler, honours, retriever
@@ -82,6 +84,14 @@ ROUTES: list[Route] = [
     _searchable("invoices", "Invoice"),
     Route("GET", "/v1/invoices/<id>", _get("invoice"), "InvoiceRetrieveParams"),
     Route("GET", "/v1/invoices/<id>/lines", paid_objects.list_invoice_lines, "InvoiceListLinesParams"),
+    Route("POST", "/v1/refunds", refunds.create_refund, "RefundCreateParams"),
+    Route("GET", "/v1/refunds", refunds.list_refunds, "RefundListParams"),
+    Route("GET", "/v1/refunds/<id>", _get("refund"), "RefundRetrieveParams"),
+    Route("POST", "/v1/refunds/<id>", refunds.update_refund, "RefundUpdateParams"),
+    Route("GET", "/v1/disputes", disputes.list_disputes, "DisputeListParams"),
+    Route("GET", "/v1/disputes/<id>", _get("dispute"), "DisputeRetrieveParams"),
+    Route("POST", "/v1/disputes/<id>", disputes.update_dispute, "DisputeUpdateParams"),
+    Route("POST", "/v1/disputes/<id>/close", disputes.close_dispute, "DisputeCloseParams"),
     Route("POST", "/v1/webhook_endpoints", hooks.create_webhook_endpoint, "WebhookEndpointCreateParams"),
     Route("GET", "/v1/webhook_endpoints", hooks.list_webhook_endpoints, "WebhookEndpointListParams"),
     Route("GET", "/v1/webhook_endpoints/<id>", hooks.retrieve_webhook_endpoint, "WebhookEndpointRetrieveParams"),

@@ -104,6 +104,7 @@ _NEUTRAL: dict[str, dict[str, Any]] = {
     "line_item": {"parent": None, "pretax_credit_amounts": [], "taxes": [], "metadata": {}},
     "event": {},
     "refund": {"destination_details": None, "metadata": {}},
+    "dispute": {"metadata": {}, "balance_transactions": [], "enhanced_eligibility_types": []},
     "webhook_endpoint": {"metadata": {}},
     "billing_portal.session": {"flow": None},
 }

@@ -301,6 +301,7 @@ def _subscribe(state: State, session: dict[str, Any], who: Customer, card: cards
     state.emit("charge.succeeded", charge)
     state.emit("payment_intent.succeeded", pi)
     _complete(state, session, who, "paid")
+    _after_payment(state, charge)
 
 
 def _fail_pi(pi: dict[str, Any], decline: cards.Decline, method: dict[str, Any] | None, charge_id: str | None,
@@ -364,7 +365,17 @@ def _succeed(state: State, session: dict[str, Any], card: cards.Card, who: Custo
     state.emit("charge.succeeded", charge)
     state.emit("payment_intent.succeeded", pi)
     _complete(state, session, who, "paid")
+    _after_payment(state, charge)
     return Result(PAID)
+
+
+def _after_payment(state: State, charge: dict[str, Any]) -> None:
+    """What a test card does once paid: the dispute cards are disputed."""
+    from checkout_kit.emulator.resources.disputes import open_dispute
+
+    effect = state.card_effects.get(charge["id"], {}).get("dispute")
+    if effect:
+        open_dispute(state, charge, effect)
 
 
 def finish_challenge(state: State, challenge_id: str, approve: bool) -> tuple[str, Result]:

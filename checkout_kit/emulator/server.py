@@ -22,7 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from checkout_kit.emulator import api, cards, hosted_page, payments
 from checkout_kit.emulator import params as api_params
-from checkout_kit.emulator.resources import checkout_sessions
+from checkout_kit.emulator.resources import checkout_sessions, disputes, refunds
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
 from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.formdata import decode
@@ -124,6 +124,9 @@ class Emulator:
                 for session_id, pending in list(self.state.pending_settlements.items()):
                     if pending["due"] is not None and pending["due"] <= now:
                         payments.settle(self.state, session_id)
+                for refund_id, pending in list(self.state.pending_refund_failures.items()):
+                    if pending["due"] is not None and pending["due"] <= now:
+                        refunds.fail_refund(self.state, refund_id)
 
     # ---- routing -----------------------------------------------------------
 
@@ -146,6 +149,8 @@ class Emulator:
             Rule("/_emulator/sessions/<session_id>/pay", methods=["POST"], endpoint=("ctl", self.ctl_pay)),
             Rule("/_emulator/challenges/<challenge_id>", methods=["POST"], endpoint=("ctl", self.ctl_challenge)),
             Rule("/_emulator/charges/<charge_id>", methods=["GET"], endpoint=("ctl", self.ctl_charge)),
+            Rule("/_emulator/refunds/<refund_id>/fail", methods=["POST"], endpoint=("ctl", self.ctl_fail_refund)),
+            Rule("/_emulator/disputes/<dispute_id>/close", methods=["POST"], endpoint=("ctl", self.ctl_close_dispute)),
         ]
         return Map(rules, strict_slashes=False)
 
@@ -217,7 +222,7 @@ class Emulator:
         idem_key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         fingerprint = hashlib.sha256(
             json.dumps([request.method, request.path, sorted(pairs)]).encode()).hexdigest()
-        ctx = api.Ctx(self.state, self.url, request_id, idem_key)
+        ctx = api.Ctx(self.state, self.url, request_id, idem_key, self.settle_after)
         with self.state.lock:
             if idem_key and idem_key in self.state.idempotency:
                 saved_fp, saved_path, status, body = self.state.idempotency[idem_key]
@@ -385,6 +390,17 @@ class Emulator:
         """What the charge's test card has in store after payment (a dispute, a failing refund)."""
         self.state.get("charge", charge_id)
         return {"charge": charge_id, "effects": self.state.card_effects.get(charge_id, {})}
+
+    def ctl_fail_refund(self, body: dict[str, Any], refund_id: str) -> dict[str, Any]:
+        """Fail a refund now (as the "refund fails" card's refunds do later by themselves)."""
+        return refunds.fail_refund(self.state, refund_id)
+
+    def ctl_close_dispute(self, body: dict[str, Any], dispute_id: str) -> dict[str, Any]:
+        """Settle a dispute as the card network would: `{"outcome": "won"}` or `"lost"`."""
+        outcome = body.get("outcome", "won")
+        if outcome not in ("won", "lost"):
+            raise ValueError("outcome must be 'won' or 'lost'")
+        return disputes.close(self.state, self.state.get("dispute", dispute_id), outcome)
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))

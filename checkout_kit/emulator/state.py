@@ -32,6 +32,7 @@ PREFIXES = {
     "in_": "invoice",
     "evt_": "event",
     "re_": "refund",
+    "dp_": "dispute",
     "we_": "webhook_endpoint",
 }
 
@@ -70,6 +71,8 @@ class State:
             # Hosted-page bookkeeping: 3-D Secure challenges and pending bank debits.
             self.challenges: dict[str, dict[str, Any]] = {}
             self.pending_settlements: dict[str, dict[str, Any]] = {}
+            # Refunds of the "refund fails" card, failing later: refund id -> {"reason", "due"}.
+            self.pending_refund_failures: dict[str, dict[str, Any]] = {}
 
     # ---- objects ---------------------------------------------------------
 

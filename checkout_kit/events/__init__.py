@@ -21,12 +21,19 @@ from checkout_kit.store.records import Delivery, Job
 
 FAMILIES = (
     "checkout_kit.events.checkout",
+    "checkout_kit.events.refunds",
+    "checkout_kit.events.disputes",
 )
 
 # Outcomes every family may answer with (families add their own words).
 DUPLICATE_EVENT = "duplicate_event"
 IGNORED = "ignored"
 UNCHANGED = "unchanged"
+
+
+class RetryLater(Exception):
+    """Not now: what the event is about is not recorded yet (its own event is on the way). The
+    webhook answers 503 so Stripe delivers it again later; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -59,10 +59,14 @@ def test_subject_cannot_carry_a_header_break():
 
 
 def test_zero_decimal_currency_in_receipt():
+    from checkout_kit.fulfillment.kinds import Link, View
+
     yen = order(amount_total=500, currency="jpy", items=[OrderItem(0, "p", "e", "Book", 1, 500, "jpy", "download",
-                                                                  fulfillment={"type": "download", "url": "https://d.example/b"})])
-    _, text, _ = mail.render("receipt", order=yen, **CONTEXT)
-    assert "¥500" in text and "https://d.example/b" in text
+                                                                  fulfillment={"type": "download"})])
+    views = [View("download", "Book", "fulfilled", links=[Link("Download", "https://shop.example/api/download?token=t")])]
+    _, text, html = mail.render("receipt", order=yen, views=views, **CONTEXT)
+    assert "¥500" in text and "Download: https://shop.example/api/download?token=t" in text
+    assert 'href="https://shop.example/api/download?token=t"' in html
 
 
 def email() -> mail.Email:

@@ -44,7 +44,9 @@ def test_each_demo_product_becomes_one_paid_order_with_emails(shop, price_id, qu
     if fulfillment == "shipment":
         assert "1 Main St" in text_of(notices[0]) and order.shipping["address"]["city"] == "Springfield"
     if fulfillment == "download":
-        assert "https://downloads.example.com/handbook.zip" in text_of(receipt)
+        # A signed link to the shop's download route, never the file's real location.
+        assert f"{shop.url}/api/download?token=" in text_of(receipt)
+        assert "downloads.example.com" not in text_of(receipt) + html_of(receipt)
     if fulfillment == "subscription":
         assert order.subscription and order.subscription.startswith("sub_")
         assert "https://members.example.com/" in text_of(receipt)
@@ -62,15 +64,16 @@ def test_ticket_codes_are_issued_per_seat_and_stable(shop):
     codes = order.items[0].fulfillment["codes"]
     assert len(codes) == 2 and len(set(codes)) == 2 and all(c.startswith("TKT-") for c in codes)
     receipt = shop.smtp.wait_for(lambda ms: any("receipt" in m["Subject"].lower() for m in ms))[0]
-    assert all(code in text_of(receipt) for code in codes)
-    assert shop.summary(session_id).json()["fulfillment"][0]["codes"] == codes
+    assert all(code in text_of(receipt) and code in html_of(receipt) for code in codes)
+    assert "Venue: Room 2" in text_of(receipt)  # the venue reaches every channel
+    assert [t["code"] for t in shop.summary(session_id).json()["fulfillment"][0]["tickets"]] == codes
 
 
 def test_free_order_needs_no_payment_and_is_fulfilled(shop):
     session_id = shop.new_session("price_test_sample")
     assert shop.pay(session_id)["result"] == "paid"
     order = shop.wait_order(session_id)
-    assert order.amount_total == 0 and order.items[0].fulfillment["url"].endswith("sample.pdf")
+    assert order.amount_total == 0 and order.items[0].fulfillment["type"] == "download"
     assert shop.summary(session_id).json()["payment_status"] == "no_payment_required"
     shop.smtp.wait_for(lambda ms: len(shop.receipts()) == 1)
 

@@ -151,8 +151,9 @@ def test_paid_ebook_summary(shop: Shop) -> None:
     assert body["customer_email"] == CUSTOMER
     assert body["amount_total"] == 1500 and body["currency"] == "usd"
     assert body["items"] == [{"description": "The Static Shop Handbook", "quantity": 1, "amount_total": 1500}]
-    downloads = [f for f in body["fulfillment"] if f["type"] == "download"]
-    assert [f["url"] for f in downloads] == ["https://downloads.example.com/handbook.zip"]
+    [download] = [f for f in body["fulfillment"] if f["kind"] == "download"]
+    [link] = download["links"]
+    assert link["url"].startswith(f"{shop.url}/api/download?token=") and "downloads.example.com" not in str(body)
     # Nothing a success page does not need.
     text = str(body)
     assert "Jenny Rosen" not in text and "pi_" not in text and "cus_" not in text
@@ -163,14 +164,16 @@ def test_paid_tickets_summary_has_one_code_per_ticket(shop: Shop) -> None:
     body = summary_of(shop, session_id)
     assert body["payment_status"] == "paid" and body["amount_total"] == 12000
     assert body["items"] == [{"description": "Workshop Ticket", "quantity": 3, "amount_total": 12000}]
-    [ticket] = [f for f in body["fulfillment"] if f["type"] == "ticket"]
-    assert len(ticket["codes"]) == len(set(ticket["codes"])) == 3
-    assert all(code.startswith("TKT-") for code in ticket["codes"])
-    assert ticket["venue"] == "Room 2"
+    [ticket] = [f for f in body["fulfillment"] if f["kind"] == "ticket"]
+    codes = [t["code"] for t in ticket["tickets"]]
+    assert len(codes) == len(set(codes)) == 3
+    assert all(code.startswith("TKT-") for code in codes)
+    assert all(t["qr"]["size"] >= 21 and t["qr"]["path"].startswith("M") for t in ticket["tickets"])
+    assert {"label": "Venue", "value": "Room 2"} in ticket["facts"]
     # The same codes every time it is asked (and in the order).
     assert summary_of(shop, session_id)["fulfillment"] == body["fulfillment"]
     order = shop.wait_order(session_id)
-    assert order.items[0].fulfillment["codes"] == ticket["codes"]
+    assert order.items[0].fulfillment["codes"] == codes
 
 
 def test_paid_subscription_summary_has_the_membership(shop: Shop) -> None:
@@ -178,10 +181,10 @@ def test_paid_subscription_summary_has_the_membership(shop: Shop) -> None:
     body = summary_of(shop, session_id)
     assert body["status"] == "complete" and body["payment_status"] == "paid"
     assert body["amount_total"] == 900
-    [membership] = [f for f in body["fulfillment"] if f["type"] == "subscription"]
-    assert membership["access_url"] == "https://members.example.com/"
+    [membership] = [f for f in body["fulfillment"] if f["kind"] == "subscription"]
+    assert [link["url"] for link in membership["links"]] == ["https://members.example.com/"]
     subscription = sdk(shop).v1.checkout.sessions.retrieve(session_id).subscription
-    assert subscription and membership["subscription"] == subscription
+    assert subscription and shop.wait_order(session_id).items[0].fulfillment["subscription"] == subscription
 
 
 def test_free_order_summary_says_no_payment_required(shop: Shop) -> None:
@@ -190,7 +193,8 @@ def test_free_order_summary_says_no_payment_required(shop: Shop) -> None:
     body = summary_of(shop, session_id)
     assert body["status"] == "complete" and body["payment_status"] == "no_payment_required"
     assert body["amount_total"] == 0
-    assert [f["url"] for f in body["fulfillment"]] == ["https://downloads.example.com/sample.pdf"]
+    assert [f["kind"] for f in body["fulfillment"]] == ["download"]
+    assert body["fulfillment"][0]["links"][0]["url"].startswith(f"{shop.url}/api/download?token=")
 
 
 def test_delayed_bank_debit_shows_unpaid_until_it_settles(shop: Shop) -> None:
@@ -203,7 +207,7 @@ def test_delayed_bank_debit_shows_unpaid_until_it_settles(shop: Shop) -> None:
     shop.control(f"sessions/{session_id}/settle", {"outcome": "succeeded"})
     body = summary_of(shop, session_id)
     assert body["payment_status"] == "paid"
-    assert [f["type"] for f in body["fulfillment"]] == ["download"]
+    assert [f["kind"] for f in body["fulfillment"]] == ["download"]
 
 
 # ---- fulfilling from the landing page ----------------------------------------------------------
@@ -218,12 +222,13 @@ def test_summary_fulfills_when_the_webhook_has_not_arrived(shop: Shop) -> None:
 
     body = summary_of(shop, session_id)
     assert body["payment_status"] == "paid" and body["order_status"] == "paid"
-    assert len(body["fulfillment"][0]["codes"]) == 2
+    codes = [t["code"] for t in body["fulfillment"][0]["tickets"]]
+    assert len(codes) == 2
     order = shop.store.get_order(session_id)
     assert order is not None and order.status == "paid"
     shop.smtp.wait_for(lambda msgs: len(shop.receipts()) == 1 and len(shop.smtp.to(MERCHANT)) == 1)
     assert any(code in shop.receipts()[0].get_body(preferencelist=("plain",)).get_content()
-               for code in body["fulfillment"][0]["codes"])
+               for code in codes)
 
     # Asking again (a reload, a second tab) fulfils nothing more and sends nothing more.
     again = summary_of(shop, session_id)
@@ -256,7 +261,7 @@ def test_summary_reads_the_local_order_before_stripe(shop: Shop) -> None:
     assert body == before
     assert body["payment_status"] == "paid" and body["customer_email"] == CUSTOMER
     assert body["items"] == [{"description": "Checkout Kit T-shirt", "quantity": 2, "amount_total": 5000}]
-    assert body["fulfillment"][0]["type"] == "shipment"
+    assert body["fulfillment"][0]["kind"] == "shipment"
 
 
 def test_stripe_down_without_a_local_order_is_a_safe_502(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,6 +49,9 @@ def ids(emulator, client, catalog) -> dict[str, str]:
     pi = client.v1.payment_intents.retrieve(client.v1.checkout.sessions.retrieve(paid.id).payment_intent)
     subscription = client.v1.subscriptions.retrieve(client.v1.checkout.sessions.retrieve(sub.id).subscription)
     endpoint = client.v1.webhook_endpoints.create(params={"url": "https://shop.example/h", "enabled_events": ["*"]})
+    refund = client.v1.refunds.create(params={"payment_intent": pi.id, "amount": 100})
+    disputed = new_session(client, catalog["ebook"].id)
+    control(emulator, f"sessions/{disputed.id}/pay", {"card": "4000000000000259"})
     return {
         "/v1/products/": catalog["ebook"].product, "/v1/prices/": catalog["ebook"].id,
         "/v1/customers/": subscription.customer, "/v1/checkout/sessions/": new_session(client, catalog["shirt"].id).id,
@@ -56,6 +59,7 @@ def ids(emulator, client, catalog) -> dict[str, str]:
         "/v1/subscriptions/": subscription.id, "/v1/subscription_items/": subscription["items"].data[0].id,
         "/v1/invoices/": subscription.latest_invoice, "/v1/webhook_endpoints/": endpoint.id,
         "/v1/events/": client.v1.events.list(params={"limit": 1}).data[0].id,
+        "/v1/refunds/": refund.id, "/v1/disputes/": client.v1.disputes.list().data[0].id,
     }
 
 

@@ -124,6 +124,24 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
     keep("webhook endpoint list", v1.webhook_endpoints.list())
     keep("webhook endpoint delete", v1.webhook_endpoints.delete(endpoint.id))
 
+    refunded = new_session(client, catalog["ebook"].id)
+    control(emulator, f"sessions/{refunded.id}/pay", {"card": "4000000000005126"})
+    refunded_pi = v1.checkout.sessions.retrieve(refunded.id).payment_intent
+    partial = keep("refund create (partial)", v1.refunds.create(params={"payment_intent": refunded_pi, "amount": 400}))
+    keep("refund create (the rest)", v1.refunds.create(params={"payment_intent": refunded_pi,
+                                                               "reason": "requested_by_customer"}))
+    control(emulator, f"refunds/{partial.id}/fail", {})
+    keep("refund retrieve (failed)", v1.refunds.retrieve(partial.id))
+    keep("refund list", v1.refunds.list(params={"payment_intent": refunded_pi}))
+    keep("charge with refunds", v1.charges.retrieve(v1.payment_intents.retrieve(refunded_pi).latest_charge,
+                                                    params={"expand": ["refunds"]}))
+    disputed = new_session(client, catalog["ebook"].id)
+    control(emulator, f"sessions/{disputed.id}/pay", {"card": "4000000000000259"})
+    dispute = keep("dispute list", v1.disputes.list()).data[0]
+    keep("dispute update", v1.disputes.update(dispute.id, params={"evidence": {"uncategorized_text": "sent"}}))
+    keep("dispute close", v1.disputes.close(dispute.id))
+    keep("dispute retrieve", v1.disputes.retrieve(dispute.id))
+
     keep("price search", v1.prices.search(params={"query": "active:'true'"}))
     keep("customer search", v1.customers.search(params={"query": "email:'shape@example.com'"}))
     keep("charge search", v1.charges.search(params={"query": "status:'succeeded'"}))
@@ -135,7 +153,7 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
 # What the issue names, and what paying and listing create besides.
 REQUIRED_TYPES = {"product", "price", "customer", "checkout.session", "item", "payment_intent", "payment_method",
                   "charge", "subscription", "subscription_item", "invoice", "line_item", "event",
-                  "webhook_endpoint", "plan", "list", "search_result"}
+                  "webhook_endpoint", "plan", "list", "search_result", "refund", "dispute"}
 
 
 def test_every_response_has_the_sdk_shape(responses):
@@ -155,7 +173,8 @@ def test_events_of_every_type_have_the_sdk_shape(responses):
     events = responses["event list"]["data"]
     types = {e["type"] for e in events}
     assert {"checkout.session.completed", "payment_intent.payment_failed", "charge.failed", "invoice.paid",
-            "customer.subscription.created", "checkout.session.async_payment_failed"} <= types
+            "customer.subscription.created", "checkout.session.async_payment_failed", "refund.created",
+            "charge.refunded", "refund.failed", "charge.dispute.created", "charge.dispute.closed"} <= types
     assert [p for e in events for p in problems(e)] == []
 
 

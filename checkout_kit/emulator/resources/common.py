@@ -26,6 +26,7 @@ class Ctx:
     public_url: str
     request_id: str
     idempotency_key: str | None = None
+    settle_after: float | None = None  # delay of what settles later (bank debits, failing refunds)
 
 
 Handler = Callable[..., dict[str, Any]]
