@@ -103,6 +103,22 @@ def cmd_jobs_retry(args: argparse.Namespace) -> int:
     return jobs_retry(include_failed=getattr(args, "failed", False))
 
 
+def cmd_orders(args: argparse.Namespace) -> int:
+    from checkout_kit import owner_orders
+
+    if args.orders_command == "list":
+        return owner_orders.orders_list(args.limit)
+    if args.orders_command == "show":
+        return owner_orders.orders_show(args.order)
+    if args.orders_command == "ship":
+        if args.items and not all(n.strip().isdigit() for n in args.items.split(",")):
+            print("--items takes line positions like 0,2 (see `orders show`).", file=sys.stderr)
+            return 2
+        items = [int(n) for n in args.items.split(",")] if args.items else None
+        return owner_orders.orders_ship(args.order, args.carrier, args.tracking, items)
+    return owner_orders.orders_refund(args.order, args.amount, args.reason)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m checkout_kit", description="Checkout Kit: sell from a static site with Stripe Checkout.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
@@ -144,6 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
     retry = jobs.add_parser("retry", help="run every due job now (pending emails, hooks); prints what happened")
     retry.add_argument("--failed", action="store_true", help="also retry jobs that gave up")
     retry.set_defaults(func=cmd_jobs_retry)
+    orders = sub.add_parser("orders", help="orders: list, show, ship, refund (ORDER: the receipt's reference or cs_…)"
+                            ).add_subparsers(dest="orders_command", required=True)
+    listing = orders.add_parser("list", help="recent orders, newest first")
+    listing.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    show = orders.add_parser("show", help="one order: items, tickets, shipments, refunds, disputes, emails")
+    show.add_argument("order", help="the reference from the receipt (8 characters) or the session id")
+    ship = orders.add_parser("ship", help="mark an order's shipment shipped and email the customer (once per tracking)")
+    ship.add_argument("order", help="the reference from the receipt (8 characters) or the session id")
+    ship.add_argument("--carrier", required=True, help="who carries it, e.g. DHL")
+    ship.add_argument("--tracking", required=True, help="the tracking number")
+    ship.add_argument("--items", metavar="N,N", help="only these lines (positions from `orders show`); default all")
+    refund = orders.add_parser("refund", help="refund an order through Stripe (all that is left, or --amount)")
+    refund.add_argument("order", help="the reference from the receipt (8 characters) or the session id")
+    refund.add_argument("--amount", help="how much, in the order's currency, e.g. 5.00 (default: all that is left)")
+    refund.add_argument("--reason", choices=("requested_by_customer", "duplicate", "fraudulent"),
+                        help="the reason Stripe records")
+    for command in (listing, show, ship, refund):
+        command.set_defaults(func=cmd_orders)
     outbox = sub.add_parser("outbox", help="(old name) the email outbox").add_subparsers(
         dest="outbox_command", required=True)
     outbox.add_parser("retry", help="same as `jobs retry`").set_defaults(func=cmd_jobs_retry)

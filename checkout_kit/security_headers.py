@@ -35,9 +35,18 @@ PRIVATE_PAGES = {"success.html"}
 PRIVATE_HEADERS = [("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store")]
 
 
+# Pages that need more than the rest: the door's check-in page may scan QR codes with the camera.
+PAGE_OVERRIDES = {
+    "checkin.html": [("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")],
+}
+
+
 def headers_for(name: str, extra_form_action: str | None = None) -> list[tuple[str, str]]:
     """The headers for one published file (`name` as in public_site.public_files())."""
     headers = page_headers(extra_form_action)
+    if name in PAGE_OVERRIDES:
+        override = dict(PAGE_OVERRIDES[name])
+        headers = [(k, v) for k, v in headers if k not in override] + PAGE_OVERRIDES[name]
     if name in PRIVATE_PAGES:
         override = dict(PRIVATE_HEADERS)
         headers = [(k, v) for k, v in headers if k not in override] + PRIVATE_HEADERS

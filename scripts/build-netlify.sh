@@ -1,8 +1,8 @@
 #!/bin/sh
 # Stage what the Netlify function (netlify/functions/api.mjs) needs, for Pyodide:
-#   netlify/python/      the kit's Python core (without the emulator), catalog.toml and the
+#   netlify/python/      the kit's Python core (without the emulator), catalog.toml, downloads/ and the
 #                        pure-Python packages the core imports, at requirements.txt's pins
-#                        (Jinja2, MarkupSafe's pure fallback, python-dotenv; no psycopg or
+#                        (Jinja2, MarkupSafe's pure fallback, python-dotenv, segno; no psycopg or
 #                        Werkzeug: the store goes through the bridge's node-postgres client)
 #   netlify/node_modules pyodide and pg at package-lock.json's exact versions (npm ci)
 #   bytecode made by Pyodide's own Python (netlify/lib/precompile.mjs): checked-hash .pyc
@@ -27,7 +27,7 @@ PYTHON="${PYTHON:-python3}"
 out=netlify/python
 
 # Pure-Python packages, at the versions requirements.txt pins; reused while the pins are unchanged.
-pins=$(grep -iE '^(jinja2|markupsafe|python-dotenv)==' requirements.txt)
+pins=$(grep -iE '^(jinja2|markupsafe|python-dotenv|segno)==' requirements.txt | sed 's/ *#.*//')
 vendor=netlify/.vendor
 if [ ! -f "$vendor/PINS" ] || [ "$(cat "$vendor/PINS")" != "$pins" ]; then
   rm -rf "$vendor"
@@ -43,7 +43,9 @@ mkdir -p "$out"
 cp -R checkout_kit "$out/checkout_kit"
 rm -rf "$out/checkout_kit/emulator"
 cp catalog.toml "$out/"
-for pkg in jinja2 markupsafe dotenv; do cp -R "$vendor/$pkg" "$out/$pkg"; done
+# Files sold as downloads (download_file): private, read by the function from beside the catalog.
+if [ -d downloads ]; then cp -R downloads "$out/downloads"; fi
+for pkg in jinja2 markupsafe dotenv segno; do cp -R "$vendor/$pkg" "$out/$pkg"; done
 find "$out" -name '__pycache__' -type d -prune -exec rm -rf {} +
 find "$out" -name '*.pyc' -delete
 echo "python files in $out: $(find "$out" -type f | wc -l)"

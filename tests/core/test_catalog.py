@@ -46,7 +46,8 @@ def test_demo_ebook_is_a_one_time_download(demo: Catalog) -> None:
     ebook = demo.products["ebook"]
     assert ebook.fulfillment == "download" and ebook.name == "The Static Shop Handbook"
     assert (ebook.min_quantity, ebook.max_quantity) == (1, 1)
-    assert ebook.details == {"download_url": "https://downloads.example.com/static-shop-handbook.zip"}
+    assert ebook.details == {"download_file": "static-shop-handbook.pdf"}
+    assert (ROOT / "downloads" / "static-shop-handbook.pdf").read_bytes().startswith(b"%PDF-")
     (price,) = ebook.prices
     assert price == Price(product_key="ebook", id="price_1QkitEbookDemo000000001", lookup_key="ebook",
                           unit_amount=1500, currency="usd", recurring=None, interval_count=1)
