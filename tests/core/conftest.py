@@ -187,3 +187,57 @@ def run_threads(count: int, target: Any) -> list[Any]:
     for t in threads:
         t.join(60)
     return results
+
+
+# ---- the after-sale shop: one product of every kind (tests/support/after_sale.py) ---------------
+
+
+@pytest.fixture
+def hooks_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where tests/hooks.py logs the owner's hook calls."""
+    directory = tmp_path / "hook-calls"
+    directory.mkdir()
+    monkeypatch.setenv("KIT_TEST_HOOKS_DIR", str(directory))
+    return directory
+
+
+def start_after_shop(tmp_path: Path, smtp: SmtpServer, database_url: str) -> Shop:
+    from tests.support.after_sale import write_shop
+    from tests.support.servers import WebhookReceiver
+
+    receiver = WebhookReceiver()
+    extra = write_shop(tmp_path / "project", receiver.url)
+    shop = start_shop(shop_env(database_url, smtp, **extra), smtp)
+    shop.receiver = receiver  # type: ignore[attr-defined]
+    shop.project = tmp_path / "project"  # type: ignore[attr-defined]
+    return shop
+
+
+def stop_after_shop(shop: Shop) -> None:
+    shop.dev.stop()
+    shop.receiver.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def after_shop(tmp_path: Path, smtp: SmtpServer, hooks_dir: Path) -> Iterator[Shop]:
+    """The after-sale shop on SQLite."""
+    s = start_after_shop(tmp_path, smtp, f"sqlite:///{tmp_path}/orders.db")
+    yield s
+    stop_after_shop(s)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_after_shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer, hooks_dir: Path) -> Iterator[Shop]:
+    """The after-sale shop on SQLite and on a real PostgreSQL."""
+    url = f"sqlite:///{tmp_path}/orders.db" if request.param == "sqlite" else \
+        request.getfixturevalue("postgres").create_database()
+    s = start_after_shop(tmp_path, smtp, url)
+    yield s
+    stop_after_shop(s)
+
+
+def paid_order(shop: Shop, price_id: str, quantity: int = 1, **pay: Any) -> Any:
+    """Buy and pay through the emulator; the order once the webhook recorded it."""
+    session_id = shop.new_session(price_id, quantity)
+    assert shop.pay(session_id, **pay)["result"] == "paid"
+    return shop.wait_order(session_id)
