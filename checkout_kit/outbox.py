@@ -31,6 +31,8 @@ log = logging.getLogger("checkout_kit.outbox")
 PERFORMERS: dict[str, str] = {
     "email": "checkout_kit.emails:perform",
     "alert": "checkout_kit.alerts:perform",
+    "hook": "checkout_kit.fulfillment.owner_hook:perform",  # the owner's callable (fulfillment = "pkg.mod:fn")
+    "webhook": "checkout_kit.fulfillment.outgoing_webhook:perform",  # the signed `purchase.fulfilled` event
 }
 FIRST_RETRY_S = 30.0
 MAX_BACKOFF_S = 6 * 3600.0
