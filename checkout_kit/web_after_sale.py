@@ -44,7 +44,10 @@ def page(status: int, title: str, body: str, services: Any) -> Response:
                 f"<title>{html.escape(title)} — {shop}</title><link rel=stylesheet href='/styles.css'></head>"
                 f"<body><main id=main><div class=landing><div class=panel>{body}</div>"
                 f"<p class=meta><a href='/'>{shop}</a></p></div></main></body></html>")
-    headers = [(k, v) for k, v in page_headers() if k != "Referrer-Policy"] + PRIVATE
+    # same-origin, not no-referrer: its form must post with the page's Origin (Chromium sends
+    # `Origin: null` under no-referrer), and the token in its address never leaves the site.
+    headers = [(k, v) for k, v in page_headers() if k != "Referrer-Policy"]
+    headers += [("Referrer-Policy", "same-origin"), ("Cache-Control", "no-store")]
     return Response(status, document.encode(), headers + [("Content-Type", "text/html; charset=utf-8")])
 
 
