@@ -78,6 +78,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return run()
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from checkout_kit.shop_check import run
+
+    return run(args.catalog)
+
+
 def cmd_catalog_push(args: argparse.Namespace) -> int:
     from checkout_kit.admin import catalog_push
 
@@ -126,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     dev.set_defaults(func=cmd_dev)
 
     sub.add_parser("doctor", help="check the configuration and say how to fix it").set_defaults(func=cmd_doctor)
+
+    check = sub.add_parser("check", help="check the shop: catalog, buy buttons on every page, downloads, identity",
+                           description="Check catalog.toml and every page of site/: each buy button names a catalog "
+                                       "price with a quantity it allows, each product has what its kind needs. One "
+                                       "line per problem (file:line); exit status 1 when there are problems.")
+    check.add_argument("--catalog", metavar="PATH", help="the catalog (default CATALOG_PATH, else catalog.toml)")
+    check.set_defaults(func=cmd_check)
 
     cat = sub.add_parser("catalog", help="work with catalog.toml").add_subparsers(dest="catalog_command", required=True)
     push = cat.add_parser("push", help="create (or find by lookup key) the catalog's products and prices in Stripe")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from checkout_kit import public_site
-from checkout_kit.catalog import Catalog
+from checkout_kit.catalog import Catalog, Price
 from checkout_kit.config import ConfigError, Secret, Settings, from_env, load_dotenv_file, redact_url
 from checkout_kit.security_headers import headers_for, page_headers
 from checkout_kit.services import Services
@@ -27,6 +27,11 @@ from checkout_kit.web import App
 
 log = logging.getLogger("checkout_kit.dev")
 EMULATOR_KEY = "sk_test_emulator_dev"
+
+
+def seeded_price_id(price: Price) -> str:
+    """The id a catalog price has in the dev emulator: its own, or one made from its lookup key."""
+    return price.id or f"price_dev_{(price.lookup_key or price.product_key).replace('-', '_')}"
 
 
 def seed_payload(catalog: Catalog) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def seed_payload(catalog: Catalog) -> dict[str, Any]:
                          **({"description": product.description} if product.description else {})})
         for price in product.prices:
             entry: dict[str, Any] = {
-                "id": price.id or f"price_dev_{(price.lookup_key or product.key).replace('-', '_')}",
+                "id": seeded_price_id(price),
                 "product": product_id, "currency": price.currency,
                 "unit_amount": price.unit_amount if price.unit_amount is not None else 0,
             }
@@ -58,6 +63,7 @@ class DevShop:
     emulator_port: int = 12111
     env: dict[str, str] | None = None
     root: Path = public_site.ROOT
+    site: Path | None = None  # the storefront folder; None: root/site (the kit's tests serve a fixture one)
     settle_after: float | None = 10.0
     retry_first_delay: float = 2.0
 
@@ -133,11 +139,11 @@ class DevShop:
         """The published set, as a static host serves it: `/404.html` for unknown paths (Vercel and
         Netlify do the same), validators for revalidation, and the pages' security headers."""
         method = environ.get("REQUEST_METHOD", "GET")
-        file = public_site.resolve(path, self.root)
+        file = public_site.resolve(path, self.root, self.site)
         extra = self.emulator.url if self.emulator else None
         status = "200 OK"
         if file is None:
-            file = public_site.resolve("/404.html", self.root)
+            file = public_site.resolve("/404.html", self.root, self.site)
             status = "404 Not Found"
             if file is None:
                 start_response(status, page_headers(extra) + [("Content-Type", "text/plain; charset=utf-8")])

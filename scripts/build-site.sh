@@ -2,10 +2,30 @@
 # Assemble public/, the only files ever published (DESIGN §1): a copy of site/, js/,
 # success.html and canceled.html, nothing else. `make site` runs this; so do Vercel
 # and Netlify as their build command. Usage: scripts/build-site.sh [output-dir]
+#
+# Before copying it runs the shop check (python3 -m checkout_kit check: every buy button
+# names a catalog price…) and stops the build on a problem, so a broken button is never
+# deployed. It needs a Python 3.11 or newer, standard library only (Vercel's and Netlify's
+# build images have one); without one it says so and skips the check.
 set -eu
 cd "$(dirname "$0")/.."
 out="${1:-public}"
 case "$out" in ""|/|.|..|./|../) echo "build-site: refusing to replace '$out'" >&2; exit 2 ;; esac
+
+py=""
+for candidate in "${PYTHON:-}" .venv/bin/python python3 python; do
+  [ -n "$candidate" ] || continue
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
+    py="$candidate"; break
+  fi
+done
+if [ -n "$py" ]; then
+  "$py" -m checkout_kit.shop_check || { echo "build-site: not publishing: the shop check found problems (above)" >&2; exit 1; }
+else
+  echo "build-site: skipping the shop check: no Python 3.11 or newer here (set PYTHON=/path/to/python3)" >&2
+fi
+
 rm -rf "$out"
 mkdir -p "$out/js"
 cp -R site/. "$out/"
