@@ -126,8 +126,9 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
 def _queue_emails(services: Services, tx: Any, order: Order) -> list[OutboxMessage]:
     """Queue the order's emails for its new state, leased to us; returns those we must send."""
     settings = services.settings
-    context = {"order": order, "reference": reference(order.session_id), "shop_name": services.catalog.shop_name,
-               "support_email": settings.support_email, "site_url": settings.site_url,
+    shop = services.shop  # [shop] of catalog.toml, with SUPPORT_EMAIL winning
+    context = {"order": order, "reference": reference(order.session_id), "shop_name": shop.name, "shop": shop,
+               "support_email": shop.support_email, "site_url": settings.site_url,
                "interval": _interval(services, order)}
     wanted: list[tuple[str, str | None]] = []
     if order.status == PAID:
@@ -197,7 +198,7 @@ def _deliver(services: Services, message: OutboxMessage) -> bool:
     """Send one claimed email; mark it sent, or release it for a retry. Never raises for mail errors."""
     store = services.store
     email = Email(to=message.recipient, subject=message.subject, text=message.text_body, html=message.html_body,
-                  sender=services.settings.email_from, reply_to=services.settings.support_email,
+                  sender=services.settings.email_from, reply_to=services.shop.support_email,
                   key=message.dedupe_key)
     try:
         services.mailer.send(email)

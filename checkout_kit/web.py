@@ -142,9 +142,10 @@ def _client_ip(request: Request, services: Any) -> str:
 
 
 def _form_error_page(status: int, message: str, services: Any) -> Response:
+    shop = html.escape(services.shop.name)
     page = (f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            f"<title>Checkout problem</title><main><h1>We could not start checkout</h1><p role=alert>"
-            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to the shop</a>"
+            f"<title>Checkout problem — {shop}</title><main><h1>We could not start checkout</h1><p role=alert>"
+            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to {shop}</a>"
             f"</p></main></html>")
     return Response(status, page.encode(), [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
 

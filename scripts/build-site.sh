@@ -5,8 +5,11 @@
 #
 # Before copying it runs the shop check (python3 -m checkout_kit check: every buy button
 # names a catalog price…) and stops the build on a problem, so a broken button is never
-# deployed. It needs a Python 3.11 or newer, standard library only (Vercel's and Netlify's
-# build images have one); without one it says so and skips the check.
+# deployed. After copying it fills the shop's identity ([shop] in catalog.toml: name, logo,
+# accent colour…) into the published pages and stylesheets ({{shop.name}}…).
+# Both need a Python 3.11 or newer, standard library only: Vercel's and Netlify's build
+# images have one. Without one the check is skipped (with a line saying so) and the build
+# stops, since pages with unfilled placeholders must not be published.
 set -eu
 cd "$(dirname "$0")/.."
 out="${1:-public}"
@@ -33,4 +36,10 @@ cp -R js/. "$out/js/"
 cp success.html canceled.html "$out/"
 # Dotfiles (editor droppings, .DS_Store) are never published.
 find "$out" -mindepth 1 -name '.*' -exec rm -rf {} +
+if [ -z "$py" ]; then
+  echo "build-site: cannot fill the shop's name, logo and colours from catalog.toml into the pages: this needs" >&2
+  echo "  Python 3.11 or newer (python3; Vercel's and Netlify's build images have it; or set PYTHON=...)" >&2
+  exit 1
+fi
+"$py" -m checkout_kit.shop_pages "$out"
 echo "public files in $out: $(find "$out" -type f | wc -l)"

@@ -228,6 +228,20 @@ INVALID: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("shipping_countries with a newline", book(shipping_countries=["US\n"]), PRODUCT_AT + r": shipping_countries"),
     ("allow_promotion_codes not a bool", book(allow_promotion_codes="yes"), PRODUCT_AT + r": allow_promotion_codes"),
     ("automatic_tax not a bool", book(automatic_tax=1), PRODUCT_AT + r": automatic_tax"),
+    ("shop not a table", lambda d: d.update(shop="Test"), r"\[shop\]: must be a table"),
+    ("shop field misspelt", lambda d: d["shop"].update(accent_color="#000000"),
+     r"\[shop\]: unknown field\(s\) accent_color \(known: accent, currency_display, logo, name, support_email\)"),
+    ("shop name blank", lambda d: d["shop"].update(name=" "), r"\[shop\]: name must be"),
+    ("shop name not a string", lambda d: d["shop"].update(name=1), r"\[shop\]: name must be"),
+    ("support_email not an address", lambda d: d["shop"].update(support_email="help"), r"\[shop\]: support_email must"),
+    ("support_email with a display name", lambda d: d["shop"].update(support_email="Help <h@x.example>"),
+     r"\[shop\]: support_email must"),
+    ("logo a relative path", lambda d: d["shop"].update(logo="img/logo.svg"), r"\[shop\]: logo must be"),
+    ("logo over plain http", lambda d: d["shop"].update(logo="http://x.example/l.png"), r"\[shop\]: logo must be"),
+    ("logo breaking out of its attribute", lambda d: d["shop"].update(logo='/x" onerror="y'), r"\[shop\]: logo must be"),
+    ("accent a colour name", lambda d: d["shop"].update(accent="green"), r"\[shop\]: accent must be a colour"),
+    ("accent three digits", lambda d: d["shop"].update(accent="#0f0"), r"\[shop\]: accent must be a colour"),
+    ("currency_display unknown", lambda d: d["shop"].update(currency_display="name"), r"\[shop\]: currency_display"),
 ]
 
 
@@ -267,6 +281,19 @@ def test_defaults() -> None:
                             max_quantity=99, allow_promotion_codes=False, shipping_countries=(), automatic_tax=False,
                             details={})
     assert catalog.shop_name == "Shop"
+
+
+def test_the_shop_identity_and_its_defaults() -> None:
+    data = base()
+    data["shop"] = {"name": " Corner Shop ", "support_email": "help@corner.example", "logo": "https://cdn.example/l.png",
+                    "accent": "#0B6E4F", "currency_display": "code"}
+    assert parse(data).shop == Shop(name="Corner Shop", support_email="help@corner.example",
+                                    logo="https://cdn.example/l.png", accent="#0b6e4f", currency_display="code")
+    data.pop("shop")
+    assert parse(data).shop == Shop(name="Shop", support_email=None, logo=None, accent="#3b3bd4",
+                                    currency_display="symbol")
+    assert Shop(support_email="a@b.example").with_support_email("env@b.example").support_email == "env@b.example"
+    assert Shop(support_email="a@b.example").with_support_email(" ").support_email == "a@b.example"
 
 
 def test_currency_is_lowercased_and_flags_are_kept() -> None:

@@ -205,3 +205,20 @@ def test_a_missing_catalog_is_one_clear_line(tmp_path: Path) -> None:
     result = run_check(tmp_path, "--catalog", "shop.toml")
     assert result.returncode == 1
     assert result.stdout.strip() == "shop.toml:1: no catalog file: copy the demo catalog.toml and edit it"
+
+
+def test_the_shop_identity_and_its_placeholders_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    catalog = CATALOG.replace('name = "Corner Shop"', 'name = "Corner Shop"\naccent = "#ffd400"\nlogo = "/img/missing.png"')
+    project(tmp_path, catalog, pages={"index.html": "<h1>{{shop.name}}</h1>\n<p>{{shop.slogan}}</p>\n<!-- end -->"})
+    (tmp_path / "site" / "styles.css").write_text("a { color: {{ shop.accent_dark }}; }\nb { color: {{shop.colour}}; }\n")
+    assert lines(tmp_path) == [
+        "catalog.toml:1: [shop] accent #ffd400 is too light for the white text on buttons (contrast 1.4:1, needs 4.5:1): "
+        "pick a darker colour",
+        "catalog.toml:1: [shop] logo /img/missing.png is not a file of your site (put it in site/img/missing.png)",
+        f"site/index.html:{BODY_LINE + 1}: {{{{shop.slogan}}}} is not a shop field (fields: name, support_email, logo, "
+        "accent, accent_dark, currency_display)",
+        f"site/index.html:{BODY_LINE + 2}: <!-- end --> has no matching if/end",
+        "site/styles.css:2: {{shop.colour}} is not a shop field (fields: name, support_email, logo, accent, accent_dark, "
+        "currency_display)",
+    ]

@@ -88,6 +88,14 @@ def test_a_broken_catalog_edit_keeps_the_last_good_one_and_says_why(
     assert post(dev, {"lookupKey": "mug"})[0] == 200
 
 
+def test_the_shops_identity_follows_catalog_edits(dev: DevShop, project: Path) -> None:
+    assert b"<title>Test Shop" in http("GET", dev.url + "/").body
+    catalog = (project / "catalog.toml").read_text()
+    touch_later(project / "catalog.toml", catalog.replace('name = "Test Shop"', 'name = "Renamed Shop"\naccent = "#7a1f3d"'))
+    assert b"<title>Renamed Shop" in http("GET", dev.url + "/").body
+    assert b"--accent: #7a1f3d;" in http("GET", dev.url + "/styles.css").body
+
+
 def test_env_edits_apply_at_the_next_request(dev: DevShop, project: Path) -> None:
     other = "https://blog.example.org"
     assert post(dev, {"priceId": "price_test_ebook"}, origin=other)[0] == 403

@@ -5,13 +5,15 @@ buttons that name catalog prices: `check`'s rules), and a small library."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from checkout_kit import public_site
+from checkout_kit import public_site, shop_pages
+from checkout_kit.catalog import load
 from checkout_kit.devserver import DevShop
 from checkout_kit.security_headers import STRIPE_CHECKOUT_ORIGIN, content_security_policy
 from checkout_kit.shop_check import check, scan
@@ -35,8 +37,12 @@ def test_the_build_publishes_exactly_the_public_set(built: Path) -> None:
     published = {p.relative_to(built).as_posix(): p for p in built.rglob("*") if p.is_file()}
     expected = public_site.public_files()
     assert sorted(published) == sorted(expected)
+    identity = shop_pages.Identity(load(str(ROOT / "catalog.toml")).shop.with_support_email(os.environ.get("SUPPORT_EMAIL")))
     for name, source in expected.items():
-        assert published[name].read_bytes() == source.read_bytes(), name
+        if shop_pages.fills(name):  # pages and stylesheets, with the shop's identity filled in
+            assert published[name].read_text() == shop_pages.fill(source.read_text(), identity), name
+        else:
+            assert published[name].read_bytes() == source.read_bytes(), name
     assert {"index.html", "js/stripe-checkout.js", "success.html", "canceled.html"} <= set(published)
 
 
@@ -90,7 +96,8 @@ def test_the_dev_server_serves_exactly_the_published_set_with_the_security_heade
         # Pages with buy buttons send their Origin with the form post.
         assert home.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert home.headers["Cache-Control"] == "no-cache"
-        assert home.body == (FIXTURE_SITE / "index.html").read_bytes()
+        fixture_shop = shop_pages.Identity(shop.services.shop)
+        assert home.body.decode() == shop_pages.fill((FIXTURE_SITE / "index.html").read_text(), fixture_shop)
         for secret in ["/catalog.toml", "/.env", "/checkout_kit/web.py", "/tests/conftest.py", "/README.md",
                        "/site/index.html", "/js/../catalog.toml", "/%2e%2e/catalog.toml", "/pyproject.toml"]:
             answer = http("GET", shop.url + secret)
