@@ -325,7 +325,23 @@ def admin_orders(request: Request, services: Any) -> Response:
     return Response.json(200, {"orders": orders, "pending_emails": store.pending_email_count()})
 
 
+_warmed = False
+
+
 def health(request: Request, services: Any) -> Response:
+    """Liveness, and the JS library's warm-up (one GET per page view, when a buy button shows): the
+    first call in an instance also loads what the checkout route needs (its modules, the catalog, the
+    database connection), so the customer's click does not pay for it."""
+    global _warmed
+    if not _warmed:
+        _warmed = True
+        try:
+            from checkout_kit import checkout, stripe_gateway  # noqa: F401  (imported for the next request)
+
+            services.catalog
+            services.store.ping()  # connects, and checks the schema once
+        except Exception as exc:  # a warm-up that fails changes nothing: the checkout route reports it
+            log.debug("warm-up incomplete: %s", exc)
     return Response.json(200, {"ok": True})
 
 

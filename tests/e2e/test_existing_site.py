@@ -1,8 +1,8 @@
 """A site hosted elsewhere (GitHub Pages, an existing Netlify site) sells through the kit's
 deployment: the README's snippet on a page of one origin, the kit's API and script on another,
 the README's Content-Security-Policy lines on that page, and ALLOWED_ORIGINS on the kit. Bought
-offline in Chromium, with no policy violation; refused (and explained in the log) until the
-page's origin is allowed."""
+offline in Chromium, with no policy violation (the library's warm-up request to the kit's health
+route included); refused (and explained in the log) until the page's origin is allowed."""
 
 from __future__ import annotations
 
@@ -79,6 +79,8 @@ def test_a_page_on_another_origin_buys_through_the_kit(kit: Shop, page: Page, cs
                                                        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     snippet = readme_block("html", "data-endpoint=").replace(KIT, kit.url)
     site = ExistingSite(snippet, kit.url)
+    warmups: list[str] = []
+    page.on("request", lambda r: warmups.append(r.url) if r.url == kit.url + "/api/health" else None)
     try:
         page.goto(site.url + "/")
         button = page.get_by_role("button")
@@ -98,6 +100,7 @@ def test_a_page_on_another_origin_buys_through_the_kit(kit: Shop, page: Page, cs
         expect_state(page, "paid")
         product = re.search(r'^name = "([^"]+)"', readme_block("toml", "[products."), re.M).group(1)  # type: ignore[union-attr]
         assert row_texts(page)[0][0] == product
+        assert warmups == [kit.url + "/api/health"]  # the kit's function, warmed once when the button showed
         assert len(receipts_after_settling(kit)) == 1
     finally:
         site.close()
