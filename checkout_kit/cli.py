@@ -96,6 +96,13 @@ def cmd_setup_webhook(args: argparse.Namespace) -> int:
     return setup_webhook(args.url)
 
 
+def cmd_deploy_env(args: argparse.Namespace) -> int:
+    from checkout_kit.deploy_env import run
+
+    return run(args.host, dry_run=args.dry_run, allow_test_keys=args.allow_test_keys, file=args.file,
+               api_base=args.api_base)
+
+
 def cmd_compile_templates(args: argparse.Namespace) -> int:
     from checkout_kit.mail import compile_templates
 
@@ -148,6 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
     hook = sub.add_parser("setup-webhook", help="create the Stripe webhook endpoint for URL and print its secret once")
     hook.add_argument("url", help="the deployed endpoint, e.g. https://shop.example.com/api/webhook")
     hook.set_defaults(func=cmd_setup_webhook)
+
+    deploy = sub.add_parser(
+        "deploy-env", help="copy the production settings to Netlify or Vercel (names printed, never values)",
+        description="Copy the production settings from .env.production (or, without it, the kit's settings in the "
+                    "environment) to the host's environment variables through its API. Netlify needs "
+                    "NETLIFY_AUTH_TOKEN and NETLIFY_SITE_ID, Vercel VERCEL_TOKEN, VERCEL_PROJECT_ID and, for a "
+                    "team's project, VERCEL_TEAM_ID, exported in your shell. Stripe test keys are refused.")
+    deploy.add_argument("host", choices=["netlify", "vercel"])
+    deploy.add_argument("--dry-run", action="store_true", help="say what would be sent, send nothing")
+    deploy.add_argument("--allow-test-keys", action="store_true", help="accept sk_test_/pk_test_ keys (a test deployment)")
+    deploy.add_argument("--file", default=".env.production", metavar="PATH", help="the settings (default .env.production)")
+    deploy.add_argument("--api-base", metavar="URL", help=argparse.SUPPRESS)  # a stand-in of the host's API, for tests
+    deploy.set_defaults(func=cmd_deploy_env)
 
     sub.add_parser("compile-templates", help="precompile the mail templates (after editing them)").set_defaults(
         func=cmd_compile_templates)
