@@ -85,6 +85,9 @@ class FakeGateway:
     def __init__(self) -> None:
         self.sessions: dict[str, dict[str, Any]] = {}
 
+    def within(self, seconds: float) -> "FakeGateway":
+        return self
+
     def add(self, n: int) -> str:
         session_id = f"cs_test_bench{n:08d}"
         self.sessions[session_id] = {

@@ -136,7 +136,8 @@ def run() -> list[tuple[str, object, str, str]]:
                       "SITE_URL": "https://shop.example.com", "RATE_LIMIT_PER_MINUTE": "0"}
             netlify_env = dict(common, NETLIFY="true", DATABASE_URL=pg.create_database(), MAIL_API="resend",
                                MAIL_API_KEY="re_test_key", MAIL_API_BASE=mail_api.url,
-                               EMAIL_FROM="Shop <shop@shop.example>")
+                               EMAIL_FROM="Shop <shop@shop.example>",
+                               KIT_SIGNING_KEY="bench-signing-key-0123456789-abcdefghijklmnop")
             vercel_env = dict(common, DATABASE_URL=pg.create_database(), OUTBOX_DIR=f"{tmp}/outbox")
             create_body = first_sale().body
 

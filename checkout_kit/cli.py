@@ -110,10 +110,10 @@ def cmd_compile_templates(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_outbox_retry(args: argparse.Namespace) -> int:
-    from checkout_kit.admin import outbox_retry
+def cmd_jobs_retry(args: argparse.Namespace) -> int:
+    from checkout_kit.admin import jobs_retry
 
-    return outbox_retry()
+    return jobs_retry(include_failed=getattr(args, "failed", False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,8 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("compile-templates", help="precompile the mail templates (after editing them)").set_defaults(
         func=cmd_compile_templates)
 
-    outbox = sub.add_parser("outbox", help="the email outbox").add_subparsers(dest="outbox_command", required=True)
-    outbox.add_parser("retry", help="send emails that are still pending").set_defaults(func=cmd_outbox_retry)
+    jobs = sub.add_parser("jobs", help="the job outbox: emails and other effects after a sale").add_subparsers(
+        dest="jobs_command", required=True)
+    retry = jobs.add_parser("retry", help="run every due job now (pending emails, hooks); prints what happened")
+    retry.add_argument("--failed", action="store_true", help="also retry jobs that gave up")
+    retry.set_defaults(func=cmd_jobs_retry)
+    outbox = sub.add_parser("outbox", help="(old name) the email outbox").add_subparsers(
+        dest="outbox_command", required=True)
+    outbox.add_parser("retry", help="same as `jobs retry`").set_defaults(func=cmd_jobs_retry)
     return parser
 
 

@@ -121,9 +121,18 @@ class Settings:
     outbox_dir: str = DEFAULT_OUTBOX_DIR
     cron_secret: Secret | None = None
     admin_token: Secret | None = None
+    kit_signing_key: Secret | None = None  # signs links and codes; generated under data_dir in development
+    data_dir: str = ".data"
     serverless: str | None = None  # "vercel" or "netlify" when running there
     rate_limit_per_minute: int = 30
     catalog_path: str = "catalog.toml"
+    # Time budgets (seconds): a hanging service must not hold a request longer than the
+    # caller waits (the JS library gives up at 15 s; Stripe's webhook delivery at about 10 s).
+    stripe_checkout_timeout: float = 8.0
+    stripe_webhook_timeout: float = 10.0
+    mail_timeout: float = 10.0
+    jobs_max_attempts: int = 10
+    database_pool_size: int = 4
 
     @property
     def site_origin(self) -> str:
@@ -152,7 +161,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value, for tests and log scrubbing."""
         values = [self.stripe_secret_key, *self.stripe_webhook_secrets, self.smtp_url, self.mail_api_key,
-                  self.cron_secret, self.admin_token]
+                  self.cron_secret, self.admin_token, self.kit_signing_key]
         found = [v.reveal() for v in values if v]
         url = self.database_url.reveal()
         passwords = [urlsplit(url).password, _query_password(url)]
@@ -179,11 +188,43 @@ def _url(env: Mapping[str, str], name: str, default: str | None = None, schemes:
     return value.rstrip("/")
 
 
-def _email(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+def _email(env: Mapping[str, str], name: str, default: str | None = None, display_name: bool = False) -> str | None:
+    """One address (`shop@example.com`, or `Shop <shop@example.com>` where a name is allowed)."""
+    from checkout_kit.mail import valid_address  # no import cost: mail imports nothing heavy at the top
+
     value = env.get(name, "").strip() or default
-    if value and not re.search(r"[^@\s<]+@[^@\s>]+", value):
-        raise ConfigError(name, f"must be an email address like shop@example.com (got {value!r})")
+    if not value:
+        return value
+    address = value
+    if display_name:
+        match = re.fullmatch(r"[^<>\r\n\"]*<([^<>]+)>", value)
+        address = match.group(1).strip() if match else value
+    if not valid_address(address):
+        example = "Shop <shop@example.com> or shop@example.com" if display_name else "shop@example.com"
+        raise ConfigError(name, f"must be one email address like {example} (got {value!r})")
     return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be a number of seconds from {low:g} to {high:g} (got {raw!r})")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ConfigError(name, f"must be a whole number from {low} to {high} (got {raw!r})")
+    return int(raw)
 
 
 def _secret(env: Mapping[str, str], name: str) -> Secret | None:
@@ -209,16 +250,21 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     site_url = _url(env, "SITE_URL", "http://127.0.0.1:8000")
     assert site_url is not None
     # Origin only: the return URLs are built by appending to it, so a path, "?", "#" or space would break them.
+    if urlsplit(site_url).username is not None:
+        raise ConfigError("SITE_URL", f"must not hold a user name or password (got {redact_url(site_url)!r})")
     if urlsplit(site_url).path not in ("", "/") or re.search(r"[?#\s]", site_url):
-        raise ConfigError("SITE_URL", f"must be the site's origin only, like https://shop.example.com (got {site_url!r})")
+        raise ConfigError("SITE_URL", f"must be the site's origin only, like https://shop.example.com "
+                                      f"(got {redact_url(site_url)!r})")
     origins = []
     for raw in env.get("ALLOWED_ORIGINS", "").split(","):
         raw = raw.strip()
         if not raw:
             continue
         parts = urlsplit(raw)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
-            raise ConfigError("ALLOWED_ORIGINS", f"must be comma-separated origins like https://www.example.com (got {raw!r})")
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") \
+                or parts.username is not None:
+            raise ConfigError("ALLOWED_ORIGINS", f"must be comma-separated origins like https://www.example.com "
+                                                 f"(got {redact_url(raw)!r})")
         origins.append(origin_of(raw))
     # Vercel's Neon integration sets DATABASE_URL; its Supabase and Postgres integrations set POSTGRES_URL.
     database_url = env.get("DATABASE_URL", "").strip() or env.get("POSTGRES_URL", "").strip() or DEFAULT_DATABASE_URL
@@ -251,6 +297,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     if serverless and not smtp and not mail_api:
         raise ConfigError("SMTP_URL", f"emails cannot be written to files on {serverless.title()}: set SMTP_URL or "
                           "MAIL_API and MAIL_API_KEY")
+    signing_key = _secret(env, "KIT_SIGNING_KEY")
+    if signing_key and len(signing_key.reveal()) < 32:
+        raise ConfigError("KIT_SIGNING_KEY", "must be at least 32 characters; make one with "
+                          "python -c \"import secrets; print(secrets.token_urlsafe(48))\"")
+    if serverless and not signing_key:
+        raise ConfigError("KIT_SIGNING_KEY", f"is required on {serverless.title()} (it signs download links, "
+                          "tickets and magic links, and must be the same on every instance); make one with "
+                          "python -c \"import secrets; print(secrets.token_urlsafe(48))\"")
     raw_rate = env.get("RATE_LIMIT_PER_MINUTE", "").strip() or "30"
     if not (raw_rate.isascii() and raw_rate.isdigit()):  # "-1" must not quietly turn the limiter off
         raise ConfigError("RATE_LIMIT_PER_MINUTE", "must be a whole number ≥ 0 (0 turns the limiter off)")
@@ -263,7 +317,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         site_url=site_url,
         allowed_origins=tuple(origins),
         database_url=Secret(database_url),
-        email_from=_email(env, "EMAIL_FROM", "Checkout Kit <shop@localhost>") or "",
+        email_from=_email(env, "EMAIL_FROM", "Checkout Kit <shop@localhost>", display_name=True) or "",
         support_email=_email(env, "SUPPORT_EMAIL"),
         merchant_email=_email(env, "MERCHANT_EMAIL"),
         smtp_url=smtp,
@@ -273,7 +327,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         outbox_dir=env.get("OUTBOX_DIR", "").strip() or DEFAULT_OUTBOX_DIR,
         cron_secret=_secret(env, "CRON_SECRET"),
         admin_token=_secret(env, "ADMIN_TOKEN"),
+        kit_signing_key=signing_key,
+        data_dir=env.get("KIT_DATA_DIR", "").strip() or ".data",
         serverless=serverless,
         rate_limit_per_minute=rate,
         catalog_path=env.get("CATALOG_PATH", "").strip() or "catalog.toml",
+        stripe_checkout_timeout=_seconds(env, "STRIPE_CHECKOUT_TIMEOUT", 8.0, 1, 60),
+        stripe_webhook_timeout=_seconds(env, "STRIPE_WEBHOOK_TIMEOUT", 10.0, 1, 60),
+        mail_timeout=_seconds(env, "MAIL_TIMEOUT", 10.0, 1, 45),
+        jobs_max_attempts=_whole(env, "JOBS_MAX_ATTEMPTS", 10, 1, 100),
+        database_pool_size=_whole(env, "DATABASE_POOL_SIZE", 4, 1, 50),
     )

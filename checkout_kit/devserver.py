@@ -36,6 +36,7 @@ from checkout_kit.web import App
 log = logging.getLogger("checkout_kit.dev")
 EMULATOR_KEY = "sk_test_emulator_dev"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+READ_TIMEOUT_S = 4.0  # a request body that stops arriving gets its 400 within this
 
 
 def seeded_price_id(price: Price) -> str:
@@ -173,7 +174,8 @@ class DevShop:
         self._base_env = dict(os.environ if self.env is None else self.env)
         # Bind first so that port 0 (tests) is known before SITE_URL is set; serve once the app exists.
         # stop() waits for requests in flight before closing the store.
-        self._server = serve(self._wsgi, "127.0.0.1", self.port, wait_for_requests=True, start=False)
+        self._server = serve(self._wsgi, "127.0.0.1", self.port, wait_for_requests=True, start=False,
+                             read_timeout=READ_TIMEOUT_S)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         try:
@@ -201,7 +203,7 @@ class DevShop:
         from checkout_kit.local_server import serve
 
         try:
-            self._server6 = serve(self._wsgi, "::1", self.port, name="dev-http6")
+            self._server6 = serve(self._wsgi, "::1", self.port, name="dev-http6", read_timeout=READ_TIMEOUT_S)
         except OSError as exc:
             log.debug("not serving on [::1]:%d: %s", self.port, exc)
 

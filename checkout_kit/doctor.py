@@ -49,9 +49,9 @@ def check(services: Services) -> list[Finding]:
 
     host = urlsplit(s.site_url).hostname or ""
     if s.site_url.startswith("http://") and host not in ("127.0.0.1", "localhost"):
-        add(WARN, f"SITE_URL {s.site_url} is not https", "use your site's https:// address")
+        add(WARN, f"SITE_URL {redact_url(s.site_url)} is not https", "use your site's https:// address")
     else:
-        add(OK, f"SITE_URL {s.site_url}")
+        add(OK, f"SITE_URL {redact_url(s.site_url)}")
 
     try:
         store = services.store

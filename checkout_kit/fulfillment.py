@@ -4,23 +4,26 @@ concurrently, in any order.
 
 It re-reads the session from Stripe (the truth, whatever event arrived), works
 out the order's state, and in one transaction records the order and its items,
-advances its state only forward, and queues its emails under unique keys. The
-event, when there is one, is marked processed in that same transaction. Emails
-are sent after commit; one that fails stays queued for the next try.
+advances its state only forward, and queues its emails as jobs under unique
+keys. The event, when there is one, is marked processed in that same
+transaction. The jobs are rendered and sent after commit by the caller
+(`outbox.after_commit`); one that fails stays queued for the next pass.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from checkout_kit import emails, outbox
+from checkout_kit.events import DUPLICATE_EVENT, UNCHANGED, Event, apply
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
-from checkout_kit.mail import Email, MailError, render
+from checkout_kit.mail import valid_address
 from checkout_kit.services import Services
 from checkout_kit.store.records import (
-    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Delivery, Order, OrderItem, OutboxMessage,
+    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem,
 )
 
 log = logging.getLogger("checkout_kit.fulfillment")
@@ -28,16 +31,8 @@ log = logging.getLogger("checkout_kit.fulfillment")
 # Outcomes, for the delivery log and the webhook's answer.
 FULFILLED = "fulfilled"
 UPDATED = "updated"
-UNCHANGED = "unchanged"
-DUPLICATE_EVENT = "duplicate_event"
 NOT_KIT = "not_kit_session"
 NO_ORDER = "no_order"  # open or expired: nothing to record
-
-
-@dataclass(frozen=True)
-class EventRef:
-    id: str
-    type: str
 
 
 @dataclass
@@ -46,6 +41,7 @@ class Result:
     session: dict[str, Any] | None = None
     order: Order | None = None
     logged: bool = False  # the event's delivery was logged in the order's transaction
+    jobs: list[Job] = field(default_factory=list)  # queued leased to the caller: perform after commit
 
 
 def is_kit_session(session: dict[str, Any]) -> bool:
@@ -87,6 +83,16 @@ def _fulfillment(services: Services, session: dict[str, Any], item: OrderItem, p
     return "fulfilled", {"type": kind, **details}
 
 
+def customer_email(session: dict[str, Any]) -> str | None:
+    """The buyer's one address, from what Stripe collected; None when it is not one plain address."""
+    email = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
+    if email and not valid_address(email):
+        log.warning("session %s: the customer's email is not one valid address; no email will go to it",
+                    session.get("id"))
+        return None
+    return email
+
+
 def build_order(services: Services, session: dict[str, Any], status: str) -> Order:
     details = session.get("customer_details") or {}
     collected = session.get("collected_information") or {}
@@ -95,7 +101,7 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
     order = Order(
         session_id=session["id"], status=status, mode=session.get("mode") or "payment",
         livemode=bool(session.get("livemode")),
-        customer_email=details.get("email") or session.get("customer_email"),
+        customer_email=customer_email(session),
         customer_name=details.get("name"),
         amount_total=int(session.get("amount_total") or 0), currency=session.get("currency") or "usd",
         payment_intent=intent.get("id") if isinstance(intent, dict) else intent,
@@ -123,99 +129,52 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
     return order
 
 
-def _queue_emails(services: Services, tx: Any, order: Order) -> list[OutboxMessage]:
-    """Queue the order's emails for its new state, leased to us; returns those we must send."""
+def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list[Job]:
+    """Queue the emails the order's new state calls for, leased to this caller; the jobs it must perform."""
     settings = services.settings
-    shop = services.shop  # [shop] of catalog.toml, with SUPPORT_EMAIL winning
-    context = {"order": order, "reference": reference(order.session_id), "shop_name": shop.name, "shop": shop,
-               "support_email": shop.support_email, "site_url": settings.site_url,
-               "interval": _interval(services, order)}
     wanted: list[tuple[str, str | None]] = []
     if order.status == PAID:
         wanted = [("receipt", order.customer_email), ("merchant_order", settings.merchant_email)]
     elif order.status == PAYMENT_FAILED:
         wanted = [("payment_failed", order.customer_email)]
-    queued = []
-    for kind, recipient in wanted:
-        if not recipient:
-            continue
-        subject, text, html = render(kind, **context)
-        key = f"{order.session_id}:{kind}"
-        row_id = tx.enqueue_email(key, order.session_id, kind, recipient, subject, text, html, claim=True)
-        if row_id is not None:
-            queued.append(OutboxMessage(row_id, key, order.session_id, kind, recipient, subject, text, html,
-                                        "sending", 1))
-    return queued
+    lease = (token, outbox.lease_seconds(settings))
+    queued = [emails.queue(tx, f"{order.session_id}:{kind}", kind, recipient, order, lease=lease)
+              for kind, recipient in wanted]
+    return [job for job in queued if job is not None]
 
 
-def _interval(services: Services, order: Order) -> str:
-    for item in order.items:
-        price = services.catalog.price_by_id(item.price_id)
-        if price and price.recurring:
-            return price.recurring
-    return "month"
+def fulfill_checkout(services: Services, session_id: str, event: Event | None = None,
+                     gateway: Any = None) -> Result:
+    """Record and fulfill the order for this session, once. Raises GatewayError if Stripe fails.
 
-
-def fulfill_checkout(services: Services, session_id: str, event: EventRef | None = None) -> Result:
-    """Record and fulfill the order for this session, once. Raises GatewayError if Stripe fails."""
-    session = services.gateway.retrieve_checkout_session(session_id)
+    The returned `jobs` are leased to the caller, who performs them after this commit
+    (`outbox.after_commit`); if it never does, their lease runs out and another pass does.
+    """
+    session = (gateway or services.gateway).retrieve_checkout_session(session_id)
     if not is_kit_session(session):
         return Result(NOT_KIT, session)
     status = order_state(session)
-    outcome = NO_ORDER
-    order: Order | None = None
-    to_send: list[OutboxMessage] = []
-    with services.store.transaction() as tx:
-        if event and not tx.mark_event(event.id, event.type, session_id):
-            tx.log_delivery(Delivery(event.id, event.type, DUPLICATE_EVENT, session_id, tx.now))
-            return Result(DUPLICATE_EVENT, session, None, logged=True)
-        if status is not None:
-            order = build_order(services, session, status)
-            created = tx.insert_order(order)
-            if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
-                if not created and status == PAID:  # an awaiting order's items are fulfilled now
-                    for item in order.items:
-                        tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
-                outcome = FULFILLED if status == PAID else UPDATED
-                to_send = _queue_emails(services, tx, order)
-            else:
-                outcome = UNCHANGED
-            # The landing page shows the order as stored; the webhook has no use for it.
-            order = tx.get_order(session_id) if event is None else order
-        if event:
-            tx.log_delivery(Delivery(event.id, event.type, outcome, session_id, tx.now))
-    if outcome in (FULFILLED, UPDATED):
-        log.info("order %s %s (%s)", session_id, order.status if order else status, outcome)
-        try:  # the order is committed; a sending problem must not undo or fail it
-            for message in to_send:
-                _deliver(services, message)
-        except Exception:
-            log.exception("sending emails for %s failed; they stay queued", session_id)
-    return Result(outcome, session, order, logged=event is not None)
+    token = outbox.new_token()
+    stored: list[Order | None] = [None]
 
+    def record(tx: Any) -> tuple[str, list[Job]]:
+        if status is None:
+            return NO_ORDER, []
+        order = build_order(services, session, status)
+        created = tx.insert_order(order)
+        jobs: list[Job] = []
+        if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
+            if not created and status == PAID:  # an awaiting order's items are fulfilled now
+                for item in order.items:
+                    tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
+            outcome = FULFILLED if status == PAID else UPDATED
+            jobs = _queue_emails(services, tx, order, token)
+            log.info("order %s %s (%s)", session_id, status, outcome)
+        else:
+            outcome = UNCHANGED
+        # The landing page shows the order as stored; the webhook has no use for it.
+        stored[0] = tx.get_order(session_id) if event is None else order
+        return outcome, jobs
 
-def _deliver(services: Services, message: OutboxMessage) -> bool:
-    """Send one claimed email; mark it sent, or release it for a retry. Never raises for mail errors."""
-    store = services.store
-    email = Email(to=message.recipient, subject=message.subject, text=message.text_body, html=message.html_body,
-                  sender=services.settings.email_from, reply_to=services.shop.support_email,
-                  key=message.dedupe_key)
-    try:
-        services.mailer.send(email)
-    except MailError as exc:
-        store.release_email(message.id, str(exc))
-        log.warning("email %s (%s) not sent, will retry: %s", message.id, message.kind, exc)
-        return False
-    store.mark_sent(message.id)  # at once: a crash later must not resend this one
-    log.info("email %s (%s) sent via %s", message.id, message.kind, services.mailer.name)
-    return True
-
-
-def send_pending(services: Services, limit: int = 20, session_id: str | None = None,
-                 not_session: str | None = None) -> tuple[int, int]:
-    """Send queued emails (this session's, all but one session's, or any); returns (sent, failed).
-
-    Never raises for mail errors."""
-    claimed = services.store.claim_emails(limit=limit, session_id=session_id, not_session=not_session)
-    results = [_deliver(services, m) for m in claimed]
-    return sum(results), len(results) - sum(results)
+    done = apply(services, event, session_id, record)
+    return Result(done.outcome, session, stored[0], logged=done.logged, jobs=done.jobs)

@@ -27,14 +27,17 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve(app: Any, host: str = "127.0.0.1", port: int = 0, name: str = "http",
-          wait_for_requests: bool = False, start: bool = True) -> BaseWSGIServer:
+          wait_for_requests: bool = False, start: bool = True, read_timeout: float | None = None) -> BaseWSGIServer:
     """Bind `app` and serve it in a background thread; `shutdown()` then `server_close()` stops it.
 
     With `wait_for_requests`, `server_close()` also waits for requests still running. With
     `start=False` the port is bound (connections queue) and `start_serving` begins later.
+    `read_timeout` bounds every socket read: a client that announces more body than it sends
+    (or goes quiet) cannot hold a thread open.
     """
     check_port_free(host, port)
-    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
+    handler = QuietHandler if read_timeout is None else type("TimedHandler", (QuietHandler,), {"timeout": read_timeout})
+    server = make_server(host, port, app, threaded=True, request_handler=handler)
     server.daemon_threads = not wait_for_requests  # type: ignore[attr-defined]
     if start:
         start_serving(server, name)

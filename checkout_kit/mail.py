@@ -1,9 +1,9 @@
 """Emails: render them from templates, and send them through one transport.
 
-Rendering (Jinja2, HTML autoescaped, plus a plain-text part) happens when an
-email is queued in the outbox, inside the order's transaction; sending happens
-after commit. Transports: SMTP (`SMTP_URL`), the Resend HTTP API (`MAIL_API`),
-or `.eml` files in `.data/outbox/` for development.
+Rendering (Jinja2, HTML autoescaped, plus a plain-text part) and sending both
+happen after commit, when the email's job runs (`emails.py`). Transports: SMTP
+(`SMTP_URL`), the Resend HTTP API (`MAIL_API`), or `.eml` files in
+`.data/outbox/` for development. Every send is bounded by `MAIL_TIMEOUT`.
 """
 
 from __future__ import annotations
@@ -26,11 +26,27 @@ from checkout_kit.money import format_amount
 log = logging.getLogger("checkout_kit.mail")
 
 RESEND_API = "https://api.resend.com"
-SMTP_TIMEOUT_S = 20
+DEFAULT_TIMEOUT_S = 10.0
+# One address: a dot-atom local part (no comma, no quotes, no spaces) and a dotted domain.
+ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*")
 
 
 class MailError(Exception):
-    """Sending failed; the message is safe to log (no credentials, no body)."""
+    """Sending failed; the message is safe to log (no credentials, no body).
+
+    `permanent`: this email can never be sent as it is (a refused recipient, a message that cannot
+    be built); otherwise the service was unreachable, slow or busy and a later attempt may work.
+    """
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def valid_address(value: str | None) -> bool:
+    """Exactly one plain address (`ann@example.com`): no display name, no list, no line break."""
+    return bool(value) and len(value) <= 254 and ADDRESS.fullmatch(value) is not None  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -143,8 +159,9 @@ class SmtpTransport:
 
     name = "smtp"
 
-    def __init__(self, url: str, require_tls: bool = False) -> None:
+    def __init__(self, url: str, require_tls: bool = False, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         parts = urlsplit(url)
+        self.timeout = timeout
         self.tls = parts.scheme == "smtps"
         self.host = parts.hostname or "localhost"
         self.port = parts.port or (465 if self.tls else 587)
@@ -156,25 +173,47 @@ class SmtpTransport:
         import smtplib
         import ssl
 
+        message = build_message(email)
+        deadline = time.monotonic() + self.timeout
+
+        def left() -> float:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("MAIL_TIMEOUT")
+            return remaining
+
         try:
+            # Each step gets what is left of one budget: connect plus send stay within MAIL_TIMEOUT.
             if self.tls:
-                client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT_S,
+                client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=left(),
                                                         context=ssl.create_default_context())
             else:
-                client = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_S)
+                client = smtplib.SMTP(self.host, self.port, timeout=left())
             with client:
+                client.sock.settimeout(left())
                 client.ehlo()
                 if not self.tls and client.has_extn("starttls"):
                     client.starttls(context=ssl.create_default_context())
+                    client.sock.settimeout(left())
                     client.ehlo()
                 elif not self.tls and self.require_tls:
                     raise MailError(f"SMTP server {self.host}:{self.port} does not offer STARTTLS")
                 if self.user:
+                    client.sock.settimeout(left())
                     client.login(self.user, self.password or "")
-                client.send_message(to_message(email))
+                client.sock.settimeout(left())
+                client.send_message(message)
         except smtplib.SMTPAuthenticationError:
             raise MailError(f"SMTP server {self.host}:{self.port} refused the login") from None
+        except smtplib.SMTPRecipientsRefused:
+            raise MailError(f"SMTP server {self.host}:{self.port} refused the recipient", permanent=True) from None
+        except smtplib.SMTPResponseException as exc:
+            # 5xx: this message is refused for good; 4xx: try later.
+            raise MailError(f"SMTP {self.host}:{self.port} answered {exc.smtp_code}",
+                            permanent=500 <= exc.smtp_code < 600) from None
         except (smtplib.SMTPException, OSError) as exc:
+            if isinstance(exc, TimeoutError) or "timed out" in str(exc):
+                raise MailError(f"SMTP {self.host}:{self.port} did not answer within {self.timeout:g} s") from None
             raise MailError(f"SMTP {self.host}:{self.port}: {type(exc).__name__}") from None
 
 
@@ -188,12 +227,15 @@ class ResendTransport:
 
     name = "api"
 
-    def __init__(self, api_key: str, base: str | None = None, transport: HttpTransport | None = None) -> None:
+    def __init__(self, api_key: str, base: str | None = None, transport: HttpTransport | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_S) -> None:
         self.api_key = api_key
+        self.timeout = timeout
         self.base = (base or RESEND_API).rstrip("/")
         self.transport = transport or default_transport()
 
     def send(self, email: Email) -> None:
+        build_message(email)  # the same checks as SMTP: a message that cannot be built is not sent
         payload = {"from": email.sender, "to": [email.to], "subject": email.subject, "text": email.text,
                    "html": email.html}
         if email.reply_to:
@@ -203,11 +245,15 @@ class ResendTransport:
         if email.key:
             headers["Idempotency-Key"] = email.key[:256]
         try:
-            response = self.transport.request("POST", f"{self.base}/emails", headers, json.dumps(payload).encode(), 20)
+            response = self.transport.request("POST", f"{self.base}/emails", headers, json.dumps(payload).encode(),
+                                              self.timeout)
         except TransportError as exc:
             raise MailError(f"mail API unreachable: {exc}") from None
         if not 200 <= response.status < 300:
-            raise MailError(f"mail API answered HTTP {response.status}")
+            # 400/403/422: this message is refused (bad address, unverified sender); 409 (the same key in
+            # flight), 429 and 5xx: later.
+            raise MailError(f"mail API answered HTTP {response.status}",
+                            permanent=response.status in (400, 403, 404, 422))
 
 
 class OutboxDirTransport:
@@ -222,12 +268,20 @@ class OutboxDirTransport:
         self.directory.mkdir(parents=True, exist_ok=True)
         safe_key = re.sub(r"[^A-Za-z0-9_.-]", "_", email.key or "mail")[-80:]
         path = self.directory / f"{time.strftime('%Y%m%d-%H%M%S')}-{safe_key}.eml"
-        path.write_bytes(bytes(to_message(email)))
+        path.write_bytes(bytes(build_message(email)))
+
+
+def build_message(email: Email) -> Any:
+    """The MIME message, or a permanent MailError if it cannot be built (a header with a line break)."""
+    try:
+        return to_message(email)
+    except (ValueError, TypeError) as exc:
+        raise MailError(f"the message cannot be built: {str(exc)[:120]}", permanent=True) from None
 
 
 def make_transport(settings: Settings) -> Transport:
     if settings.smtp_url:
-        return SmtpTransport(settings.smtp_url.reveal())
+        return SmtpTransport(settings.smtp_url.reveal(), timeout=settings.mail_timeout)
     if settings.mail_api and settings.mail_api_key:
-        return ResendTransport(settings.mail_api_key.reveal(), settings.mail_api_base)
+        return ResendTransport(settings.mail_api_key.reveal(), settings.mail_api_base, timeout=settings.mail_timeout)
     return OutboxDirTransport(settings.outbox_dir)

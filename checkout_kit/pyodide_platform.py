@@ -11,6 +11,10 @@ a worker thread does the I/O while the main thread waits on `Atomics.wait`):
   client held by the worker. The SQL, the transactions (BEGIN/COMMIT/ROLLBACK on
   one session), the unique constraints and the advisory lock are the ones the
   CPython deployments run, so duplicate and concurrent deliveries behave alike.
+  The worker holds one connection per instance and reconnects only between
+  transactions: every statement after BEGIN names the database session the
+  BEGIN ran on, and the worker refuses it (without running it) if that session
+  is gone, so a transaction can never continue, half-autocommitted, on a new one.
 
 `handle()` turns one HTTP request into a WSGI call of `checkout_kit.web.App`
 (the app Vercel and the dev server run) and returns status, headers and body;
@@ -27,14 +31,17 @@ from decimal import Decimal
 from typing import Any, Callable, Iterator
 
 from checkout_kit.http_transport import HttpResponse, TransportError, set_default_transport
-from checkout_kit.store.sql import PostgresDialect, StoreError
+from checkout_kit.store.dialects import PostgresDialect
+from checkout_kit.store.errors import StoreError, StoreUnavailable
 from checkout_kit.web import App, call_wsgi, environ_for
 
 # The bridge: a JS object with fetchSync(method, url, headersJson, body, timeoutMs) and
-# sqlSync(sql, paramsJson, timeoutMs), set by install().
+# sqlSync(sql, paramsJson, timeoutMs, session), set by install().
 _bridge: Any = None
 
 SQL_TIMEOUT_MS = 25_000
+# Worker error codes that mean the connection, not the statement, failed: retry later (503).
+LOST = frozenset({"connect", "connection", "connection_lost", "bridge"})
 
 
 def _bytes_to_js(data: bytes) -> Any:
@@ -109,11 +116,14 @@ class BridgeCursor:
     def __init__(self, connection: "BridgeConnection") -> None:
         self.connection = connection
         self.rowcount = -1
+        self.description: list[int] | None = None  # like DB-API: None when the statement returns no rows
         self._rows: list[tuple[Any, ...]] = []
 
     def execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> "BridgeCursor":
         answer = self.connection.run(numbered_placeholders(sql), [sql_param(p) for p in params])
-        self._rows = decode_rows(answer.get("rows") or [], answer.get("types") or [])
+        types = answer.get("types") or []
+        self._rows = decode_rows(answer.get("rows") or [], types)
+        self.description = types or None
         self.rowcount = answer.get("rowCount", -1)
         return self
 
@@ -128,21 +138,27 @@ class BridgeCursor:
 class BridgeConnection:
     """One PostgreSQL session held by the bridge worker (node-postgres over TCP)."""
 
-    def __init__(self, run_sql: Callable[[str, str, int], str], host: str = "") -> None:
+    def __init__(self, run_sql: Callable[..., str], host: str = "") -> None:
         self._run_sql = run_sql
         self.host = host
         self.closed = False
+        self.broken = False
+        # The worker's database session a transaction began on ("" outside one): every statement
+        # of the transaction must run there, or not at all.
+        self.session = ""
 
     def run(self, sql: str, params: list[Any]) -> dict[str, Any]:
         if self.closed:
-            raise StoreError("the database connection is closed")
-        answer = json.loads(self._run_sql(sql, json.dumps(params), SQL_TIMEOUT_MS))
+            raise StoreUnavailable("the database connection is closed")
+        answer = json.loads(self._run_sql(sql, json.dumps(params), SQL_TIMEOUT_MS, self.session))
         error = answer.get("error")
         if error:
             code = error.get("code") or ""
-            if code == "connect":
-                raise StoreError(error.get("message", "cannot connect to PostgreSQL"))
-            raise StoreError(f"PostgreSQL error {code}: {error.get('message', '')}".strip())
+            message = error.get("message", "")
+            if code in LOST:
+                self.broken = bool(self.session)  # mid-transaction: this transaction is over
+                raise StoreUnavailable(message or "lost the database connection")
+            raise StoreError(f"PostgreSQL error {code}: {message}".strip())
         return answer
 
     def cursor(self) -> BridgeCursor:
@@ -160,8 +176,9 @@ class BridgePostgresDialect(PostgresDialect):
 
     name = "postgresql"
     placeholder = "?"  # kept as `?` by SqlStore; the cursor numbers them $1, $2…
+    pool_size = 1  # one request at a time per instance, and one connection per instance
 
-    def __init__(self, url: str, run_sql: Callable[[str, str, int], str] | None = None) -> None:
+    def __init__(self, url: str, run_sql: Callable[..., str] | None = None) -> None:
         super().__init__(url)
         self._run_sql = run_sql
 
@@ -173,16 +190,28 @@ class BridgePostgresDialect(PostgresDialect):
 
     @contextmanager
     def begin(self, conn: Any) -> Iterator[None]:
-        conn.execute("BEGIN")
+        answer = conn.run("BEGIN", [])
+        conn.session = answer.get("session") or ""
         try:
             yield
         except BaseException:
             try:
-                conn.execute("ROLLBACK")
+                conn.run("ROLLBACK", [])
             except StoreError:
                 pass  # the session is gone, and its transaction with it
+            finally:
+                conn.session = ""
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.run("COMMIT", [])
+        finally:
+            conn.session = ""
+
+    def is_lost(self, exc: BaseException) -> bool:
+        return isinstance(exc, StoreUnavailable)
+
+    def is_broken(self, conn: Any) -> bool:
+        return bool(conn.closed or conn.broken)
 
 
 # ---- the app -------------------------------------------------------------------------

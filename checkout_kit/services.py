@@ -42,7 +42,7 @@ class Services:
                 if self._store is None:
                     from checkout_kit.store import open_store
 
-                    self._store = open_store(self.settings.database_url.reveal())
+                    self._store = open_store(self.settings.database_url.reveal(), self.settings.database_pool_size)
         return self._store
 
     @property

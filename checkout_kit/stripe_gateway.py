@@ -12,6 +12,7 @@ tests use to check the emulator, and its pinned version is ours.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
@@ -26,7 +27,8 @@ log = logging.getLogger("checkout_kit.stripe")
 
 STRIPE_API = "https://api.stripe.com"
 RETRY_DELAYS_S = (0.5, 1.0)
-TIMEOUT_S = 30.0
+TIMEOUT_S = 30.0  # one attempt, when no budget is set (owner commands)
+MIN_ATTEMPT_S = 1.0  # not worth starting another attempt with less than this left of the budget
 
 # Kinds of failure the callers tell apart.
 INVALID_PRICE = "invalid_price"  # a line item's price is missing or inactive: the buyer's request is wrong
@@ -52,6 +54,7 @@ class GatewayError(Exception):
 
 
 class Gateway(Protocol):
+    def within(self, seconds: float) -> "Gateway": ...
     def create_checkout_session(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]: ...
     def retrieve_checkout_session(self, session_id: str) -> dict[str, Any]: ...
     def prices_by_lookup_keys(self, keys: list[str]) -> list[dict[str, Any]]: ...
@@ -108,6 +111,16 @@ class StripeGateway:
         self.transport = transport or default_transport()
         self.base = (settings.stripe_api_base or STRIPE_API).rstrip("/")
         self.retry_delays = retry_delays
+        self.deadline: float | None = None  # time.monotonic() by which every call, retries included, gives up
+
+    def within(self, seconds: float) -> "StripeGateway":
+        """The same client with a time budget from now for all its calls (a request's share of patience)."""
+        bounded = copy.copy(self)
+        bounded.deadline = time.monotonic() + seconds
+        return bounded
+
+    def _time_left(self) -> float:
+        return TIMEOUT_S if self.deadline is None else self.deadline - time.monotonic()
 
     def _headers(self, idempotency_key: str | None) -> dict[str, str]:
         if not self.settings.stripe_secret_key:
@@ -135,11 +148,21 @@ class StripeGateway:
             body = encoded.encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         attempt = 0
+
+        def may_retry() -> bool:
+            # Another attempt only if the pause still leaves it a useful share of the budget.
+            return attempt < len(self.retry_delays) and \
+                self._time_left() - self.retry_delays[attempt] >= MIN_ATTEMPT_S
+
         while True:
+            left = self._time_left()
+            if left <= 0:
+                raise GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.",
+                                   f"{what}: gave up, out of time") from None
             try:
-                response = self.transport.request(method, url, headers, body, TIMEOUT_S)
+                response = self.transport.request(method, url, headers, body, min(TIMEOUT_S, left))
             except TransportError as exc:
-                if attempt < len(self.retry_delays):
+                if may_retry():
                     time.sleep(self.retry_delays[attempt])
                     attempt += 1
                     continue
@@ -147,7 +170,7 @@ class StripeGateway:
                                    f"{what}: {exc}", reason=str(exc)) from None
             retryable = response.status == 429 or response.status >= 500 or \
                 response.headers.get("stripe-should-retry") == "true"
-            if retryable and response.headers.get("stripe-should-retry") != "false" and attempt < len(self.retry_delays):
+            if retryable and response.headers.get("stripe-should-retry") != "false" and may_retry():
                 time.sleep(self.retry_delays[attempt])
                 attempt += 1
                 continue
@@ -167,8 +190,21 @@ class StripeGateway:
         return self.request("POST", "/v1/checkout/sessions", params, idempotency_key, "create checkout session")
 
     def retrieve_checkout_session(self, session_id: str) -> dict[str, Any]:
-        return self.request("GET", f"/v1/checkout/sessions/{quote(session_id, safe='')}",
-                            {"expand": ["line_items", "payment_intent"]}, what="retrieve checkout session")
+        """The session with every line item and its payment intent.
+
+        Stripe's expanded `line_items` holds only a first page; a longer cart is paged in from
+        the session's line items list, so no order is ever recorded with part of its lines.
+        """
+        path = f"/v1/checkout/sessions/{quote(session_id, safe='')}"
+        session = self.request("GET", path, {"expand": ["line_items", "payment_intent"]},
+                               what="retrieve checkout session")
+        lines = session.get("line_items")
+        if isinstance(lines, dict) and lines.get("has_more") and lines.get("data"):
+            more = self.list_all(f"{path}/line_items", {"starting_after": lines["data"][-1]["id"]},
+                                 what="list checkout session line items")
+            lines["data"] = list(lines["data"]) + list(more)
+            lines["has_more"] = False
+        return session
 
     def retrieve_price(self, price_id: str) -> dict[str, Any]:
         return self.request("GET", f"/v1/prices/{quote(price_id, safe='')}", {"expand": ["product"]},
@@ -179,10 +215,10 @@ class StripeGateway:
                             what="list prices")
         return list(data["data"])
 
-    def list_all(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    def list_all(self, path: str, params: dict[str, Any] | None = None, what: str = "") -> Iterator[dict[str, Any]]:
         params = {"limit": 100, **(params or {})}
         while True:
-            page = self.request("GET", path, params)
+            page = self.request("GET", path, params, what=what)
             yield from page["data"]
             if not page.get("has_more") or not page["data"]:
                 return

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 
 from checkout_kit.config import ConfigError, origin_of
+from checkout_kit.store.errors import StoreUnavailable
 
 log = logging.getLogger("checkout_kit.web")
 
@@ -34,10 +35,16 @@ MAX_CHECKOUT_BODY = 16 * 1024
 SESSION_ID = re.compile(r"cs_(test|live)_[A-Za-z0-9]{1,250}")  # use fullmatch: "$" would let a trailing "\n" in
 FULL_SUMMARY_FOR_S = 24 * 3600
 RATE_WINDOW_S = 60
+SUMMARY_LOOKUPS_PER_MINUTE = 20  # Stripe look-ups per client for sessions the store does not know
+RETRY_AFTER_S = 30
 JSON_HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
                 ("X-Content-Type-Options", "nosniff")]
 
 StartResponse = Callable[..., Any]
+
+
+class BadBody(Exception):
+    """The request's Content-Length is malformed, or the body ended before it: a 400, never a hang."""
 
 
 class Request:
@@ -60,18 +67,25 @@ class Request:
         return (self.header("Content-Type") or "").split(";")[0].strip().lower()
 
     def body(self, limit: int) -> bytes | None:
-        """The raw body, or None if it is longer than `limit` bytes."""
+        """The raw body, or None if it is longer than `limit` bytes. Raises BadBody."""
         length = self.header("Content-Length")
         if length is not None:
-            try:
-                if int(length) > limit:
-                    return None
-            except ValueError:
+            length = length.strip()
+            # Digits only: "-1" would read until the client hangs up, "1e3" and "+5" are not lengths.
+            if not (length.isascii() and length.isdigit()):
+                raise BadBody("Content-Length must be a whole number of bytes.")
+            if int(length) > limit:
                 return None
         stream = self.environ.get("wsgi.input")
         if stream is None:
             return b""
-        data = stream.read(int(length)) if length is not None else stream.read(limit + 1)
+        want = int(length) if length is not None else limit + 1
+        try:
+            data = stream.read(want)
+        except OSError:  # the server's read timed out: the client sent less than it announced
+            raise BadBody("The request body ended before its Content-Length.") from None
+        if length is not None and len(data) < want:
+            raise BadBody("The request body ended before its Content-Length.")
         return None if len(data) > limit else data
 
 
@@ -191,7 +205,8 @@ def create_checkout_session(request: Request, services: Any) -> Response:
                 # RecursionError: a few KiB of "[[[[…" nest deeper than the parser recurses.
                 return error(400, "invalid_json", "The request body is not valid JSON.", cors)
             cart = checkout.parse_json(data, services.catalog)
-        session = checkout.create_session(cart, services.catalog, services.settings, services.gateway)
+        gateway = services.gateway.within(services.settings.stripe_checkout_timeout)
+        session = checkout.create_session(cart, services.catalog, services.settings, gateway)
     except UnicodeDecodeError:
         return refuse(400, "invalid_body", "The form could not be read.")
     except checkout.CheckoutError as exc:
@@ -214,7 +229,8 @@ def webhook(request: Request, services: Any) -> Response:
     if body is None:
         return error(413, "body_too_large", "The event is too large.")
     answer = webhooks.handle(services, body, request.header("Stripe-Signature"))
-    return Response.json(answer.status, answer.body)
+    retry = [("Retry-After", str(RETRY_AFTER_S))] if answer.status == 503 else []
+    return Response.json(answer.status, answer.body, retry)
 
 
 def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
@@ -245,7 +261,7 @@ def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def checkout_session_summary(request: Request, services: Any) -> Response:
-    from checkout_kit import fulfillment
+    from checkout_kit import fulfillment, outbox
     from checkout_kit.store.records import PAID
     from checkout_kit.stripe_gateway import NOT_FOUND, GatewayError
 
@@ -257,10 +273,16 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
         return error(400, "invalid_session_id", "session_id must look like cs_test_… or cs_live_….", private)
     order = services.store.get_order(session_id)
     session = None
+    if order is None and services.store.hit(f"summary:{_client_ip(request, services)}", RATE_WINDOW_S) \
+            > SUMMARY_LOOKUPS_PER_MINUTE:
+        # Each unknown id costs a Stripe call: a client guessing ids must not spend the shop's API quota.
+        return error(429, "rate_limited", "Too many look-ups; wait a minute and try again.",
+                     private + [("Retry-After", str(RATE_WINDOW_S))])
     if order is None or order.status != PAID:
         # Stripe's advice: fulfill from the landing page too, in case the webhook is late.
         try:
-            result = fulfillment.fulfill_checkout(services, session_id)
+            gateway = services.gateway.within(services.settings.stripe_checkout_timeout)
+            result = fulfillment.fulfill_checkout(services, session_id, gateway=gateway)
         except GatewayError as exc:
             if exc.kind == NOT_FOUND:
                 return error(404, "not_found", "No such checkout session.", private)
@@ -268,7 +290,12 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
             return error(502, "stripe_error", "Could not load your order right now; refresh in a moment.", private)
         if result.outcome == fulfillment.NOT_KIT:
             return error(404, "not_found", "No such checkout session.", private)
-        order, session = result.order, result.session
+        order, session, own = result.order, result.session, result.jobs
+    else:
+        own = []
+    if order is not None:
+        # This order's emails: the ones just queued, and any a crash or an outage left behind.
+        outbox.after_commit(services, own, limit=5, session_id=session_id)
     summary = _summary(order, session)
     settled_at = (order.paid_at or order.created_at) if order else None
     if settled_at and time.time() - settled_at > FULL_SUMMARY_FOR_S:
@@ -289,14 +316,18 @@ def _refuse_bearer(request: Request, secret: Any, variable: str) -> Response | N
 
 
 def cron_outbox(request: Request, services: Any) -> Response:
-    """Vercel Cron (or any scheduler) retries pending emails; guarded by CRON_SECRET."""
-    from checkout_kit.fulfillment import send_pending
+    """Vercel Cron (or any scheduler) runs the due jobs (emails and other effects); guarded by CRON_SECRET."""
+    from checkout_kit import outbox
 
     refused = _refuse_bearer(request, services.settings.cron_secret, "CRON_SECRET")
     if refused:
         return refused
-    sent, failed = send_pending(services, limit=100)
-    return Response.json(200, {"sent": sent, "failed": failed, "pending": services.store.pending_email_count()})
+    result = outbox.drain(services)
+    answer = {"done": result.done, "retrying": result.retrying, "gave_up": result.gave_up,
+              "pending": services.store.pending_job_count()}
+    if result.stopped:
+        answer["stopped"] = result.stopped
+    return Response.json(200, answer)
 
 
 def admin_orders(request: Request, services: Any) -> Response:
@@ -320,7 +351,8 @@ def admin_orders(request: Request, services: Any) -> Response:
             "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total,
                        "fulfillment_type": i.fulfillment_type, "fulfillment_status": i.fulfillment_status}
                       for i in order.items],
-            "emails": [{"kind": m.kind, "status": m.status, "attempts": m.attempts} for m in emails],
+            "emails": [{"kind": m.kind, "status": m.status, "attempts": m.attempts, "last_error": m.last_error}
+                       for m in emails],
         })
     return Response.json(200, {"orders": orders, "pending_emails": store.pending_email_count()})
 
@@ -422,6 +454,13 @@ class App:
             return error(500, "misconfigured", "The shop is not configured correctly; the owner has been told in the logs.")
         try:
             return route(request, services)
+        except BadBody as exc:
+            return error(400, "invalid_body", str(exc))
+        except StoreUnavailable as exc:
+            # Nothing was half-done (the transaction rolled back): the caller may retry, and Stripe will.
+            log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
+            return error(503, "database_unavailable", "The shop is briefly unavailable; please try again shortly.",
+                         [("Retry-After", str(RETRY_AFTER_S))])
         except ConfigError as exc:
             log.error("configuration problem: %s", exc)
             return error(500, "misconfigured", "The shop is not configured correctly; the owner has been told in the logs.")

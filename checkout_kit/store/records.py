@@ -53,17 +53,46 @@ class Order:
     items: list[OrderItem] = field(default_factory=list)
 
 
+# Job states: queued (maybe waiting for its backoff), leased to a worker, finished, given up.
+JOB_PENDING = "pending"
+JOB_RUNNING = "running"
+JOB_DONE = "done"
+JOB_FAILED = "failed"
+
+
 @dataclass
-class OutboxMessage:
+class Job:
+    """One effect after commit (an email, a hook call, an outgoing webhook), done at least once."""
+
     id: int
-    dedupe_key: str
-    session_id: str | None
+    key: str  # unique: queuing the same key twice is a no-op, and effects use it as their idempotency key
     kind: str
-    recipient: str
-    subject: str
-    text_body: str
-    html_body: str
+    session_id: str | None
+    payload: dict[str, Any]
     status: str
+    attempts: int
+    lease_token: str | None = None
+    last_error: str | None = None
+    result: dict[str, Any] | None = None
+    run_after: float = 0.0
+    created_at: float = 0.0
+
+
+# How an email job's state reads to people (and to the older email-only API).
+EMAIL_STATUS = {JOB_PENDING: "pending", JOB_RUNNING: "sending", JOB_DONE: "sent", JOB_FAILED: "failed"}
+
+
+@dataclass
+class EmailRecord:
+    """An email job as the owner sees it."""
+
+    id: int
+    key: str
+    session_id: str | None
+    kind: str  # the template: receipt, merchant_order, payment_failed…
+    recipient: str
+    subject: str | None  # known once rendered (when sent)
+    status: str  # pending, sending, sent, failed
     attempts: int
     last_error: str | None = None
 

@@ -1,195 +1,38 @@
 """One SQL implementation of the store for SQLite and PostgreSQL.
 
 The SQL is written once with `?` placeholders and portable `ON CONFLICT`
-clauses; a dialect supplies the connection, the placeholder style and the few
-DDL words that differ. Connections are per thread (serverless instances serve
-one request at a time; the dev server and tests use threads).
+clauses; a dialect (`dialects.py`) supplies the connection and the few words
+that differ, a pool (`pool.py`) bounds and heals the connections, and each
+concern's statements live in their own module (orders here, jobs in `jobs.py`).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterator
-from urllib.parse import urlsplit
+from contextlib import ExitStack, contextmanager
+from typing import Any, Callable, Iterator, TypeVar
 
-from checkout_kit.store.records import (
-    TRANSITIONS, Delivery, Order, OrderItem, OutboxMessage,
-)
+from checkout_kit.store import schema
+from checkout_kit.store.dialects import Dialect, PostgresDialect, SqliteDialect
+from checkout_kit.store.errors import StoreError, StoreUnavailable
+from checkout_kit.store.jobs import JobsStore, JobsTx
+from checkout_kit.store.pool import ConnectionPool
+from checkout_kit.store.problems import ProblemsStore, ProblemsTx
+from checkout_kit.store.records import TRANSITIONS, Delivery, Order, OrderItem
 
-SCHEMA_VERSION = 1
-# A claimed email that was neither sent nor released within this time is claimable again.
-CLAIM_LEASE_S = 300
-
-MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        """CREATE TABLE orders (
-            session_id TEXT PRIMARY KEY,
-            status TEXT NOT NULL,
-            mode TEXT NOT NULL,
-            livemode INTEGER NOT NULL DEFAULT 0,
-            customer_email TEXT,
-            customer_name TEXT,
-            amount_total BIGINT NOT NULL,
-            currency TEXT NOT NULL,
-            payment_intent TEXT,
-            subscription TEXT,
-            customer TEXT,
-            client_reference_id TEXT,
-            shipping TEXT,
-            created_at {real} NOT NULL,
-            updated_at {real} NOT NULL,
-            paid_at {real}
-        )""",
-        """CREATE TABLE order_items (
-            session_id TEXT NOT NULL REFERENCES orders(session_id),
-            position INTEGER NOT NULL,
-            price_id TEXT NOT NULL,
-            product_key TEXT,
-            description TEXT NOT NULL,
-            quantity INTEGER NOT NULL,
-            amount_total BIGINT NOT NULL,
-            currency TEXT NOT NULL,
-            fulfillment_type TEXT NOT NULL,
-            fulfillment_status TEXT NOT NULL,
-            fulfillment TEXT NOT NULL,
-            PRIMARY KEY (session_id, position)
-        )""",
-        """CREATE TABLE processed_events (
-            event_id TEXT PRIMARY KEY,
-            event_type TEXT NOT NULL,
-            object_id TEXT,
-            processed_at {real} NOT NULL
-        )""",
-        """CREATE TABLE webhook_deliveries (
-            id {serial},
-            event_id TEXT,
-            event_type TEXT,
-            outcome TEXT NOT NULL,
-            detail TEXT NOT NULL,
-            received_at {real} NOT NULL
-        )""",
-        "CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id)",
-        """CREATE TABLE outbox (
-            id {serial},
-            dedupe_key TEXT NOT NULL UNIQUE,
-            session_id TEXT,
-            kind TEXT NOT NULL,
-            recipient TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            text_body TEXT NOT NULL,
-            html_body TEXT NOT NULL,
-            status TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT,
-            created_at {real} NOT NULL,
-            claimed_at {real},
-            sent_at {real}
-        )""",
-        "CREATE INDEX outbox_status ON outbox (status)",
-        """CREATE TABLE rate_limits (
-            bucket TEXT NOT NULL,
-            window_start BIGINT NOT NULL,
-            hits INTEGER NOT NULL,
-            PRIMARY KEY (bucket, window_start)
-        )""",
-    ],
-}
+SCHEMA_VERSION = schema.SCHEMA_VERSION
+T = TypeVar("T")
 
 ORDER_COLUMNS = ("session_id, status, mode, livemode, customer_email, customer_name, amount_total, currency, "
                  "payment_intent, subscription, customer, client_reference_id, shipping, created_at, updated_at, paid_at")
 ITEM_COLUMNS = ("position, price_id, product_key, description, quantity, amount_total, currency, fulfillment_type, "
                 "fulfillment_status, fulfillment")
-OUTBOX_COLUMNS = "id, dedupe_key, session_id, kind, recipient, subject, text_body, html_body, status, attempts, last_error"
+TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
+          "used_tokens"}
 
 
-class StoreError(RuntimeError):
-    """The database could not be reached or refused an operation."""
-
-
-class Dialect:
-    name = "sql"
-    placeholder = "?"
-    ddl = {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
-
-    def connect(self) -> Any:
-        raise NotImplementedError
-
-    @contextmanager
-    def begin(self, conn: Any) -> Iterator[None]:
-        raise NotImplementedError
-
-    def lock_migrations(self, cursor: Any) -> None:
-        """Keep two cold starts from migrating at once (inside the migration transaction)."""
-
-
-class SqliteDialect(Dialect):
-    name = "sqlite"
-    ddl = {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"}
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def connect(self) -> Any:
-        import sqlite3
-
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout=30000")
-        # Switching to WAL needs an exclusive lock (and skips the busy handler): only when not WAL yet.
-        if self.path != ":memory:" and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            for attempt in range(50):
-                try:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    break
-                except sqlite3.OperationalError:
-                    time.sleep(0.02 * (attempt + 1))
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        return conn
-
-    @contextmanager
-    def begin(self, conn: Any) -> Iterator[None]:
-        # IMMEDIATE takes the write lock up front, so concurrent writers queue instead of deadlocking.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-
-class PostgresDialect(Dialect):
-    name = "postgresql"
-    placeholder = "%s"
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def connect(self) -> Any:
-        import psycopg  # lazy: costs ~0.15 s, only Postgres users pay it
-
-        try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as exc:
-            host = urlsplit(self.url).hostname
-            raise StoreError(f"cannot connect to PostgreSQL at {host}: {str(exc).splitlines()[0][:200]}") from None
-
-    @contextmanager
-    def begin(self, conn: Any) -> Iterator[None]:
-        with conn.transaction():
-            yield
-
-    def lock_migrations(self, cursor: Any) -> None:
-        cursor.execute("SELECT pg_advisory_xact_lock(715517)")
-
-
-class Tx:
+class Tx(JobsTx, ProblemsTx):
     """Writes inside one transaction: all of them happen, or none."""
 
     def __init__(self, store: "SqlStore", conn: Any) -> None:
@@ -243,50 +86,26 @@ class Tx:
         self._exec("UPDATE order_items SET fulfillment_status = ?, fulfillment = ? WHERE session_id = ? AND position = ?",
                    (status, json.dumps(fulfillment), session_id, position))
 
-    def enqueue_email(self, dedupe_key: str, session_id: str | None, kind: str, recipient: str, subject: str,
-                      text_body: str, html_body: str, claim: bool = False) -> int | None:
-        """Queue an email once per dedupe key: its row id, or None if that key was queued before.
-
-        `claim` queues it already leased to this caller (who sends it right after commit),
-        saving the separate claim; if the caller dies first, the lease runs out and a retry sends it.
-        """
-        status, attempts, claimed_at = ("sending", 1, self.now) if claim else ("pending", 0, None)
-        row = self._exec(
-            "INSERT INTO outbox (dedupe_key, session_id, kind, recipient, subject, text_body, html_body, status, "
-            "attempts, created_at, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-            (dedupe_key, session_id, kind, recipient, subject, text_body, html_body, status, attempts, self.now,
-             claimed_at)).fetchone()
-        return row[0] if row else None
-
     def get_order(self, session_id: str) -> Order | None:
         return self._store._read_order(self._conn, session_id)
+
+    def use_token(self, token_id: str, purpose: str) -> bool:
+        """Record a single-use token as used; False if it was used before."""
+        return self._exec("INSERT INTO used_tokens (token_id, purpose, used_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (token_id) DO NOTHING", (token_id, purpose, self.now)).rowcount == 1
 
     def log_delivery(self, delivery: Delivery) -> None:
         """Log a webhook delivery with the effects it had (one commit for both)."""
         self._store._insert_delivery(self._conn, delivery)
 
 
-class SqlStore:
+class SqlStore(JobsStore, ProblemsStore):
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
+        self.pool = ConnectionPool(dialect)
         self._migrated = False
 
     # ---- plumbing ------------------------------------------------------------
-
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self.dialect.connect()
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        if not self._migrated:
-            self.migrate(conn)
-        return conn
 
     def _execute(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> Any:
         if self.dialect.placeholder != "?":
@@ -295,39 +114,79 @@ class SqlStore:
         cur.execute(sql, params)
         return cur
 
+    def _statement(self, work: Callable[[Any], T]) -> T:
+        """Run one statement's `work(conn)` outside a transaction (or inside this thread's).
+
+        A connection reused from the pool may have died while idle (a pooler's idle timeout,
+        Neon's autosuspend, a restart): then the statement is retried once on a new one.
+        """
+        with self.pool.connection() as held:
+            try:
+                self._ensure_schema(held.conn)
+                return work(held.conn)
+            except Exception as exc:
+                if held.depth or held.fresh or not self.dialect.is_lost(exc):
+                    raise
+            self.pool.discard_held()
+            self._ensure_schema(held.conn)
+            return work(held.conn)
+
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return self._execute(self._conn(), sql, params).fetchall()
+        def run(conn: Any) -> list[tuple[Any, ...]]:
+            cur = self._execute(conn, sql, params)
+            return cur.fetchall() if cur.description is not None else []
+        return self._statement(run)
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        return self._statement(lambda conn: self._execute(conn, sql, params).rowcount)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        conn = self._conn()
-        with self.dialect.begin(conn):
-            yield Tx(self, conn)
+        """All writes in the block commit together, or none do.
+
+        A lost connection rolls back and raises StoreUnavailable (nothing half-done). A pooled
+        connection found dead at BEGIN, before any work, is replaced once, transparently.
+        """
+        with self.pool.connection() as held, ExitStack() as stack:
+            if held.depth:
+                raise StoreError("transactions do not nest")
+            try:
+                self._ensure_schema(held.conn)
+                stack.enter_context(self.dialect.begin(held.conn))
+            except Exception as exc:
+                if held.fresh or not self.dialect.is_lost(exc):
+                    raise
+                self.pool.discard_held()
+                self._ensure_schema(held.conn)
+                stack.enter_context(self.dialect.begin(held.conn))
+            yield Tx(self, held.conn)
+
+    def _ensure_schema(self, conn: Any) -> None:
+        if not self._migrated:
+            self.migrate(conn)
 
     def migrate(self, conn: Any | None = None) -> int:
         """Create or upgrade the schema; returns the version now recorded."""
-        conn = conn or self._conn()
-        latest = max(MIGRATIONS)
+        if conn is None:
+            with self.pool.connection() as held:
+                return self.migrate(held.conn)
+        latest = schema.SCHEMA_VERSION
         try:  # the usual case on a cold start: already current, one read instead of a locked transaction
             row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
             if row and row[0] == latest:
                 self._migrated = True
                 return latest
-        except Exception:  # no table yet (each driver names that differently): migrate below
-            pass
+        except Exception as exc:  # no table yet (each driver names that differently): migrate below
+            if self.dialect.is_lost(exc):
+                raise
         with self.dialect.begin(conn):
             # Lock first: two cold starts creating the same table at once collide even with IF NOT EXISTS.
             self.dialect.lock_migrations(conn.cursor())
             self._execute(conn, f"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                                 f"applied_at {self.dialect.ddl['real']} NOT NULL)")
             row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
-            current = row[0] or 0
-            for version in sorted(v for v in MIGRATIONS if v > current):
-                for statement in MIGRATIONS[version]:
-                    self._execute(conn, statement.format(**self.dialect.ddl))
-                self._execute(conn, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-                              (version, time.time()))
-                current = version
+            current = schema.apply(lambda sql, params=(): self._execute(conn, sql, params), self.dialect.ddl,
+                                   row[0] or 0)
         self._migrated = True
         return current
 
@@ -337,15 +196,12 @@ class SqlStore:
     def ping(self) -> None:
         self._query("SELECT 1")
 
+    @property
+    def open_connections(self) -> int:
+        return self.pool.open_connections
+
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                try:
-                    conn.close()
-                except Exception:
-                    pass
-            self._all.clear()
-        self._local = threading.local()
+        self.pool.close()
 
     # ---- orders ----------------------------------------------------------------
 
@@ -366,21 +222,21 @@ class SqlStore:
         )
 
     def get_order(self, session_id: str) -> Order | None:
-        return self._read_order(self._conn(), session_id)
+        return self._statement(lambda conn: self._read_order(conn, session_id))
 
     def list_orders(self, limit: int = 50) -> list[Order]:
         rows = self._query("SELECT session_id FROM orders ORDER BY created_at DESC LIMIT ?", (limit,))
         return [o for o in (self.get_order(r[0]) for r in rows) if o]
 
     def count(self, table: str) -> int:
-        if table not in {"orders", "order_items", "processed_events", "webhook_deliveries", "outbox"}:
+        if table not in TABLES:
             raise ValueError(table)
         return self._query(f"SELECT COUNT(*) FROM {table}")[0][0]
 
     # ---- webhook deliveries ------------------------------------------------------
 
     def log_delivery(self, delivery: Delivery) -> None:
-        self._insert_delivery(self._conn(), delivery)
+        self._statement(lambda conn: self._insert_delivery(conn, delivery))
 
     def _insert_delivery(self, conn: Any, delivery: Delivery) -> None:
         self._execute(conn, "INSERT INTO webhook_deliveries (event_id, event_type, outcome, detail, received_at) "
@@ -397,72 +253,24 @@ class SqlStore:
     def is_processed(self, event_id: str) -> bool:
         return bool(self._query("SELECT 1 FROM processed_events WHERE event_id = ?", (event_id,)))
 
-    # ---- outbox ------------------------------------------------------------------
-
-    def claim_emails(self, limit: int = 20, session_id: str | None = None,
-                     not_session: str | None = None) -> list[OutboxMessage]:
-        """Take pending emails for sending. A claim is a lease: one sender wins each row.
-
-        A read finds candidates (usually none: no write then); one conditional UPDATE claims
-        them: a concurrent sender's update re-checks the condition on the row it waited for,
-        finds it claimed, and skips it.
-        """
-        now = time.time()
-        claimable = "(status = 'pending' OR (status = 'sending' AND claimed_at < ?))"
-        scope, scoped = "", ()
-        if session_id:
-            scope, scoped = " AND session_id = ?", (session_id,)
-        elif not_session:
-            scope, scoped = " AND (session_id IS NULL OR session_id != ?)", (not_session,)
-        ids = [row[0] for row in self._query(f"SELECT id FROM outbox WHERE status != 'sent' AND {claimable}{scope} "
-                                             f"ORDER BY id LIMIT ?", (now - CLAIM_LEASE_S, *scoped, limit))]
-        if not ids:
-            return []
-        marks = ", ".join("?" * len(ids))
-        rows = self._query(
-            f"UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-            f"WHERE id IN ({marks}) AND {claimable} RETURNING {OUTBOX_COLUMNS}", (now, *ids, now - CLAIM_LEASE_S))
-        return sorted((OutboxMessage(*row) for row in rows), key=lambda m: m.id)
-
-    def mark_sent(self, *message_ids: int) -> None:
-        if message_ids:
-            marks = ", ".join("?" * len(message_ids))
-            self._execute(self._conn(), f"UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL "
-                                        f"WHERE id IN ({marks})", (time.time(), *message_ids))
-
-    def release_email(self, message_id: int, error: str) -> None:
-        """Sending failed: back to pending for the next retry, with the (secret-free) reason."""
-        self._execute(self._conn(), "UPDATE outbox SET status = 'pending', claimed_at = NULL, last_error = ? WHERE id = ?",
-                      (error[:500], message_id))
-
-    def emails(self, session_id: str | None = None) -> list[OutboxMessage]:
-        sql = f"SELECT {OUTBOX_COLUMNS} FROM outbox"
-        rows = self._query(sql + " WHERE session_id = ? ORDER BY id", (session_id,)) if session_id else \
-            self._query(sql + " ORDER BY id")
-        return [OutboxMessage(*r) for r in rows]
-
-    def pending_email_count(self) -> int:
-        return self._query("SELECT COUNT(*) FROM outbox WHERE status != 'sent'")[0][0]
-
     # ---- rate limiting -------------------------------------------------------------
 
     def hit(self, bucket: str, window_s: int) -> int:
         """Count one hit in the current fixed window; return the window's count so far."""
         window = int(time.time()) // window_s * window_s
-        conn = self._conn()
-        row = self._execute(conn, "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) "
-                                  "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 "
-                                  "RETURNING hits", (bucket, window)).fetchone()
-        if row[0] == 1:  # first hit of a window: sweep old windows now and then
-            self._execute(conn, "DELETE FROM rate_limits WHERE window_start < ?", (window - 3600,))
-        return row[0]
+        hits = self._query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) "
+                           "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 "
+                           "RETURNING hits", (bucket, window))[0][0]
+        if hits == 1:  # first hit of a window: sweep old windows now and then
+            self._write("DELETE FROM rate_limits WHERE window_start < ?", (window - 3600,))
+        return hits
 
 
-def open_store(url: str) -> SqlStore:
+def open_store(url: str, pool_size: int | None = None) -> SqlStore:
     """A store for `sqlite:///relative/or//absolute/path.db` or `postgresql://…`."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):] or ":memory:"
         return SqlStore(SqliteDialect(path))
     if url.startswith(("postgresql://", "postgres://")):
-        return SqlStore(PostgresDialect(url))
+        return SqlStore(PostgresDialect(url, pool_size))
     raise StoreError("DATABASE_URL must start with sqlite:/// or postgresql://")

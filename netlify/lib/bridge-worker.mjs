@@ -10,14 +10,29 @@ const encoder = new TextEncoder();
 // BIGINT and DOUBLE PRECISION arrive exactly (no JS number rounding).
 const asText = { getTypeParser: () => (value) => value };
 
-let client = null;     // one connection per instance, like psycopg's per-thread connection
+let client = null;     // one connection per instance
+// Each connection gets a session id; a transaction's statements name the session their BEGIN ran
+// on, and are refused if it is gone: reconnecting happens only between transactions.
+const workerId = Math.random().toString(36).slice(2, 10);
+let sessions = 0;
+let session = "";
 
 async function connect() {
-  const c = new pg.Client({ connectionString: workerData.databaseUrl, connectionTimeoutMillis: 10000,
+  const c = new pg.Client({ connectionString: workerData.databaseUrl, connectionTimeoutMillis: 5000,
                             types: asText, application_name: "checkout-kit-netlify" });
-  c.on("error", () => { if (client === c) client = null; });  // dropped while idle: reconnect on next use
+  c.on("error", () => { if (client === c) { client = null; session = ""; } });  // dropped: reconnect on next use
   await c.connect();
   return c;
+}
+
+async function ensureClient() {
+  if (client && typeof client.then === "function") client = await client;  // the early connection
+  if (!client) {
+    client = await connect();
+    session = `${workerId}:${++sessions}`;
+  } else if (!session) {
+    session = `${workerId}:${++sessions}`;
+  }
 }
 
 // Connect while the main thread is still loading Pyodide (see bridge.mjs warm()).
@@ -29,26 +44,32 @@ function host() {
   try { return new URL(workerData.databaseUrl).hostname; } catch { return "?"; }
 }
 
-async function runSql({ sql, params, timeoutMs }) {
+async function runSql({ sql, params, timeoutMs, expect }) {
   if (!workerData.databaseUrl) return { error: { message: "DATABASE_URL is not set", code: "config" } };
   if (client && typeof client.then === "function") client = await client;  // the early connection
-  if (!client) {
-    try {
-      client = await connect();
-    } catch (e) {
-      client = null;
-      return { error: { message: `cannot connect to PostgreSQL at ${host()}: ${String(e && e.message || e).split("\n")[0].slice(0, 200)}`, code: "connect" } };
-    }
+  if (expect && (!client || session !== expect)) {
+    // The connection this transaction began on is gone: running the statement on a new one would
+    // autocommit it outside the transaction. Refuse; the caller rolls back and answers 503.
+    return { error: { message: "the database connection was lost during the transaction", code: "connection_lost" } };
+  }
+  try {
+    await ensureClient();
+  } catch (e) {
+    client = null; session = "";
+    return { error: { message: `cannot connect to PostgreSQL at ${host()}: ${String(e && e.message || e).split("\n")[0].slice(0, 200)}`, code: "connect" } };
   }
   try {
     const res = await client.query({ text: sql, values: params, rowMode: "array", query_timeout: timeoutMs });
-    return { rows: res.rows, types: res.fields.map((f) => f.dataTypeID), rowCount: res.rowCount ?? -1 };
+    return { rows: res.rows, types: res.fields.map((f) => f.dataTypeID), rowCount: res.rowCount ?? -1, session };
   } catch (e) {
-    if (!e.code) {  // not a server error: the connection is unusable; the next call reconnects
-      const c = client; client = null;
-      c.end().catch(() => {});
+    // No SQLSTATE, or class 08 (connection exception) / 57P (operator intervention, e.g. a terminated
+    // backend): the connection is unusable; the next call outside a transaction reconnects.
+    const lost = !e.code || /^(08|57P)/.test(e.code);
+    if (lost) {
+      const c = client; client = null; session = "";
+      if (c) c.end().catch(() => {});
     }
-    return { error: { message: String(e && e.message || e).slice(0, 500), code: e.code || "connection" } };
+    return { error: { message: String(e && e.message || e).slice(0, 500), code: lost ? "connection" : e.code } };
   }
 }
 
@@ -83,8 +104,9 @@ parentPort.on("message", async (job) => {
     } else if (job.kind === "sql") {
       out = encoder.encode(JSON.stringify(await runSql(job)));
     } else if (job.kind === "close") {
+      if (client && typeof client.then === "function") client = await client.catch(() => null);
       if (client) await client.end().catch(() => {});
-      client = null;
+      client = null; session = "";
       out = encoder.encode("{}");
     } else {
       status = -1; out = encoder.encode(`unknown job ${job.kind}`);

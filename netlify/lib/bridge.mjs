@@ -65,8 +65,9 @@ export function createBridge(workerPath, env = {}) {
     },
     // SQL: `$1…` placeholders, params as JSON text; returns the answer as JSON text:
     // {"rows": [[text|null…]…], "types": [oid…], "rowCount": n} or {"error": {...}}.
-    sqlSync(sql, paramsJson, timeoutMs = 30000) {
-      const r = call({ kind: "sql", sql, params: JSON.parse(paramsJson) }, timeoutMs);
+    // `session`: the database session the current transaction began on ("" outside one).
+    sqlSync(sql, paramsJson, timeoutMs = 30000, session = "") {
+      const r = call({ kind: "sql", sql, params: JSON.parse(paramsJson), expect: session || null }, timeoutMs);
       if (r.status < 0) return JSON.stringify({ error: { message: decoder.decode(r.bytes), code: "bridge" } });
       return decoder.decode(r.bytes);
     },

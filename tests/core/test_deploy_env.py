@@ -28,6 +28,7 @@ PRODUCTION = {
     "MAIL_API_KEY": "re_live_mailkey_0000001",
     "EMAIL_FROM": "Corner Shop <shop@corner.example>",
     "CRON_SECRET": "cron-secret-value-000001",
+    "KIT_SIGNING_KEY": "signing-key-0123456789abcdefghijklmnopqrstuvwxyz",
 }
 
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from checkout_kit.store import Order, OrderItem, open_store
-from checkout_kit.store.sql import SCHEMA_VERSION, StoreError
+from checkout_kit.store.sql import SCHEMA_VERSION, StoreError, StoreUnavailable
 from tests.core.conftest import run_threads
 
 
@@ -79,29 +79,64 @@ def test_concurrent_event_marks_let_exactly_one_through(store):
     assert sorted(run_threads(8, mark)) == [False] * 7 + [True]
 
 
-def test_email_dedupe_and_lease(store):
+def queue(store, key: str = "cs_1:receipt", **kwargs):
     with store.transaction() as tx:
-        assert tx.enqueue_email("cs_1:receipt", "cs_1", "receipt", "a@example.com", "S", "t", "h")
-        assert not tx.enqueue_email("cs_1:receipt", "cs_1", "receipt", "a@example.com", "S", "t", "h")
-    claims = run_threads(6, lambda i: store.claim_emails())
+        return tx.enqueue_job(key, "email", {"template": "receipt", "to": "a@example.com"}, "cs_1", **kwargs)
+
+
+def test_jobs_are_queued_once_per_key_and_claimed_by_one_worker(store):
+    assert queue(store) is not None
+    assert queue(store) is None  # the same key again: nothing new
+    claims = run_threads(6, lambda i: store.claim_jobs(f"token-{i}", 30))
     assert sorted(len(c) for c in claims) == [0] * 5 + [1]
-    message = next(c for c in claims if c)[0]
-    assert message.attempts == 1 and message.status == "sending"
-    store.release_email(message.id, "SMTP down")
-    again = store.claim_emails()
-    assert [m.id for m in again] == [message.id] and again[0].attempts == 2
-    store.mark_sent(message.id)
-    assert store.claim_emails() == [] and store.pending_email_count() == 0
+    job = next(c for c in claims if c)[0]
+    assert job.attempts == 1 and job.status == "running" and job.lease_token.startswith("token-")
+    assert store.retry_job(job, "SMTP down", run_after=time.time() - 1)
+    again = store.claim_jobs("token-again", 30)
+    assert [j.id for j in again] == [job.id] and again[0].attempts == 2 and again[0].last_error == "SMTP down"
+    assert store.complete_job(again[0], {"subject": "S"})
+    assert store.claim_jobs("token-late", 30) == [] and store.pending_job_count() == 0
+    assert store.emails("cs_1")[0].status == "sent" and store.emails("cs_1")[0].subject == "S"
 
 
-def test_a_stale_claim_can_be_taken_over(store, monkeypatch):
-    with store.transaction() as tx:
-        tx.enqueue_email("cs_2:receipt", "cs_2", "receipt", "a@example.com", "S", "t", "h")
-    assert len(store.claim_emails()) == 1
-    assert store.claim_emails() == []  # leased
-    later = time.time() + 301
+def test_a_job_waits_out_its_backoff(store):
+    queue(store)
+    [job] = store.claim_jobs("t1", 30)
+    store.retry_job(job, "refused", run_after=time.time() + 60)
+    assert store.claim_jobs("t2", 30) == []  # not due yet
+    assert [j.id for j in store.claim_jobs("t3", 30, waiting_since=time.time() + 1)] == [job.id]  # the owner's retry
+
+
+def test_only_the_lease_holder_can_finish_or_release_a_job(store, monkeypatch):
+    queue(store)
+    [slow] = store.claim_jobs("slow-worker", 30)
+    later = time.time() + 31
     monkeypatch.setattr(time, "time", lambda: later)
-    assert len(store.claim_emails()) == 1  # the sender died: the lease ran out
+    [taken] = store.claim_jobs("second-worker", 30)  # the lease ran out: another worker takes over
+    assert taken.id == slow.id and taken.lease_token == "second-worker"
+    assert store.complete_job(taken, {"subject": "S"})
+    # The first worker wakes up: whatever it reports changes nothing (no third copy queued again).
+    assert not store.retry_job(slow, "timed out", run_after=later)
+    assert not store.complete_job(slow)
+    assert not store.give_up_job(slow, "gave up")
+    assert store.jobs()[0].status == "done" and store.claim_jobs("third", 30) == []
+
+
+def test_a_job_queued_leased_is_taken_over_only_after_its_lease(store, monkeypatch):
+    queue(store, lease_token="request-1", lease_s=20)
+    assert store.claim_jobs("other", 30) == []  # the request that queued it is sending it
+    later = time.time() + 21
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert len(store.claim_jobs("other", 30)) == 1  # it crashed after commit: the lease ran out
+
+
+def test_unclaimed_jobs_go_back_without_an_attempt(store):
+    queue(store, "k1")
+    queue(store, "k2")
+    jobs = store.claim_jobs("t", 30)
+    store.unclaim_jobs(jobs[1:])
+    [back] = store.claim_jobs("t2", 30)
+    assert back.key == "k2" and back.attempts == 1
 
 
 def test_rate_counter_is_shared_between_instances(store, request, tmp_path):
@@ -116,7 +151,7 @@ def test_rate_counter_is_shared_between_instances(store, request, tmp_path):
 
 def test_unreachable_postgres_is_a_clear_store_error():
     store = open_store("postgresql://kit:secret-pw@127.0.0.1:9/none")
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(StoreUnavailable) as info:
         store.ping()
     assert "127.0.0.1" in str(info.value) and "secret-pw" not in str(info.value)
 

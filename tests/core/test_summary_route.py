@@ -104,7 +104,7 @@ def test_a_foreign_session_is_a_404_even_when_paid(shop: Shop) -> None:
     assert_error(answer, 404, "not_found")
     assert b"someone@other-app.example" not in answer.body and CUSTOMER.encode() not in answer.body
     assert shop.store.get_order(session.id) is None and shop.store.count("orders") == 0
-    assert shop.store.count("outbox") == 0
+    assert shop.store.count("jobs") == 0
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
@@ -127,7 +127,7 @@ def test_an_open_session_answers_open_without_fulfillment(shop: Shop) -> None:
     assert not body["fulfillment"]
     assert body["amount_total"] == 5000 and body["currency"] == "usd"
     assert body["items"] == [{"description": "Checkout Kit T-shirt", "quantity": 2, "amount_total": 5000}]
-    assert shop.store.count("orders") == 0 and shop.store.count("outbox") == 0
+    assert shop.store.count("orders") == 0 and shop.store.count("jobs") == 0
 
 
 def test_an_expired_session_has_no_order(shop: Shop) -> None:
@@ -231,7 +231,7 @@ def test_summary_fulfills_when_the_webhook_has_not_arrived(shop: Shop) -> None:
     time.sleep(0.3)
     assert len(shop.receipts()) == 1 and len(shop.smtp.to(MERCHANT)) == 1
     assert len(shop.smtp.messages) == 2
-    assert shop.store.count("orders") == 1 and shop.store.count("outbox") == 2
+    assert shop.store.count("orders") == 1 and shop.store.count("jobs") == 2
 
 
 def test_summary_and_webhook_together_send_one_receipt(shop: Shop) -> None:

@@ -51,6 +51,9 @@ class FakeStripe:
         self.sessions[session["id"]] = session
         return session
 
+    def within(self, seconds: float) -> "FakeStripe":
+        return self
+
     def retrieve_checkout_session(self, session_id: str) -> dict[str, Any]:
         self.calls.append(session_id)
         if self.failure is not None:
@@ -318,7 +321,7 @@ def test_session_without_kit_metadata_is_200_and_no_order(shop: Shop, metadata: 
     answer = shop.deliver(event(event_id="evt_foreign"))
     assert answer.status == 200 and answer.json()["received"] is True
     assert answer.json()["outcome"] == "not_kit_session"
-    assert shop.store.count("orders") == 0 and shop.store.count("outbox") == 0
+    assert shop.store.count("orders") == 0 and shop.store.count("jobs") == 0
     assert shop.outcomes() == [("evt_foreign", "checkout.session.completed", "not_kit_session")]
 
 

@@ -84,3 +84,45 @@ class LandingServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class HangingServer:
+    """A TCP server that accepts connections and never answers (a hung Stripe or SMTP server).
+
+    `greeting` is sent first if given (an SMTP server that greets, then stalls). It counts the
+    connections it got, and closes them all on `close()`.
+    """
+
+    def __init__(self, greeting: bytes = b"") -> None:
+        self.greeting = greeting
+        self.connections: list[socket.socket] = []
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self._sock.settimeout(0.2)
+        self.port = self._sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="hanging-server", daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            if self.greeting:
+                conn.sendall(self.greeting)
+            self.connections.append(conn)
+
+    @property
+    def count(self) -> int:
+        return len(self.connections)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        for conn in self.connections:
+            conn.close()
+        self._sock.close()

@@ -23,6 +23,7 @@ from checkout_kit.webhook_signature import sign_header
 from tests.support.deploy import copy_project, first_sale, paid_session_event
 from tests.support.vercel import decode_body, request
 from tests.vercel.conftest import SECRET
+from tests.support.tools import require
 
 CLI_VERSION = "64.0.2"
 CACHE = Path(os.environ.get("CHECKOUT_KIT_CACHE", Path.home() / ".cache" / "checkout-kit")) / f"vercel-cli-{CLI_VERSION}"
@@ -33,8 +34,7 @@ PROJECT = {"projectId": "prj_checkoutkitlocal", "orgId": "team_checkoutkitlocal"
 
 @pytest.fixture(scope="session")
 def vercel_cli() -> Path:
-    if not shutil.which("npm"):
-        pytest.skip("npm is not installed, so the Vercel CLI cannot be")
+    require("npm", why="the Vercel CLI is installed with npm")
     binary = CACHE / "node_modules" / ".bin" / "vercel"
     if not binary.exists():
         CACHE.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,158 @@
+"""The two databases the store speaks: how to connect, begin a transaction,
+and tell a lost connection from an ordinary SQL error.
+
+The SQL itself is written once (in the store modules) with `?` placeholders and
+portable `ON CONFLICT` clauses; a dialect supplies only what differs.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from checkout_kit.store.errors import StoreUnavailable
+
+CONNECT_TIMEOUT_S = 5
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class Dialect:
+    name = "sql"
+    placeholder = "?"
+    ddl = {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
+    # How many connections a process may hold at once (SQLite: one; PostgreSQL: a small pool).
+    pool_size = 1
+
+    def connect(self) -> Any:
+        raise NotImplementedError
+
+    @contextmanager
+    def begin(self, conn: Any) -> Iterator[None]:
+        raise NotImplementedError
+
+    def lock_migrations(self, cursor: Any) -> None:
+        """Keep two cold starts from migrating at once (inside the migration transaction)."""
+
+    def is_lost(self, exc: BaseException) -> bool:
+        """True when `exc` means the database is unreachable or the connection died."""
+        return isinstance(exc, StoreUnavailable)
+
+    def is_broken(self, conn: Any) -> bool:
+        """True when `conn` can no longer be used and must be replaced."""
+        return bool(getattr(conn, "closed", False))
+
+    def where(self) -> str:
+        """Where the database is, for messages: never a password."""
+        return self.name
+
+
+class SqliteDialect(Dialect):
+    name = "sqlite"
+    ddl = {"real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"}
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def where(self) -> str:
+        return self.path
+
+    def connect(self) -> Any:
+        import sqlite3
+
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"cannot open the SQLite database {self.path}: {exc}") from None
+        conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Switching to WAL needs an exclusive lock (and skips the busy handler): only when not WAL yet.
+        if self.path != ":memory:" and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            for attempt in range(50):
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    break
+                except sqlite3.OperationalError:
+                    time.sleep(0.02 * (attempt + 1))
+        # NORMAL in WAL mode: a commit survives a crash of the process; only a power loss may
+        # lose the last transactions (never corrupts). See docs/production.md.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    @contextmanager
+    def begin(self, conn: Any) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so concurrent writers queue instead of deadlocking.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            try:
+                conn.execute("ROLLBACK")
+            except Exception:
+                pass  # nothing to roll back, or the connection is gone: the transaction is gone with it
+            raise
+        conn.execute("COMMIT")
+
+    def is_lost(self, exc: BaseException) -> bool:
+        import sqlite3
+
+        if isinstance(exc, StoreUnavailable):
+            return True
+        if isinstance(exc, sqlite3.ProgrammingError) and "closed" in str(exc):
+            return True
+        # Locked past the busy timeout, or the file is unreadable: try again later.
+        return isinstance(exc, sqlite3.OperationalError) and any(
+            words in str(exc) for words in ("locked", "busy", "unable to open", "disk I/O", "readonly"))
+
+    def is_broken(self, conn: Any) -> bool:
+        return False  # a SQLite connection is a file handle: it does not drop
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    placeholder = "%s"
+    pool_size = 4
+
+    def __init__(self, url: str, pool_size: int | None = None) -> None:
+        self.url = url
+        if pool_size:
+            self.pool_size = pool_size
+
+    def where(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.hostname}:{parts.port or 5432}"
+
+    def connect(self) -> Any:
+        import psycopg  # lazy: costs ~0.15 s, only Postgres users pay it
+
+        try:
+            # prepare_threshold=None: no server-side prepared statements, which transaction-mode
+            # poolers (PgBouncer, Neon's and Supabase's poolers) cannot keep across transactions.
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                                   prepare_threshold=None, application_name="checkout-kit")
+        except psycopg.Error as exc:
+            first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise StoreUnavailable(f"cannot connect to PostgreSQL at {self.where()}: {first}") from None
+
+    @contextmanager
+    def begin(self, conn: Any) -> Iterator[None]:
+        with conn.transaction():
+            yield
+
+    def lock_migrations(self, cursor: Any) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(715517)")
+
+    def is_lost(self, exc: BaseException) -> bool:
+        import psycopg
+
+        # OperationalError: refused, terminated (57P01 admin shutdown), server closed the connection;
+        # InterfaceError: "the connection is closed".
+        return isinstance(exc, (StoreUnavailable, psycopg.OperationalError, psycopg.InterfaceError))
+
+    def is_broken(self, conn: Any) -> bool:
+        return bool(conn.closed or conn.broken)

@@ -1,0 +1,162 @@
+"""The store's schema as numbered migrations, applied once, in order, under a lock.
+
+A migration is a list of steps: SQL text (with `{real}`/`{serial}` filled in by
+the dialect) or a callable `step(run)` for data moves, where `run(sql, params)`
+executes on the migrating connection.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable, Union
+
+Run = Callable[..., Any]
+Step = Union[str, Callable[[Run], None]]
+
+
+def _emails_to_jobs(run: Run) -> None:
+    """Version 1 kept rendered emails in `outbox`; they become email jobs (already rendered)."""
+    rows = run("SELECT dedupe_key, session_id, kind, recipient, subject, text_body, html_body, status, attempts, "
+               "last_error, created_at, sent_at FROM outbox ORDER BY id").fetchall()
+    for (key, session_id, kind, recipient, subject, text, html, status, attempts, error, created, sent) in rows:
+        payload = {"template": kind, "to": recipient, "rendered": {"subject": subject, "text": text, "html": html}}
+        done = status == "sent"
+        run("INSERT INTO jobs (job_key, kind, session_id, payload, status, attempts, run_after, last_error, result, "
+            "created_at, updated_at, done_at) VALUES (?, 'email', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (job_key) DO NOTHING",
+            (key, session_id, json.dumps(payload), "done" if done else "pending", attempts, created, error,
+             json.dumps({"subject": subject}) if done else None, created, sent or created,
+             sent if done else None))
+
+
+MIGRATIONS: dict[int, list[Step]] = {
+    1: [
+        """CREATE TABLE orders (
+            session_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            livemode INTEGER NOT NULL DEFAULT 0,
+            customer_email TEXT,
+            customer_name TEXT,
+            amount_total BIGINT NOT NULL,
+            currency TEXT NOT NULL,
+            payment_intent TEXT,
+            subscription TEXT,
+            customer TEXT,
+            client_reference_id TEXT,
+            shipping TEXT,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL,
+            paid_at {real}
+        )""",
+        """CREATE TABLE order_items (
+            session_id TEXT NOT NULL REFERENCES orders(session_id),
+            position INTEGER NOT NULL,
+            price_id TEXT NOT NULL,
+            product_key TEXT,
+            description TEXT NOT NULL,
+            quantity INTEGER NOT NULL,
+            amount_total BIGINT NOT NULL,
+            currency TEXT NOT NULL,
+            fulfillment_type TEXT NOT NULL,
+            fulfillment_status TEXT NOT NULL,
+            fulfillment TEXT NOT NULL,
+            PRIMARY KEY (session_id, position)
+        )""",
+        """CREATE TABLE processed_events (
+            event_id TEXT PRIMARY KEY,
+            event_type TEXT NOT NULL,
+            object_id TEXT,
+            processed_at {real} NOT NULL
+        )""",
+        """CREATE TABLE webhook_deliveries (
+            id {serial},
+            event_id TEXT,
+            event_type TEXT,
+            outcome TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            received_at {real} NOT NULL
+        )""",
+        "CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id)",
+        """CREATE TABLE outbox (
+            id {serial},
+            dedupe_key TEXT NOT NULL UNIQUE,
+            session_id TEXT,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            text_body TEXT NOT NULL,
+            html_body TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at {real} NOT NULL,
+            claimed_at {real},
+            sent_at {real}
+        )""",
+        "CREATE INDEX outbox_status ON outbox (status)",
+        """CREATE TABLE rate_limits (
+            bucket TEXT NOT NULL,
+            window_start BIGINT NOT NULL,
+            hits INTEGER NOT NULL,
+            PRIMARY KEY (bucket, window_start)
+        )""",
+    ],
+    # One job outbox for every effect after commit (emails first; hooks and webhooks later).
+    2: [
+        """CREATE TABLE jobs (
+            id {serial},
+            job_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            session_id TEXT,
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            run_after {real} NOT NULL,
+            lease_token TEXT,
+            lease_until {real},
+            last_error TEXT,
+            result TEXT,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL,
+            done_at {real}
+        )""",
+        "CREATE INDEX jobs_due ON jobs (status, run_after)",
+        "CREATE INDEX jobs_session ON jobs (session_id)",
+        _emails_to_jobs,
+        "DROP TABLE outbox",
+        # What went wrong, for the merchant's alerts, `doctor` and the admin page.
+        """CREATE TABLE problems (
+            id {serial},
+            cause TEXT NOT NULL,
+            ref TEXT,
+            detail TEXT NOT NULL,
+            created_at {real} NOT NULL
+        )""",
+        "CREATE INDEX problems_cause ON problems (cause, created_at)",
+    ],
+    # Single-use links (magic links): a link's id is recorded when it is redeemed.
+    3: [
+        """CREATE TABLE used_tokens (
+            token_id TEXT PRIMARY KEY,
+            purpose TEXT NOT NULL,
+            used_at {real} NOT NULL
+        )""",
+    ],
+}
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def apply(run: Run, ddl: dict[str, str], current: int) -> int:
+    """Apply every migration after `current` (inside the caller's transaction); the new version."""
+    for version in sorted(v for v in MIGRATIONS if v > current):
+        for step in MIGRATIONS[version]:
+            if callable(step):
+                step(run)
+            else:
+                run(step.format(**ddl))
+        run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", (version, time.time()))
+        current = version
+    return current
