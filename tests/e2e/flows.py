@@ -33,6 +33,16 @@ def buy_button(page: Page, name: str) -> Any:
     return page.get_by_role("button", name=name, exact=True)
 
 
+def add_button(page: Page, label: str, **data: str) -> Any:
+    """A buy button added to the page's <main> by script, after the library loaded (priceId=…, lookupKey=…)."""
+    page.evaluate("""([label, data]) => {
+        const b = document.createElement("button");
+        Object.assign(b.dataset, data); b.textContent = label;
+        document.querySelector("main").append(b);
+    }""", [label, data])
+    return page.get_by_role("button", name=label)
+
+
 def start_checkout(page: Page, shop: Any, button: str = "Buy the e-book") -> str:
     """From the storefront to the hosted Checkout page; returns the session id."""
     if not page.url.startswith(shop.url + "/") or "/success" in page.url:

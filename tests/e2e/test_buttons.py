@@ -14,7 +14,7 @@ from playwright.sync_api import Page, Route, expect
 from checkout_kit.security_headers import page_headers
 from tests.core.conftest import CUSTOMER
 from tests.e2e.conftest import CspWatch
-from tests.e2e.flows import (EBOOK, buy_button, expect_state, pay_with_card, receipts_after_settling,
+from tests.e2e.flows import (EBOOK, add_button, buy_button, expect_state, pay_with_card, receipts_after_settling,
                              row_texts, start_checkout)
 
 pytestmark = pytest.mark.browser
@@ -155,12 +155,7 @@ def test_a_double_click_sends_one_request(shop, shop_page: Page) -> None:
 
 def test_a_button_added_to_the_page_later_works(shop, shop_page: Page) -> None:
     page = shop_page
-    page.evaluate("""(price) => {
-        const b = document.createElement("button");
-        b.dataset.priceId = price; b.textContent = "Added later";
-        document.querySelector("main").append(b);
-    }""", EBOOK)
-    page.get_by_role("button", name="Added later").click()
+    add_button(page, "Added later", priceId=EBOOK).click()
     page.wait_for_url(f"{shop.emulator.url}/c/pay/**")
     expect(page.locator("#total-amount")).to_have_text("$15.00")
 

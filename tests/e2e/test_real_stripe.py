@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.core.conftest import CUSTOMER, FIXTURE_SITE, Shop, shop_env
-from tests.e2e.flows import CARD_DECLINED, CARD_OK, expect_state, receipts_after_settling
+from tests.e2e.flows import CARD_DECLINED, CARD_OK, add_button, expect_state, receipts_after_settling
 from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -84,12 +84,7 @@ def pay_on_stripe(page: Page, card: str) -> None:
 def buy_by_lookup_key(page: Page, shop: Shop) -> None:
     """A button naming the price by lookup key, added to the fixture storefront, pressed."""
     page.goto(shop.url + "/")
-    page.evaluate("""(key) => {
-        const b = document.createElement("button");
-        b.dataset.lookupKey = key; b.textContent = "Buy by lookup key";
-        document.querySelector("main").append(b);
-    }""", LOOKUP_KEY)
-    page.get_by_role("button", name="Buy by lookup key").click()
+    add_button(page, "Buy by lookup key", lookupKey=LOOKUP_KEY).click()
 
 
 def test_4242_pays_on_real_stripe(live_shop: Shop, page: Page) -> None:
