@@ -149,14 +149,16 @@ MIGRATIONS: dict[int, list[Step]] = {
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
-def apply(run: Run, ddl: dict[str, str], current: int) -> int:
-    """Apply every migration after `current` (inside the caller's transaction); the new version."""
-    for version in sorted(v for v in MIGRATIONS if v > current):
+def apply(run: Run, ddl: dict[str, str], done: set[int]) -> None:
+    """Apply, in order, every migration not in `done` (inside the caller's transaction).
+
+    Versions are applied by set, not by "after the highest": a migration merged later with a
+    lower number than one already applied (parallel work) still runs.
+    """
+    for version in sorted(v for v in MIGRATIONS if v not in done):
         for step in MIGRATIONS[version]:
             if callable(step):
                 step(run)
             else:
                 run(step.format(**ddl))
         run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", (version, time.time()))
-        current = version
-    return current

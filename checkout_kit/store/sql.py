@@ -170,12 +170,12 @@ class SqlStore(JobsStore, ProblemsStore):
         if conn is None:
             with self.pool.connection() as held:
                 return self.migrate(held.conn)
-        latest = schema.SCHEMA_VERSION
+        wanted = set(schema.MIGRATIONS)
         try:  # the usual case on a cold start: already current, one read instead of a locked transaction
-            row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
-            if row and row[0] == latest:
+            done = {r[0] for r in self._execute(conn, "SELECT version FROM schema_migrations").fetchall()}
+            if done >= wanted:
                 self._migrated = True
-                return latest
+                return schema.SCHEMA_VERSION
         except Exception as exc:  # no table yet (each driver names that differently): migrate below
             if self.dialect.is_lost(exc):
                 raise
@@ -184,11 +184,10 @@ class SqlStore(JobsStore, ProblemsStore):
             self.dialect.lock_migrations(conn.cursor())
             self._execute(conn, f"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                                 f"applied_at {self.dialect.ddl['real']} NOT NULL)")
-            row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
-            current = schema.apply(lambda sql, params=(): self._execute(conn, sql, params), self.dialect.ddl,
-                                   row[0] or 0)
+            done = {r[0] for r in self._execute(conn, "SELECT version FROM schema_migrations").fetchall()}
+            schema.apply(lambda sql, params=(): self._execute(conn, sql, params), self.dialect.ddl, done)
         self._migrated = True
-        return current
+        return schema.SCHEMA_VERSION
 
     def schema_version(self) -> int:
         return self._query("SELECT MAX(version) FROM schema_migrations")[0][0] or 0
