@@ -18,6 +18,7 @@ from checkout_kit.store.records import Job
 log = logging.getLogger("checkout_kit.alerts")
 
 KIND = "alert"
+CHAT_KIND = "alert_chat"
 WINDOW_S = 3600
 
 # Causes.
@@ -27,6 +28,7 @@ DISPUTE_OPENED = "dispute_opened"
 DISPUTE_CLOSED = "dispute_closed"
 REFUND_FAILED = "refund_failed"
 DOWNLOAD_BROKEN = "download_broken"
+ORDER_MISSING = "order_missing"
 TITLES = {
     JOB_GAVE_UP: "An email or hook could not be delivered",
     WEBHOOK_FAILED: "A Stripe event could not be processed",
@@ -34,6 +36,7 @@ TITLES = {
     DISPUTE_CLOSED: "A dispute was closed",
     REFUND_FAILED: "A refund failed: the customer has not got their money back",
     DOWNLOAD_BROKEN: "A download could not be served",
+    ORDER_MISSING: "Reconcile found paid orders the shop had missed (now fulfilled)",
 }
 # Causes the merchant hears of one by one (each has its own deadline or money), not as an hourly digest.
 EACH = {DISPUTE_OPENED, DISPUTE_CLOSED, REFUND_FAILED}
@@ -45,12 +48,19 @@ def report(services: Any, cause: str, ref: str | None, detail: str, tx: Any = No
     window = int(now // WINDOW_S * WINDOW_S)
     merchant = services.settings.merchant_email
 
+    chat = services.settings.alert_webhook_url
+
+    # One alert per problem for causes with their own deadline or money; else one per cause and hour.
+    each = cause in EACH and bool(ref)
+    scope = ref if each else str(window)
+    extra = {"ref": ref} if each else {}
+
     def write(t: Any) -> None:
         t.record_problem(cause, ref, detail)
-        if merchant and cause in EACH and ref:
-            t.enqueue_job(f"alert:{cause}:{ref}", KIND, {"cause": cause, "window": window, "to": merchant, "ref": ref})
-        elif merchant:
-            t.enqueue_job(f"alert:{cause}:{window}", KIND, {"cause": cause, "window": window, "to": merchant})
+        if merchant:
+            t.enqueue_job(f"alert:{cause}:{scope}", KIND, {"cause": cause, "window": window, "to": merchant, **extra})
+        if chat:
+            t.enqueue_job(f"alert-chat:{cause}:{scope}", CHAT_KIND, {"cause": cause, "window": window, **extra})
 
     log.error("problem (%s) %s: %s", cause, ref or "-", detail)
     try:
@@ -63,16 +73,21 @@ def report(services: Any, cause: str, ref: str | None, detail: str, tx: Any = No
         log.exception("could not record the problem")
 
 
+def _problems(services: Any, job: Job) -> list[Any]:
+    """The problems an alert job tells of: its cause's in its hour, or (`ref`) that one problem."""
+    cause, window, ref = job.payload["cause"], job.payload["window"], job.payload.get("ref")
+    problems = services.store.problems(since=window, until=window + WINDOW_S, cause=cause)
+    return [p for p in problems if p.ref == ref][-1:] if ref else problems
+
+
 def perform(services: Any, job: Job) -> dict[str, Any]:
     """Send the digest of one cause's problems in the job's hour."""
     from checkout_kit import emails
     from checkout_kit.mail import Email, MailError
     from checkout_kit.outbox import JobFailed
 
-    cause, window, ref = job.payload["cause"], job.payload["window"], job.payload.get("ref")
-    problems = services.store.problems(since=window, until=window + WINDOW_S, cause=cause)
-    if ref:  # an alert of its own: this problem only
-        problems = [p for p in problems if p.ref == ref][-1:]
+    cause = job.payload["cause"]
+    problems = _problems(services, job)
     context = {**emails.base_context(services), "title": TITLES.get(cause, cause.replace("_", " ")),
                "problems": problems, "cause": cause}
     from checkout_kit.mail import render
@@ -85,3 +100,26 @@ def perform(services: Any, job: Job) -> dict[str, Any]:
     except MailError as exc:
         raise JobFailed(str(exc), permanent=exc.permanent, service_down=not exc.permanent) from None
     return {"subject": subject, "problems": len(problems)}
+
+
+def perform_chat(services: Any, job: Job) -> dict[str, Any]:
+    """POST `{"text": …}` to ALERT_WEBHOOK_URL (Slack's incoming webhooks and compatible chats)."""
+    import json
+
+    from checkout_kit.http_transport import TransportError, default_transport
+    from checkout_kit.outbox import JobFailed
+
+    cause = job.payload["cause"]
+    problems = _problems(services, job)
+    lines = [f"{services.catalog.shop_name}: {TITLES.get(cause, cause)} ({len(problems)} this hour)"]
+    lines += [f"• {p.ref or '-'}: {p.detail[:200]}" for p in problems[:10]]
+    body = json.dumps({"text": "\n".join(lines)}).encode()
+    url = services.settings.alert_webhook_url.reveal()
+    try:
+        answer = default_transport().request("POST", url, {"Content-Type": "application/json"}, body,
+                                             services.settings.mail_timeout)
+    except TransportError as exc:
+        raise JobFailed(f"alert webhook unreachable: {exc}", service_down=True) from None
+    if not 200 <= answer.status < 300:
+        raise JobFailed(f"alert webhook answered HTTP {answer.status}", permanent=400 <= answer.status < 500)
+    return {"problems": len(problems)}

@@ -9,6 +9,7 @@ carts with a product that has a `stock` (see `stock.py`).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -19,6 +20,8 @@ from checkout_kit.catalog import Catalog, Price
 from checkout_kit.config import Settings
 from checkout_kit.mail import valid_address
 from checkout_kit.stripe_gateway import INVALID_PRICE, Gateway, GatewayError
+
+log = logging.getLogger("checkout_kit.checkout")
 
 KIT_METADATA_KEY = "kit"
 KIT_METADATA_VALUE = "checkout-kit"
@@ -227,8 +230,8 @@ def _sold_out(exc: Any, catalog: Catalog, services: Any) -> CheckoutError:
 
 
 def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gateway: Gateway,
-                   services: Any = None) -> dict[str, str]:
-    """Create the Checkout Session; returns {"id", "url"}. Raises CheckoutError or GatewayError.
+                   services: Any = None) -> dict[str, Any]:
+    """Create the Checkout Session; returns Stripe's session. Raises CheckoutError or GatewayError.
 
     With `services`, a cart holding products with a `stock` first takes them from it (a 409 when
     they do not fit), and gives them back if Stripe does not create the session.
@@ -260,4 +263,17 @@ def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gate
         if isinstance(exc, GatewayError) and exc.kind == INVALID_PRICE:
             raise CheckoutError(400, "price_unavailable", exc.message) from None
         raise
-    return {"id": session["id"], "url": session["url"]}
+    return session
+
+
+def record_intent(store: Any, session: dict[str, Any]) -> None:
+    """Note that a checkout started (id, amount, currency; no personal data), for conversion.
+
+    The one write on the create path besides the rate limiter, and best effort: a database
+    hiccup here must not cost the buyer their checkout.
+    """
+    try:
+        store.record_intent(session["id"], session.get("amount_total"), session.get("currency"),
+                            bool(session.get("livemode")))
+    except Exception as exc:
+        log.warning("checkout session %s not recorded for the numbers: %s", session.get("id"), type(exc).__name__)

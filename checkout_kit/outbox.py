@@ -33,6 +33,7 @@ PERFORMERS: dict[str, str] = {
     "alert": "checkout_kit.alerts:perform",
     "hook": "checkout_kit.fulfillment.owner_hook:perform",  # the owner's callable (fulfillment = "pkg.mod:fn")
     "webhook": "checkout_kit.fulfillment.outgoing_webhook:perform",  # the signed `purchase.fulfilled` event
+    "alert_chat": "checkout_kit.alerts:perform_chat",
 }
 FIRST_RETRY_S = 30.0
 MAX_BACKOFF_S = 6 * 3600.0

@@ -24,7 +24,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def order_reference(session_id: str) -> str:
-    """A short order reference a customer can read out: derived, so every caller agrees."""
+    """A short order reference a customer can read out: derived from the session, so every caller agrees."""
     return hashlib.sha256(session_id.encode()).hexdigest()[:8].upper()
 
 
@@ -63,6 +63,10 @@ class Order:
     items: list[OrderItem] = field(default_factory=list)
     amount_refunded: int = 0
     receipt_url: str | None = None  # Stripe's receipt (or the subscription's first invoice)
+
+    @property
+    def reference(self) -> str:
+        return order_reference(self.session_id)
 
 
 # Job states: queued (maybe waiting for its backoff), leased to a worker, finished, given up.

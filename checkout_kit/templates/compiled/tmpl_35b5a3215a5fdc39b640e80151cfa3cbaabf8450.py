@@ -21,7 +21,7 @@ def root(context, missing=missing):
     pass
     yield str(('Refund' if (not (undefined(name='full') if l_0_full is missing else l_0_full)) else 'Full refund'))
     yield ' of '
-    yield str(t_1((undefined(name='refund_amount') if l_0_refund_amount is missing else l_0_refund_amount), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, (undefined(name='refund_amount') if l_0_refund_amount is missing else l_0_refund_amount), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield ' for order '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield ' from '

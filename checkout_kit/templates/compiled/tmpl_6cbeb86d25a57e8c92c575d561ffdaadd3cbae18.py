@@ -39,7 +39,7 @@ def block_body(context, missing=missing):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield '<h1 style="margin:0 0 8px;font-size:22px;">We refunded '
-    yield escape(t_1((undefined(name='refund_amount') if l_0_refund_amount is missing else l_0_refund_amount), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield escape(t_1(context, (undefined(name='refund_amount') if l_0_refund_amount is missing else l_0_refund_amount), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '</h1>\n<p style="margin:0;color:#5b6275;">Order '
     yield escape((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     if (undefined(name='full') if l_0_full is missing else l_0_full):
@@ -52,9 +52,9 @@ def block_body(context, missing=missing):
         yield escape((undefined(name='reason') if l_0_reason is missing else l_0_reason))
         yield '</p>'
     yield '<p>Refunded so far: <strong>'
-    yield escape(t_1((undefined(name='refunded_total') if l_0_refunded_total is missing else l_0_refunded_total), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield escape(t_1(context, (undefined(name='refunded_total') if l_0_refunded_total is missing else l_0_refunded_total), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '</strong> of '
-    yield escape(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield escape(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '. The money goes back to the card or account you paid with; banks usually show it within 5 to 10 days.</p>\n'
     if (undefined(name='full') if l_0_full is missing else l_0_full):
         pass

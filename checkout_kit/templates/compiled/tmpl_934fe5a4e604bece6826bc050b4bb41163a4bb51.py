@@ -60,11 +60,11 @@ def root(context, missing=missing):
         yield ' ['
         yield str(environment.getattr(l_1_item, 'fulfillment_type'))
         yield ']  '
-        yield str(t_2(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_2(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '\n'
     l_1_item = missing
     yield '\nTotal: '
-    yield str(t_2(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_2(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '\n'
     l_0_to_ship = t_1(context.eval_ctx, t_3(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), 'fulfillment_type', 'equalto', 'shipment'))
     context.vars['to_ship'] = l_0_to_ship

@@ -27,7 +27,7 @@ def root(context, missing=missing):
         yield ' '
         yield str(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'customer_name'))
     yield ',\n\nwe refunded '
-    yield str(t_1((undefined(name='refund_amount') if l_0_refund_amount is missing else l_0_refund_amount), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, (undefined(name='refund_amount') if l_0_refund_amount is missing else l_0_refund_amount), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield ' of your order '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     if (undefined(name='full') if l_0_full is missing else l_0_full):
@@ -40,9 +40,9 @@ def root(context, missing=missing):
         yield str((undefined(name='reason') if l_0_reason is missing else l_0_reason))
         yield '\n'
     yield '\nRefunded so far: '
-    yield str(t_1((undefined(name='refunded_total') if l_0_refunded_total is missing else l_0_refunded_total), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, (undefined(name='refunded_total') if l_0_refunded_total is missing else l_0_refunded_total), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield ' of '
-    yield str(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '.\nThe money goes back to the card or account you paid with; banks usually show it within 5 to 10 days.\n'
     if (undefined(name='full') if l_0_full is missing else l_0_full):
         pass

@@ -44,14 +44,17 @@ def root(context, missing=missing):
             yield '</strong></p>\n'
         l_2_label = l_2_value = missing
         for l_2_link in environment.getattr(l_1_v, 'links'):
+            l_2_shop = resolve('shop')
             _loop_vars = {}
             pass
             yield '<p style="margin:10px 0 4px;"><a href="'
             yield escape(environment.getattr(l_2_link, 'url'))
-            yield '" style="display:inline-block;background:#635bff;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">'
+            yield '" style="display:inline-block;background:'
+            yield escape(environment.getattr((undefined(name='shop') if l_2_shop is missing else l_2_shop), 'accent'))
+            yield ';color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">'
             yield escape(environment.getattr(l_2_link, 'label'))
             yield '</a></p>\n'
-        l_2_link = missing
+        l_2_link = l_2_shop = missing
         for l_2_t in environment.getattr(l_1_v, 'tickets'):
             _loop_vars = {}
             pass
@@ -65,4 +68,4 @@ def root(context, missing=missing):
     l_1_v = missing
 
 blocks = {}
-debug_info = '2=24&4=28&5=30&6=34&8=37&9=41&11=46&12=50&14=55&16=59&17=61'
+debug_info = '2=24&4=28&5=30&6=34&8=37&9=41&11=46&12=51&14=58&16=62&17=64'
