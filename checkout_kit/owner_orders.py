@@ -35,7 +35,8 @@ def _order(services: Any, ref: str) -> Order | None:
     try:
         return desk.find_order(services.store, ref)
     except desk.NotFound as exc:
-        print(f"{str(exc).capitalize()}. `orders list` shows recent ones.", file=sys.stderr)
+        text = str(exc)
+        print(f"{text[:1].upper()}{text[1:]}. `orders list` shows recent ones.", file=sys.stderr)
         return None
 
 

@@ -61,12 +61,16 @@ def test_ship_refuses_what_it_cannot_ship(after_shop: Shop, cli: Any, capsys: An
     assert after_shop.store.shipments(shirt.session_id) == []
 
 
-def test_orders_list_and_show(after_shop: Shop, cli: Any, capsys: Any) -> None:
+def test_the_desk_shows_tickets_and_shipments(after_shop: Shop, cli: Any, capsys: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from checkout_kit import desk_commands
+
+    monkeypatch.setattr(desk_commands, "_services", lambda: after_shop.services)
     order = paid_order(after_shop, "price_as_ticket", 2)
-    assert cli.orders_list() == 0
+    assert desk_commands.orders_list() == 0
     listing = capsys.readouterr().out
-    assert reference(order.session_id) in listing and "2 × Workshop Ticket" in listing
-    assert cli.orders_show(reference(order.session_id)) == 0
+    assert reference(order.session_id) in listing and "2× Workshop Ticket" in listing
+    assert desk_commands.orders_show(reference(order.session_id)) == 0
     shown = capsys.readouterr().out
-    assert "tickets    2 issued, 0 checked in" in shown and "ticket: fulfilled" in shown
+    assert "tickets 2 issued, 0 checked in" in shown and "[ticket: fulfilled]" in shown
     assert "sk_test" not in listing + shown
