@@ -4,7 +4,7 @@ their system's, through the outgoing webhook (docs/selling.md)."""
 
 from __future__ import annotations
 
-from checkout_kit.fulfillment.kinds import Link, Plan, PlanContext, View, ViewContext
+from checkout_kit.fulfillment.kinds import Plan, PlanContext, View, ViewContext, access_view
 
 
 def plan(ctx: PlanContext) -> Plan:
@@ -12,8 +12,4 @@ def plan(ctx: PlanContext) -> Plan:
 
 
 def view(ctx: ViewContext) -> View:
-    result = View(kind="course", title=ctx.item.description, status=ctx.item.fulfillment_status,
-                  lines=["Your course is ready."])
-    if ctx.item.fulfillment.get("access_url"):
-        result.links.append(Link("Start the course", ctx.item.fulfillment["access_url"]))
-    return result
+    return access_view(ctx, "Your course is ready.", "Start the course")

@@ -162,6 +162,15 @@ def humanize(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def access_view(ctx: ViewContext, line: str, label: str) -> View:
+    """A view of one sentence and, when the line recorded one, a button to its `access_url`."""
+    result = View(kind=ctx.item.fulfillment_type, title=ctx.item.description, status=ctx.item.fulfillment_status,
+                  lines=[line])
+    if ctx.item.fulfillment.get("access_url"):
+        result.links.append(Link(label, ctx.item.fulfillment["access_url"]))
+    return result
+
+
 def detail_view(ctx: ViewContext, shown: dict[str, Any], lines: list[str] | None = None) -> View:
     """A view of details given as text and URLs (services, the shop's own kinds, hooks' answers)."""
     result = View(kind=ctx.item.fulfillment_type, title=ctx.item.description, status=ctx.item.fulfillment_status,

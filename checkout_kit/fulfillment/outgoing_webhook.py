@@ -41,7 +41,8 @@ def plan(ctx: PlanContext) -> Plan:
 
 
 def view(ctx: ViewContext) -> View:
-    lines = ["Being set up: you hear from us when it is ready."] if ctx.item.fulfillment_status == PENDING else []
+    lines = ["Being set up: you hear from us when it is ready."] if ctx.item.fulfillment_status == PENDING \
+        else ["All set: it is on its way to you."]
     return detail_view(ctx, ctx.item.fulfillment, lines)
 
 

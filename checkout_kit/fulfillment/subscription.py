@@ -4,7 +4,7 @@ portal are the subscriptions' own events (`events/subscriptions.py`)."""
 
 from __future__ import annotations
 
-from checkout_kit.fulfillment.kinds import Link, Plan, PlanContext, View, ViewContext
+from checkout_kit.fulfillment.kinds import Plan, PlanContext, View, ViewContext, access_view
 
 
 def plan(ctx: PlanContext) -> Plan:
@@ -13,8 +13,4 @@ def plan(ctx: PlanContext) -> Plan:
 
 
 def view(ctx: ViewContext) -> View:
-    result = View(kind="subscription", title=ctx.item.description, status=ctx.item.fulfillment_status,
-                  lines=["Your membership is active."])
-    if ctx.item.fulfillment.get("access_url"):
-        result.links.append(Link("Open the members' area", ctx.item.fulfillment["access_url"]))
-    return result
+    return access_view(ctx, "Your membership is active.", "Open the members' area")

@@ -246,3 +246,12 @@ def paid_order(shop: Shop, price_id: str, quantity: int = 1, **pay: Any) -> Any:
     session_id = shop.new_session(price_id, quantity)
     assert shop.pay(session_id, **pay)["result"] == "paid"
     return shop.wait_order(session_id)
+
+
+@pytest.fixture
+def cli(after_shop: Shop, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The owner's after-sale commands (`orders ship|refund`), run against the running shop."""
+    from checkout_kit import owner_orders
+
+    monkeypatch.setattr(owner_orders, "_services", lambda: after_shop.services)
+    return owner_orders

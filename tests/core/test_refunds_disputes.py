@@ -10,20 +10,11 @@ import json
 import time
 from typing import Any
 
-import pytest
 import stripe
 
-from checkout_kit import owner_orders
 from checkout_kit.fulfillment import reference
 from tests.core.conftest import CUSTOMER, MERCHANT, Shop, http, paid_order
 from tests.support.smtp import text_of
-
-
-@pytest.fixture
-def cli(after_shop: Shop, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run owner commands against the running shop (its services: same store, same emulator)."""
-    monkeypatch.setattr(owner_orders, "_services", lambda: after_shop.services)
-    return owner_orders
 
 
 def refund_emails(shop: Shop) -> list[Any]:

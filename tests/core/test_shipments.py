@@ -8,16 +8,9 @@ from typing import Any
 
 import pytest
 
-from checkout_kit import owner_orders
 from checkout_kit.fulfillment import reference
 from tests.core.conftest import CUSTOMER, MERCHANT, Shop, paid_order
 from tests.support.smtp import html_of, text_of
-
-
-@pytest.fixture
-def cli(after_shop: Shop, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(owner_orders, "_services", lambda: after_shop.services)
-    return owner_orders
 
 
 def shipped_emails(shop: Shop) -> list[Any]:

@@ -24,10 +24,10 @@ import pytest
 import zxingcpp
 from playwright.sync_api import Page, expect
 
-from checkout_kit import outbox, owner_orders, public_site
+from checkout_kit import outbox, public_site
 from checkout_kit.devserver import DevShop
 from checkout_kit.fulfillment import reference
-from tests.core.conftest import CUSTOMER, MERCHANT, Shop, hooks_dir, make_due, shop_env  # noqa: F401 (a fixture)
+from tests.core.conftest import CUSTOMER, MERCHANT, Shop, cli, hooks_dir, make_due, shop_env  # noqa: F401 (fixtures)
 from tests.e2e.flows import SESSION_IN_URL, expect_state, pay_with_card
 from tests.hooks import calls
 from tests.support.after_sale import CHECKIN_TOKEN, HANDBOOK, HOOKS_SECRET, write_shop
@@ -63,13 +63,6 @@ def after_shop(tmp_path: Path, smtp: SmtpServer, hooks_dir: Path) -> Iterator[Sh
     yield shop
     dev.stop()
     receiver.close()
-
-
-@pytest.fixture
-def cli(after_shop: Shop, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The owner's commands, against this running shop."""
-    monkeypatch.setattr(owner_orders, "_services", lambda: after_shop.services)
-    return owner_orders
 
 
 def buy(page: Page, shop: Shop, button: str, card: str = "4242 4242 4242 4242") -> str:
