@@ -47,6 +47,12 @@ def describe(dispute: Dispute, reference: str | None) -> str:
 def handle(services: Any, event: events.Event, gateway: Any) -> events.Outcome:
     dispute = from_stripe(gateway.retrieve_dispute(event.object_id))
     order = services.store.order_of_payment_intent(dispute.payment_intent) if dispute.payment_intent else None
+    if order is None and dispute.charge_id:
+        charge = gateway.retrieve_charge(dispute.charge_id)
+        if (charge.get("metadata") or {}).get("kit") == "checkout-kit":
+            # A dispute right after payment can arrive before its order: wait for it, so the
+            # merchant's alert names the order.
+            raise events.RetryLater(f"no order yet for {dispute.payment_intent}")
     reference = order_reference(order.session_id) if order else None
 
     def record(tx: Any) -> tuple[str, list[Job]]:

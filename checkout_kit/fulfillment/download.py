@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from checkout_kit import signing
-from checkout_kit.catalog import DEFAULT_DOWNLOAD_DAYS, DEFAULT_DOWNLOAD_LIMIT, Product, find_catalog
+from checkout_kit.catalog import DEFAULT_DOWNLOAD_DAYS, DEFAULT_DOWNLOAD_LIMIT, DOWNLOAD_SOURCES, Product, find_catalog
 from checkout_kit.fulfillment.kinds import Link, Plan, PlanContext, View, ViewContext
 from checkout_kit.store.records import PAID, PARTIALLY_REFUNDED, REFUNDED, Order, OrderItem
 
@@ -114,8 +114,7 @@ def redeem(services: Any, value: str | None) -> Grant:
     if order.status not in (PAID, PARTIALLY_REFUNDED):
         raise DownloadRefused(INVALID, order)
     product = services.catalog.products.get(item.product_key or "")
-    if product is None or not any(product.details.get(k) for k in ("download_file", "download_object",
-                                                                   "download_url")):
+    if product is None or not any(product.details.get(k) for k in DOWNLOAD_SOURCES):
         raise DownloadRefused(GONE, order)
     assert value is not None
     used = services.store.use_download(signing.token_id(value), session_id, position, limit)
@@ -133,6 +132,8 @@ def downloads_dir(settings: Any) -> Path:
 
 def local_file(settings: Any, name: str) -> Path | None:
     """The file `download_file` names, if it is a file inside the downloads folder."""
+    if not isinstance(name, str) or not name:
+        return None
     root = downloads_dir(settings).resolve()
     target = (root / name).resolve()
     return target if target.is_relative_to(root) and target.is_file() else None

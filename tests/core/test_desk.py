@@ -230,9 +230,9 @@ def test_forget_leaves_no_trace_in_tables_files_or_outbox(tmp_path, smtp):
 
 def test_a_failing_handler_alerts_the_merchant_once_per_hour(desk_shop, monkeypatch):
     shop = desk_shop
-    from checkout_kit import fulfillment
+    from checkout_kit.fulfillment import orders as fulfillment_orders
 
-    monkeypatch.setattr(fulfillment, "build_order", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("bug")))
+    monkeypatch.setattr(fulfillment_orders, "build_order", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("bug")))
     session_id = shop.new_session()
     shop.pay(session_id)
     event = next(e for e in shop.events("checkout.session.completed") if e["data"]["object"]["id"] == session_id)

@@ -115,7 +115,7 @@ def test_without_an_address_no_page_or_email_promises_a_reply(unsupported: Shop,
 def test_the_build_fills_the_identity_into_the_published_copy(tmp_path: Path) -> None:
     """What Vercel and Netlify publish: the pages with the shop's identity, no placeholder left."""
     project = tmp_path / "project"
-    for folder in ("site", "js", "checkout_kit", "scripts"):
+    for folder in ("site", "js", "checkout_kit", "scripts", "downloads"):
         shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("success.html", "canceled.html"):
         shutil.copy(ROOT / name, project / name)

@@ -128,13 +128,14 @@ def test_no_private_file_is_published(tmp_path):
     for rel in ["scripts/build-site.sh", "success.html", "canceled.html", "catalog.toml", "README.md"]:
         (work / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, work / rel)
-    for folder in ("site", "js", "checkout_kit"):
+    for folder in ("site", "js", "checkout_kit", "downloads"):
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (work / ".env").write_text("STRIPE_SECRET_KEY=sk_test_do_not_publish\n")
     subprocess.run(["sh", "scripts/build-site.sh"], cwd=work, check=True, capture_output=True)
     published = sorted(p.relative_to(work / "public").as_posix() for p in (work / "public").rglob("*") if p.is_file())
     assert published == sorted(public_files(work))
     assert not [p for p in published if p.endswith((".py", ".toml", ".env", ".md")) or p.startswith(".")]
+    assert not [p for p in published if p.endswith("static-shop-handbook.pdf")]  # downloads/ is private
 
 
 def test_vercel_json_respects_vercels_limits():
