@@ -146,7 +146,8 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
     assert "function createBridge(" in bundle and 'from "pyodide"' in bundle  # bridge inlined, pyodide external
     assert {"lib/bridge.mjs", "lib/bridge-worker.mjs"} <= shipped
     assert {"python/catalog.toml", "python/checkout_kit/web.py", "python/checkout_kit/pyodide_platform.py",
-            "python/jinja2/__init__.py", "python/markupsafe/__init__.py", "python/dotenv/__init__.py"} <= shipped
+            "python/jinja2/__init__.py", "python/markupsafe/__init__.py", "python/dotenv/__init__.py",
+            "python/segno/__init__.py", "python/downloads/static-shop-handbook.pdf"} <= shipped
     assert any(p.startswith("python/checkout_kit/__pycache__/") and p.endswith(".pyc") for p in shipped)
     assert "python-stdlib.zip" in shipped
     assert {"node_modules/pyodide/pyodide.mjs", "node_modules/pyodide/pyodide.asm.mjs",
@@ -156,7 +157,8 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
     assert not [p for p in shipped if p.startswith(("tests/", "site/", "benchmarks/", "public/", "netlify/", "api/"))
                 or "checkout_kit/emulator/" in p or p.endswith(".so")]
     assert not [p for p in shipped if p.startswith("python/") and not p.startswith(
-        ("python/checkout_kit/", "python/jinja2/", "python/markupsafe/", "python/dotenv/", "python/catalog.toml",
+        ("python/checkout_kit/", "python/jinja2/", "python/markupsafe/", "python/dotenv/", "python/segno/",
+         "python/catalog.toml", "python/downloads/",  # files sold as downloads, private to the function
          "python/_pyodide_snapshot/"))]  # the optional memory snapshot (KIT_PYODIDE_SNAPSHOT=1)
 
 
