@@ -116,6 +116,20 @@ class ShopProcess:
         except (FileNotFoundError, ProcessLookupError):
             return None
 
+    def open_files(self, path: str) -> int | None:
+        """How many of its descriptors are open on the file `path` (a SQLite connection holds one)."""
+        try:
+            fds = os.listdir(f"/proc/{self.pid}/fd")
+        except (FileNotFoundError, ProcessLookupError):
+            return None
+        count = 0
+        for fd in fds:
+            try:
+                count += os.readlink(f"/proc/{self.pid}/fd/{fd}") == path
+            except OSError:
+                pass  # closed meanwhile
+        return count
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

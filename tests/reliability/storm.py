@@ -7,6 +7,7 @@ descriptors are sampled. Shared by the reliability tests (which assert on what i
 from __future__ import annotations
 
 import json
+import os
 import select
 import statistics
 import subprocess
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tests.reliability.delivery import CLIENT_TIMEOUT_S, WEBHOOK_SECRET, Answer, deliver
-from tests.reliability.processes import ROOT, ShopProcess
-from tests.reliability.stripe_side import Paid
+from tests.reliability.processes import ROOT, ShopProcess, server_env, shop_processes
+from tests.reliability.stripe_side import Paid, StripeSide
 
 KIT_APPLICATION = "checkout-kit"  # the application_name the kit's PostgreSQL connections carry
 
@@ -148,7 +149,7 @@ class StormReport:
     seconds: float
     baseline_fds: dict[int, int] = field(default_factory=dict)  # server pid -> fds when idle and connected
     peak_fds: dict[int, int] = field(default_factory=dict)
-    peak_connections: int | None = None  # the kit's PostgreSQL connections, all servers together
+    peak_connections: int = 0  # database connections of all servers together
 
     @property
     def statuses(self) -> Counter[int]:
@@ -181,23 +182,52 @@ def warm_up(server: ShopProcess) -> None:
     assert answer.status == 200, answer
 
 
+def connection_probe(database_url: str, servers: list[ShopProcess], stack: ExitStack) -> Callable[[], int | None]:
+    """How many database connections the servers hold now: the kit's backends in PostgreSQL's
+    pg_stat_activity, or the servers' open handles on the SQLite file (one per connection)."""
+    if database_url.startswith("sqlite:///"):
+        path = os.path.realpath(database_url[len("sqlite:///"):])
+
+        def sqlite_handles() -> int | None:
+            counts = [s.open_files(path) for s in servers]
+            return None if None in counts else sum(c or 0 for c in counts)
+        return sqlite_handles
+    counter = ConnectionCounter(database_url)
+    stack.callback(counter.close)
+    return counter
+
+
 def storm(servers: list[ShopProcess], paid: list[Paid], copies: int, clients: int, workdir: Path,
-          postgres_url: str | None = None, interval: float = 0.02) -> StormReport:
+          database_url: str, interval: float = 0.02) -> StormReport:
     """Deliver every event `copies` times from `clients` processes across `servers`, sampling each
-    server's file descriptors and (with `postgres_url`, the servers' database) the kit's connections."""
+    server's file descriptors and the database connections they hold together."""
     for server in servers:
         warm_up(server)
     plans = duplicate_plan(paid, copies, clients, [s.url for s in servers])
     baseline = {s.pid: s.open_fds() or 0 for s in servers}
     with ExitStack() as stack:
         fd_samplers = {s.pid: stack.enter_context(Sampler(s.open_fds, interval)) for s in servers}
-        connections = None
-        if postgres_url:
-            counter = ConnectionCounter(postgres_url)
-            stack.callback(counter.close)
-            connections = stack.enter_context(Sampler(counter, interval))
+        connections = stack.enter_context(Sampler(connection_probe(database_url, servers, stack), interval))
         answers = run_clients(plans, paid, workdir)
     # From the first delivery sent to the last answer received (client start-up excluded).
     seconds = max(a.sent_at + a.elapsed for a in answers) - min(a.sent_at for a in answers)
     return StormReport(answers, seconds, baseline, {pid: s.peak for pid, s in fd_samplers.items()},
-                       connections.peak if connections else None)
+                       connections.peak)
+
+
+@dataclass
+class StormRun:
+    paid: list[Paid]
+    report: StormReport
+    logs: str  # every server's log
+
+
+def run_storm(database_url: str, stripe_side: StripeSide, mail: dict[str, str], workdir: Path, sessions: int,
+              copies: int, clients: int, servers: int = 1, tag: str = "storm", **settings: str) -> StormRun:
+    """Pay `sessions` sessions, start `servers` server processes on `database_url`, storm them, stop them."""
+    paid = stripe_side.pay(sessions, tag)
+    env = server_env(database_url, stripe_side.url, mail, **settings)
+    with shop_processes(env, servers, workdir) as processes:
+        report = storm(processes, paid, copies, clients, workdir, database_url)
+        logs = "".join(p.log() for p in processes)
+    return StormRun(paid, report, logs)

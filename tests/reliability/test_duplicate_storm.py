@@ -11,8 +11,8 @@ import pytest
 from checkout_kit.store import open_store
 from tests.reliability.checks import assert_once_each, assert_orders_complete, assert_receipt_jobs_done, receipts_smtp
 from tests.reliability.conftest import MAX_CONNECTIONS
-from tests.reliability.processes import server_env, shop_processes, smtp_mail
-from tests.reliability.storm import storm
+from tests.reliability.processes import smtp_mail
+from tests.reliability.storm import run_storm
 
 SESSIONS, SERVERS, CLIENTS, COPIES = 100, 4, 16, 4
 POOL = 4
@@ -21,25 +21,24 @@ POOL = 4
 @pytest.mark.timeout(240)
 def test_duplicates_from_16_clients_across_4_servers_make_one_order_and_one_receipt_each(
         database, stripe_side, smtp, tmp_path):
-    paid = stripe_side.pay(SESSIONS, "dupes")
-    env = server_env(database, stripe_side.url, smtp_mail(smtp.url), DATABASE_POOL_SIZE=str(POOL))
-    postgres = database if database.startswith("postgresql") else None
-    with shop_processes(env, SERVERS, tmp_path) as servers:
-        report = storm(servers, paid, COPIES, CLIENTS, tmp_path, postgres_url=postgres)
-        smtp.wait_for(lambda messages: len(messages) >= SESSIONS, timeout=30)
-        logs = "".join(server.log() for server in servers)
+    run = run_storm(database, stripe_side, smtp_mail(smtp.url), tmp_path, SESSIONS, COPIES, CLIENTS, SERVERS,
+                    tag="dupes", DATABASE_POOL_SIZE=str(POOL))
+    report = run.report
 
     assert len(report.answers) == SESSIONS * COPIES
     assert report.statuses == {200: SESSIONS * COPIES}, [a for a in report.answers if a.status != 200][:5]
     outcomes = [a.outcome for a in report.answers]
     assert outcomes.count("fulfilled") == SESSIONS  # each event did its work once; the others found it done
-    assert "too many clients" not in logs and "Traceback" not in logs
-    if postgres:
+    assert "too many clients" not in run.logs and "Traceback" not in run.logs
+    if database.startswith("postgresql"):
         assert 0 < report.peak_connections <= SERVERS * POOL < MAX_CONNECTIONS
+    else:
+        assert 0 < report.peak_connections <= SERVERS  # one SQLite connection per process
     store = open_store(database)
     try:
-        assert_orders_complete(store, paid)
-        assert_receipt_jobs_done(store, paid)
+        assert_orders_complete(store, run.paid)
+        assert_receipt_jobs_done(store, run.paid)
     finally:
         store.close()
-    assert_once_each(receipts_smtp(smtp.messages), paid)
+    smtp.wait_for(lambda messages: len(messages) >= SESSIONS, timeout=30)
+    assert_once_each(receipts_smtp(smtp.messages), run.paid)
