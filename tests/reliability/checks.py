@@ -35,6 +35,12 @@ def assert_receipt_jobs_done(store: Any, paid: list[Paid]) -> None:
     assert [j.key for j in jobs if j.status != "done"] == []
 
 
+def assert_outbox_drained(cron: Any, store: Any) -> None:
+    """The scheduler's pass (GET /api/cron/outbox) answered and left no job behind."""
+    unfinished = [(j.key, j.status, j.attempts, j.last_error) for j in store.jobs() if j.status != "done"]
+    assert cron.status == 200 and cron.json()["pending"] == 0, (cron.body, unfinished[:5])
+
+
 def receipts_smtp(messages: Iterable[Any]) -> Counter[str]:
     """Receipts the SMTP server accepted, per recipient (every copy counts)."""
     return Counter(str(m["To"]) for m in messages if "receipt" in str(m["Subject"]).lower())
