@@ -57,3 +57,22 @@ def assert_once_each(receipts: Counter[str], paid: list[Paid]) -> None:
     strangers = set(receipts) - {p.email for p in paid}
     assert not missing and not doubled and not strangers, \
         f"missing {len(missing)} {missing[:3]}, doubled {doubled}, unexpected {strangers}"
+
+
+def assert_storm_recorded(database_url: str, run: Any, smtp: Any) -> None:
+    """After a storm (`storm.run_storm`): every delivery answered 200 and each event did its work
+    once, no server logged a trace, every order is complete and its receipt sent once."""
+    from checkout_kit.store import open_store
+
+    report, paid = run.report, run.paid
+    assert report.statuses == {200: len(report.answers)}, [a for a in report.answers if a.status != 200][:5]
+    assert [a.outcome for a in report.answers].count("fulfilled") == len(paid)  # the others found it done
+    assert "Traceback" not in run.logs
+    store = open_store(database_url)
+    try:
+        assert_orders_complete(store, paid)
+        assert_receipt_jobs_done(store, paid)
+    finally:
+        store.close()
+    smtp.wait_for(lambda messages: len(messages) >= len(paid), timeout=60)
+    assert_once_each(receipts_smtp(smtp.messages), paid)

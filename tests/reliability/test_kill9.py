@@ -21,7 +21,8 @@ import pytest
 from checkout_kit.store import open_store
 from tests.core.conftest import http
 from tests.reliability.checks import (
-    assert_once_each, assert_outbox_drained, assert_orders_complete, assert_receipt_jobs_done, receipts_api, receipts_smtp,
+    assert_once_each, assert_orders_complete, assert_outbox_drained, assert_receipt_jobs_done, receipts_api,
+    receipts_smtp,
 )
 from tests.reliability.processes import ShopProcess, api_mail, server_env, smtp_mail, wait_until
 from tests.reliability.storm import KIT_APPLICATION
