@@ -16,9 +16,10 @@ from typing import Any
 from checkout_kit import catalog as catalog_module
 from checkout_kit.config import ConfigError
 from checkout_kit.services import Services, shared
+from checkout_kit.stripe_diagnosis import diagnose
 from checkout_kit.stripe_gateway import GatewayError
 from checkout_kit.stripe_version import API_VERSION
-from checkout_kit.webhooks import HANDLED_EVENTS
+from checkout_kit.events import handled_types
 
 def _services() -> Services | None:
     try:
@@ -98,7 +99,7 @@ def catalog_push(write: bool = False) -> int:
                     additions[price.lookup_key] = found["id"]
                 print(f"{product.key:<14} {price.lookup_key or '-':<22} {found['id']:<34} {status}")
     except GatewayError as exc:
-        print(f"Stripe refused: {exc.detail}", file=sys.stderr)
+        print(diagnose(exc, services.settings).lines(), file=sys.stderr)
         return 1
     if not replacements and not additions:
         print("catalog.toml already names these prices.")
@@ -145,14 +146,14 @@ def setup_webhook(url: str) -> int:
                       "the Dashboard (Developers → Webhooks); put it in STRIPE_WEBHOOK_SECRET.")
                 return 1
         endpoint = services.gateway.post("/v1/webhook_endpoints", {
-            "url": url, "enabled_events": sorted(HANDLED_EVENTS), "api_version": API_VERSION,
+            "url": url, "enabled_events": sorted(handled_types()), "api_version": API_VERSION,
             "description": "Checkout Kit",
         })
     except GatewayError as exc:
-        print(f"Stripe refused: {exc.detail}", file=sys.stderr)
+        print(diagnose(exc, services.settings).lines(), file=sys.stderr)
         return 1
     print(f"Created webhook endpoint {endpoint['id']} for {url}")
-    print(f"Events: {', '.join(sorted(HANDLED_EVENTS))}; API version {API_VERSION}")
+    print(f"Events: {', '.join(sorted(handled_types()))}; API version {API_VERSION}")
     print("Signing secret (shown once — set it as STRIPE_WEBHOOK_SECRET where the functions run):")
     print(f"  {endpoint['secret']}")
     return 0

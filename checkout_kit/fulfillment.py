@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkout_kit import emails, outbox
+from checkout_kit.events import DUPLICATE_EVENT, UNCHANGED, Event, apply
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import valid_address
 from checkout_kit.services import Services
 from checkout_kit.store.records import (
-    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Delivery, Job, Order, OrderItem,
+    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem, order_reference,
 )
 
 log = logging.getLogger("checkout_kit.fulfillment")
@@ -30,16 +31,8 @@ log = logging.getLogger("checkout_kit.fulfillment")
 # Outcomes, for the delivery log and the webhook's answer.
 FULFILLED = "fulfilled"
 UPDATED = "updated"
-UNCHANGED = "unchanged"
-DUPLICATE_EVENT = "duplicate_event"
 NOT_KIT = "not_kit_session"
 NO_ORDER = "no_order"  # open or expired: nothing to record
-
-
-@dataclass(frozen=True)
-class EventRef:
-    id: str
-    type: str
 
 
 @dataclass
@@ -68,8 +61,8 @@ def order_state(session: dict[str, Any]) -> str | None:
 
 
 def reference(session_id: str) -> str:
-    """A short order reference a customer can read out: derived, so every caller agrees."""
-    return hashlib.sha256(session_id.encode()).hexdigest()[:8].upper()
+    """The order reference customers see (8 characters, derived from the session id)."""
+    return order_reference(session_id)
 
 
 def _fulfillment(services: Services, session: dict[str, Any], item: OrderItem, product: Any) -> tuple[str, dict[str, Any]]:
@@ -150,7 +143,7 @@ def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list
     return [job for job in queued if job is not None]
 
 
-def fulfill_checkout(services: Services, session_id: str, event: EventRef | None = None,
+def fulfill_checkout(services: Services, session_id: str, event: Event | None = None,
                      gateway: Any = None) -> Result:
     """Record and fulfill the order for this session, once. Raises GatewayError if Stripe fails.
 
@@ -161,29 +154,27 @@ def fulfill_checkout(services: Services, session_id: str, event: EventRef | None
     if not is_kit_session(session):
         return Result(NOT_KIT, session)
     status = order_state(session)
-    outcome = NO_ORDER
-    order: Order | None = None
-    jobs: list[Job] = []
     token = outbox.new_token()
-    with services.store.transaction() as tx:
-        if event and not tx.mark_event(event.id, event.type, session_id):
-            tx.log_delivery(Delivery(event.id, event.type, DUPLICATE_EVENT, session_id, tx.now))
-            return Result(DUPLICATE_EVENT, session, None, logged=True)
-        if status is not None:
-            order = build_order(services, session, status)
-            created = tx.insert_order(order)
-            if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
-                if not created and status == PAID:  # an awaiting order's items are fulfilled now
-                    for item in order.items:
-                        tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
-                outcome = FULFILLED if status == PAID else UPDATED
-                jobs = _queue_emails(services, tx, order, token)
-            else:
-                outcome = UNCHANGED
-            # The landing page shows the order as stored; the webhook has no use for it.
-            order = tx.get_order(session_id) if event is None else order
-        if event:
-            tx.log_delivery(Delivery(event.id, event.type, outcome, session_id, tx.now))
-    if outcome in (FULFILLED, UPDATED):
-        log.info("order %s %s (%s)", session_id, order.status if order else status, outcome)
-    return Result(outcome, session, order, logged=event is not None, jobs=jobs)
+    stored: list[Order | None] = [None]
+
+    def record(tx: Any) -> tuple[str, list[Job]]:
+        if status is None:
+            return NO_ORDER, []
+        order = build_order(services, session, status)
+        created = tx.insert_order(order)
+        jobs: list[Job] = []
+        if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
+            if not created and status == PAID:  # an awaiting order's items are fulfilled now
+                for item in order.items:
+                    tx.set_item_fulfillment(session_id, item.position, item.fulfillment_status, item.fulfillment)
+            outcome = FULFILLED if status == PAID else UPDATED
+            jobs = _queue_emails(services, tx, order, token)
+            log.info("order %s %s (%s)", session_id, status, outcome)
+        else:
+            outcome = UNCHANGED
+        # The landing page shows the order as stored; the webhook has no use for it.
+        stored[0] = tx.get_order(session_id) if event is None else order
+        return outcome, jobs
+
+    done = apply(services, event, session_id, record)
+    return Result(done.outcome, session, stored[0], logged=done.logged, jobs=done.jobs)

@@ -1,8 +1,10 @@
-"""`POST /api/webhook`: verify, log, and hand checkout events to fulfillment.
+"""`POST /api/webhook`: verify, log, and hand each event to its family's handler.
 
-Reads only `id`, `type` and `data.object.id` from the body (it arrives in the
-endpoint's API version, which may not be ours) and lets fulfillment re-read
-the session. No `stripe` import: verifying needs only `hmac`.
+Reads only `id`, `type`, `account` and `data.object.id` from the body (it arrives
+in the endpoint's API version, which may not be ours); the handler re-reads the
+object from Stripe (`events/`). Maps what happened to the answer Stripe needs:
+200 when done or nothing to do, 503/500 when Stripe should retry. No `stripe`
+import: verifying needs only `hmac`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from checkout_kit import alerts, fulfillment, outbox
+from checkout_kit import alerts, events, outbox
 from checkout_kit.services import Services
 from checkout_kit.store.errors import StoreUnavailable
 from checkout_kit.store.records import Delivery
@@ -22,13 +24,6 @@ from checkout_kit.webhook_signature import SignatureError, verify_header
 
 log = logging.getLogger("checkout_kit.webhook")
 
-CHECKOUT_EVENTS = frozenset({
-    "checkout.session.completed",
-    "checkout.session.async_payment_succeeded",
-    "checkout.session.async_payment_failed",
-    "checkout.session.expired",
-})
-HANDLED_EVENTS = CHECKOUT_EVENTS  # later: charge.refunded, customer.subscription.*, invoice.*
 MAX_BODY_BYTES = 512 * 1024
 
 
@@ -83,46 +78,47 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
 
     started = time.time()
     store = services.store
+    handler = events.handler_for(event_type)
     try:
-        if event_type not in HANDLED_EVENTS or not object_id:
-            why = "type not handled" if event_type not in HANDLED_EVENTS else "no data.object.id"
-            store.log_delivery(Delivery(event_id, event_type, "ignored", why, started))
+        if handler is None or not object_id:
+            why = "type not handled" if handler is None else "no data.object.id"
+            store.log_delivery(Delivery(event_id, event_type, events.IGNORED, why, started))
             log.info("webhook %s %s ignored", event_id, event_type)
-            return Answer(200, {"received": True, "outcome": "ignored"})
-        return _handle_checkout(services, event_id, event_type, object_id, started)
+            return Answer(200, {"received": True, "outcome": events.IGNORED})
+        return _dispatch(services, handler, events.Event(event_id, event_type, object_id), started)
     except StoreUnavailable as exc:
         log.error("webhook %s %s: database unavailable, Stripe will retry: %s", event_id, event_type, exc)
         return _error(503, "database_unavailable", "The shop's database is unavailable; retry later.")
 
 
-def _handle_checkout(services: Services, event_id: str, event_type: str, object_id: str, started: float) -> Answer:
+def _dispatch(services: Services, handler: Any, event: events.Event, started: float) -> Answer:
     store = services.store
     gateway = services.gateway.within(services.settings.stripe_webhook_timeout)
     try:
-        result = fulfillment.fulfill_checkout(services, object_id, fulfillment.EventRef(event_id, event_type), gateway)
+        result = handler.handle(services, event, gateway)
     except GatewayError as exc:
-        if exc.kind == NOT_FOUND:  # not this account's (or mode's) session: nothing to do, do not retry
-            store.log_delivery(Delivery(event_id, event_type, "ignored", "session not found in Stripe", started))
-            log.info("webhook %s %s: session %s not found, ignored", event_id, event_type, object_id)
-            return Answer(200, {"received": True, "outcome": "ignored"})
-        store.log_delivery(Delivery(event_id, event_type, "failed", exc.detail, started))
-        log.error("webhook %s %s failed, Stripe will retry: %s", event_id, event_type, exc.detail)
-        return _error(503, "stripe_unavailable", "Could not read the session from Stripe; retry later.")
+        if exc.kind == NOT_FOUND:  # not this account's (or mode's) object: nothing to do, do not retry
+            store.log_delivery(Delivery(event.id, event.type, events.IGNORED, "object not found in Stripe", started))
+            log.info("webhook %s %s: %s not found, ignored", event.id, event.type, event.object_id)
+            return Answer(200, {"received": True, "outcome": events.IGNORED})
+        store.log_delivery(Delivery(event.id, event.type, "failed", exc.detail, started))
+        log.error("webhook %s %s failed, Stripe will retry: %s", event.id, event.type, exc.detail)
+        return _error(503, "stripe_unavailable", "Could not read the object from Stripe; retry later.")
     except StoreUnavailable:
         raise
     except Exception as exc:  # a bug: answer 500 so Stripe retries, keep the trace in the log, tell the merchant
-        log.exception("webhook %s %s failed, Stripe will retry", event_id, event_type)
+        log.exception("webhook %s %s failed, Stripe will retry", event.id, event.type)
         try:
-            store.log_delivery(Delivery(event_id, event_type, "failed", type(exc).__name__, started))
+            store.log_delivery(Delivery(event.id, event.type, "failed", type(exc).__name__, started))
         except Exception:
             log.exception("could not log the failed delivery")
-        alerts.report(services, alerts.WEBHOOK_FAILED, event_id,
-                      f"{event_type} for {object_id}: {type(exc).__name__}; Stripe retries it")
+        alerts.report(services, alerts.WEBHOOK_FAILED, event.id,
+                      f"{event.type} for {event.object_id}: {type(exc).__name__}; Stripe retries it")
         return _error(500, "handler_failed", "The event could not be processed; it will be retried.")
-    if not result.logged:  # fulfillment logs in its own transaction when it got that far
-        store.log_delivery(Delivery(event_id, event_type, result.outcome, object_id, started))
-    log.info("webhook %s %s session=%s -> %s", event_id, event_type, object_id, result.outcome)
-    # The order is committed: its own jobs now, then a few others that are due (emails an
-    # outage or a crash left behind), stopping at the first service that fails.
+    if not result.logged:  # handlers log in their own transaction when they got that far
+        store.log_delivery(Delivery(event.id, event.type, result.outcome, event.object_id, started))
+    log.info("webhook %s %s %s -> %s", event.id, event.type, event.object_id, result.outcome)
+    # The effects are committed: this event's own jobs now, then a few others that are due
+    # (emails an outage or a crash left behind), stopping at the first service that fails.
     outbox.after_commit(services, result.jobs, limit=10)
     return Answer(200, {"received": True, "outcome": result.outcome})

@@ -1,10 +1,12 @@
 """Building Stripe-shaped objects and reading request parameters.
 
 Every object starts as a deep copy of Stripe's own example for its type
-(`stripe_fixtures.json`, MIT, see STRIPE_FIXTURES_LICENSE) so it carries every
-top-level field Stripe documents; our values go over it. Fixture values that
-would mislead (placeholder amounts, sample URLs) are overwritten by `neutral`
-defaults for each type before the caller's values.
+(`stripe_fixtures.json`: Stripe's MIT fixtures, see STRIPE_FIXTURES_LICENSE,
+reconciled to the pinned SDK by `emulator.refresh`), so it carries exactly the
+fields the SDK declares; our values go over it. Fixture values that would
+mislead (placeholder amounts, sample URLs) are overwritten by neutral defaults
+for each type before the caller's values. Nested hashes the emulator fills in
+itself start from a template of the same file (`nested`).
 """
 
 from __future__ import annotations
@@ -111,9 +113,23 @@ def build(kind: str, **values: Any) -> dict[str, Any]:
     """A new object of Stripe type `kind`: fixture, then neutral defaults, then `values`."""
     obj = copy.deepcopy(fixtures()[kind])
     obj.update(copy.deepcopy(_NEUTRAL.get(kind, {})))
-    obj["livemode"] = False
+    if "livemode" in obj:
+        obj["livemode"] = False
     if "created" in obj:
         obj["created"] = now()
+    obj.update(values)
+    return obj
+
+
+def nested(kind: str, path: str, **values: Any) -> dict[str, Any]:
+    """A hash at `path` of a `kind` object: every field the SDK declares (empty), then `values`.
+
+    Templates exist for the paths listed in `refresh.TEMPLATES`.
+    """
+    obj = copy.deepcopy(fixtures()[f"{kind}:{path}"])
+    unknown = set(values) - set(obj)
+    if unknown:
+        raise KeyError(f"{kind}.{path} has no field {sorted(unknown)}")  # a typo here would break the shape
     obj.update(values)
     return obj
 
@@ -191,9 +207,3 @@ def merge_metadata(current: dict[str, str], update: Any, param: str = "metadata"
     if len(result) > 50:
         raise invalid("Metadata can have at most 50 keys", param=param)
     return result
-
-
-def reject_unknown(params: dict[str, Any], allowed: set[str]) -> None:
-    for key in params:
-        if key not in allowed and key != "expand":
-            raise invalid(f"Received unknown parameter: {key}", param=key, code="parameter_unknown")

@@ -16,11 +16,13 @@ import time
 from importlib import resources
 from typing import Any, Iterable
 
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from checkout_kit.emulator import api, cards, hosted_page, payments
+from checkout_kit.emulator import params as api_params
+from checkout_kit.emulator.resources import checkout_sessions
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
 from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.formdata import decode
@@ -66,14 +68,15 @@ class Emulator:
         self.url_map = self._routes()
 
     def _api_endpoint_changed(self, endpoint: dict[str, Any]) -> None:
-        """Endpoints made through /v1/webhook_endpoints get deliveries until they are deleted."""
+        """Endpoints made through /v1/webhook_endpoints get deliveries while enabled."""
+        for known in self.deliverer.endpoints:
+            if known.endpoint_id == endpoint["id"]:
+                known.url, known.enabled_events = endpoint["url"], tuple(endpoint["enabled_events"])
+                known.enabled = endpoint["status"] == "enabled"
+                return
         if endpoint["status"] == "enabled":
             self.deliverer.add_endpoint(Endpoint(endpoint["url"], endpoint["secret"], tuple(endpoint["enabled_events"]),
                                                  endpoint_id=endpoint["id"]))
-            return
-        for known in self.deliverer.endpoints:
-            if known.endpoint_id == endpoint["id"]:
-                known.enabled = False
 
     # ---- lifecycle ---------------------------------------------------------
 
@@ -125,7 +128,8 @@ class Emulator:
     # ---- routing -----------------------------------------------------------
 
     def _routes(self) -> Map:
-        rules = [Rule(path, methods=[method], endpoint=("api", handler)) for method, path, handler in api.ROUTES]
+        rules = [Rule(route.rule, methods=[route.method], endpoint=("api", route), strict_slashes=True)
+                 for route in api.ROUTES]
         rules += [
             Rule("/", methods=["GET"], endpoint=("ui", self.index)),
             Rule("/c/pay/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.pay_page)),
@@ -141,6 +145,7 @@ class Emulator:
             Rule("/_emulator/sessions/<session_id>/settle", methods=["POST"], endpoint=("ctl", self.ctl_settle)),
             Rule("/_emulator/sessions/<session_id>/pay", methods=["POST"], endpoint=("ctl", self.ctl_pay)),
             Rule("/_emulator/challenges/<challenge_id>", methods=["POST"], endpoint=("ctl", self.ctl_challenge)),
+            Rule("/_emulator/charges/<charge_id>", methods=["GET"], endpoint=("ctl", self.ctl_charge)),
         ]
         return Map(rules, strict_slashes=False)
 
@@ -157,10 +162,9 @@ class Emulator:
             else:
                 response = handler(request, **args)
         except HTTPException as exc:
-            if request.path.startswith("/v1"):
-                verb = "Unrecognized request URL" if isinstance(exc, NotFound) else "Method not allowed"
-                response = self._json(StripeError(f"{verb} ({request.method}: {request.path}).",
-                                                  status=exc.code or 404).body(), exc.code or 404)
+            if request.path == "/v1" or request.path.startswith("/v1/"):
+                # Stripe answers a route it lacks, or a method a route lacks, with this 404.
+                response = self._json(unrecognized(request.method, request.path), 404)
             else:
                 response = exc.get_response(environ)
         log.info("%s %s -> %s %.1fms", request.method, request.path, response.status_code,
@@ -183,7 +187,7 @@ class Emulator:
             return request.authorization.username
         return None
 
-    def handle_api(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+    def handle_api(self, request: Request, route: api.Route, args: dict[str, str]) -> Response:
         request_id = new_id("req_", 14)
         headers = {"Request-Id": request_id, "Stripe-Version": API_VERSION}
         key = self._api_key(request)
@@ -207,6 +211,7 @@ class Emulator:
             expand_paths = params.pop("expand", [])
             if isinstance(expand_paths, str):
                 expand_paths = [expand_paths]
+            api_params.check(route.method, route.rule, params)
         except StripeError as err:
             return self._json(err.body(), err.status, headers)
         idem_key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
@@ -226,7 +231,7 @@ class Emulator:
                 return Response(body, status=status, mimetype="application/json",
                                 headers={**headers, "Idempotent-Replayed": "true"})
             try:
-                obj = handler(ctx, params, **args)
+                obj = route.handler(ctx, params, **args)
                 result = api.expand(self.state, obj, expand_paths)
                 status, body = 200, json.dumps(result, indent=2).encode()
             except StripeError as err:
@@ -258,11 +263,11 @@ class Emulator:
     def pay_page(self, request: Request, session_id: str) -> Response:
         with self.state.lock:
             session = self.state.objects["checkout.session"].get(session_id)
-            if session is None or session["status"] != "open" or session["ui_mode"] != "hosted":
-                return self._closed(session if session and session["ui_mode"] == "hosted" else None)
+            if session is None or session["status"] != "open" or session["ui_mode"] != checkout_sessions.HOSTED:
+                return self._closed(session if session and session["ui_mode"] == checkout_sessions.HOSTED else None)
             if request.method == "GET":
                 code = request.args.get("error")
-                message = cards.MESSAGES.get(code) if code else None
+                message = cards.message_for(code) if code else None
                 return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
             form = {k: v for k, v in request.form.items()}
             try:
@@ -291,7 +296,7 @@ class Emulator:
             _, result = payments.finish_challenge(self.state, challenge_id, request.form.get("action") == "complete")
             if result.kind == payments.PAID:
                 return _redirect(hosted_page.success_redirect(session))
-            return _redirect(f"/c/pay/{session_id}?error=authentication_failed")
+            return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
 
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
@@ -376,9 +381,25 @@ class Emulator:
             return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         return {"result": result.kind, "message": result.message, "challenge": result.challenge_id}
 
+    def ctl_charge(self, body: dict[str, Any], charge_id: str) -> dict[str, Any]:
+        """What the charge's test card has in store after payment (a dispute, a failing refund)."""
+        self.state.get("charge", charge_id)
+        return {"charge": charge_id, "effects": self.state.card_effects.get(charge_id, {})}
+
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))
         return {"result": result.kind, "message": result.message}
+
+
+def unrecognized(method: str, path: str) -> dict[str, Any]:
+    """Stripe's body for a request URL (or method) it has no route for."""
+    hint = ""
+    if path.endswith("/") and path != "/v1/":
+        hint = (" If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an "
+                "object, make sure you passed a valid (non-empty) identifier in your code.")
+    return {"error": {"type": "invalid_request_error",
+                      "message": f"Unrecognized request URL ({method}: {path}).{hint} Please see "
+                                 "https://stripe.com/docs or we can help at https://support.stripe.com/."}}
 
 
 def _redirect(location: str) -> Response:

@@ -26,6 +26,7 @@ PREFIXES = {
     "pi_": "payment_intent",
     "ch_": "charge",
     "py_": "charge",
+    "pm_": "payment_method",
     "sub_": "subscription",
     "si_": "subscription_item",
     "in_": "invoice",
@@ -57,6 +58,12 @@ class State:
             self.objects: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
             self.order: dict[str, list[str]] = defaultdict(list)
             self.session_items: dict[str, list[dict[str, Any]]] = {}
+            # Every line of an invoice (the invoice embeds the first page only).
+            self.invoice_lines: dict[str, list[dict[str, Any]]] = {}
+            # Fields Stripe shows only with expand[] (price currency_options…), by object id.
+            self.includes: dict[str, dict[str, Any]] = {}
+            # What a test card does after the payment (a dispute, a failing refund), by charge id.
+            self.card_effects: dict[str, dict[str, str]] = {}
             # Create-time options that shape what paying creates (payment_intent_data…).
             self.session_extras: dict[str, dict[str, Any]] = {}
             self.idempotency: dict[str, tuple[str, str, int, bytes]] = {}
@@ -80,8 +87,7 @@ class State:
     def get(self, kind: str, obj_id: Any, param: str | None = None, status: int = 404) -> dict[str, Any]:
         found = self.objects[kind].get(obj_id) if isinstance(obj_id, str) else None
         if found is None:
-            label = kind.split(".")[-1].replace("_", " ")
-            err = missing(label, str(obj_id), param)
+            err = missing(kind, str(obj_id), param)  # Stripe names the type as `object` does
             err.status = status
             raise err
         return found

@@ -26,6 +26,7 @@ from checkout_kit.config import (
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+SIGNING_KEY = "test-signing-key-0123456789-abcdefghijklmnop"
 PG = "postgresql://shop:pg-pass-0000@db.example.com:5432/shop"
 SMTP = "smtps://mailer:smtp-pass-0000@smtp.example.com:465"
 
@@ -51,6 +52,7 @@ def test_a_full_production_configuration() -> None:
         "EMAIL_FROM": "Shop <shop@example.com>", "SUPPORT_EMAIL": "help@example.com",
         "MERCHANT_EMAIL": "owner@example.com", "SMTP_URL": SMTP, "CRON_SECRET": "cron-0000",
         "ADMIN_TOKEN": "admin-0000", "RATE_LIMIT_PER_MINUTE": "0", "VERCEL": "1", "CATALOG_PATH": "shop.toml",
+        "KIT_SIGNING_KEY": SIGNING_KEY,
     })
     assert s.stripe_secret_key == Secret("sk_live_51Abc123")
     assert [w.reveal() for w in s.stripe_webhook_secrets] == ["whsec_one", "whsec_two"]
@@ -60,7 +62,7 @@ def test_a_full_production_configuration() -> None:
     assert s.serverless == "vercel" and s.mail_transport == "smtp" and s.rate_limit_per_minute == 0
     assert s.catalog_path == "shop.toml" and s.support_email == "help@example.com"
     assert sorted(s.secrets()) == sorted(["sk_live_51Abc123", "whsec_one", "whsec_two", SMTP, "cron-0000",
-                                          "admin-0000", "pg-pass-0000"])
+                                          "admin-0000", "pg-pass-0000", SIGNING_KEY])
 
 
 def test_reads_os_environ_when_no_mapping_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,7 +150,14 @@ BAD = [
     ({"STRIPE_WEBHOOK_TIMEOUT": "-1"}, "STRIPE_WEBHOOK_TIMEOUT"),
     ({"JOBS_MAX_ATTEMPTS": "0"}, "JOBS_MAX_ATTEMPTS"),
     ({"DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
+    ({"KIT_SIGNING_KEY": "too-short"}, "KIT_SIGNING_KEY"),
 ]
+
+
+def test_a_bad_alert_webhook_url_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as info:
+        from_env({"ALERT_WEBHOOK_URL": "http://hooks.slack.example/services/T0/B0/SecretPart123"})
+    assert info.value.variable == "ALERT_WEBHOOK_URL" and "SecretPart123" not in str(info.value)
 
 
 @pytest.mark.parametrize("url", ["https://owner:hunter2@shop.example.com/shop", "https://owner:hunter2@shop.example.com"])
@@ -201,9 +210,18 @@ def test_serverless_refuses_the_eml_outbox(host: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(("host", "name"), [({"VERCEL": "1"}, "vercel"), ({"NETLIFY": "true"}, "netlify")])
 def test_serverless_with_postgres_and_a_mail_transport(host: dict[str, str], name: str) -> None:
+    host = {**host, "KIT_SIGNING_KEY": SIGNING_KEY}
     assert from_env({**host, "DATABASE_URL": PG, "SMTP_URL": SMTP}).serverless == name
     api = from_env({**host, "DATABASE_URL": "postgres://u:p@h/db", "MAIL_API": "resend", "MAIL_API_KEY": "re_x"})
     assert api.serverless == name and api.mail_transport == "api"
+
+
+@pytest.mark.parametrize("host", [{"VERCEL": "1"}, {"NETLIFY": "true"}])
+def test_serverless_needs_the_signing_key(host: dict[str, str]) -> None:
+    """Every instance must sign links alike: a key made up per instance would break them."""
+    with pytest.raises(ConfigError) as info:
+        from_env({**host, "DATABASE_URL": PG, "SMTP_URL": SMTP})
+    assert info.value.variable == "KIT_SIGNING_KEY" and "secrets.token_urlsafe" in info.value.problem
 
 
 def test_sqlite_and_the_outbox_are_fine_off_serverless() -> None:

@@ -11,6 +11,7 @@ import pytest
 from checkout_kit.store import sql as store_sql
 from tests.core.conftest import CUSTOMER, MERCHANT, SUPPORT, make_due, run_threads
 from tests.support.smtp import html_of, text_of
+from tests.support.outbox import drained
 
 
 def completed_event(shop, session_id: str) -> dict:
@@ -256,7 +257,7 @@ def test_cron_route_retries_pending_mail(tmp_path, smtp):
         make_due(shop)  # the cron runs after the receipt's backoff
         answer = http("GET", f"{shop.url}/api/cron/outbox", headers={"Authorization": "Bearer cron-secret-value-123"})
         assert answer.status == 200
-        assert answer.json() == {"done": 2, "retrying": 0, "gave_up": 0, "pending": 0}
+        assert drained(answer.json()) == {"done": 2, "retrying": 0, "gave_up": 0, "pending": 0}
         assert len(smtp.messages) == 2
     finally:
         shop.dev.stop()
@@ -291,8 +292,10 @@ def test_owner_lists_orders_with_the_admin_token(make_shop):
     assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
     [order] = answer.json()["orders"]
     assert order["session_id"] == session_id and order["status"] == "paid"
-    assert order["items"][0] == {"description": "Checkout Kit T-shirt", "quantity": 2, "amount_total": 5000,
-                                 "fulfillment_type": "shipment", "fulfillment_status": "to_ship"}
+    assert order["items"][0] == {"position": 0, "description": "Checkout Kit T-shirt", "quantity": 2,
+                                 "amount_total": 5000, "product_key": "tshirt", "fulfillment_type": "shipment",
+                                 "fulfillment_status": "to_ship"}
+    assert len(order["reference"]) == 8 and order["to_ship"] is True
     assert order["shipping"]["address"]["city"] == "Springfield"
     assert sorted((m["kind"], m["status"]) for m in order["emails"]) == [("merchant_order", "sent"), ("receipt", "sent")]
     assert "text_body" not in answer.body.decode() and "admin-token-for-tests-42" not in answer.body.decode()
@@ -304,3 +307,25 @@ def test_admin_route_is_off_without_a_token(shop):
     from tests.core.conftest import http
 
     assert http("GET", f"{shop.url}/api/admin/orders", headers={"Authorization": "Bearer x"}).status == 403
+
+
+def test_a_twenty_line_cart_becomes_a_whole_order(make_shop, tmp_path):
+    """Stripe's expanded line_items holds only a first page (10 lines here, as Stripe's "first
+    handful"): fulfillment pages in the rest, so no order is recorded with part of its cart."""
+    products = "\n".join(
+        f'[products.p{n:02d}]\nname = "Print no. {n}"\nfulfillment = "service"\n'
+        f'  [[products.p{n:02d}.prices]]\n  id = "price_test_print{n:02d}"\n  unit_amount = {100 + n}\n  currency = "usd"\n'
+        for n in range(20))
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(f'[shop]\nname = "Print Shop"\n\n{products}')
+    shop = make_shop(CATALOG_PATH=str(catalog))
+    answer = shop.checkout({"items": [{"priceId": f"price_test_print{n:02d}", "quantity": 1} for n in range(20)]})
+    assert answer.status == 200, answer.body
+    session_id = answer.json()["id"]
+    shop.pay(session_id)
+    order = shop.wait_order(session_id)
+    assert [i.description for i in order.items] == [f"Print no. {n}" for n in range(20)]
+    assert sum(i.amount_total for i in order.items) == order.amount_total == sum(100 + n for n in range(20))
+    shop.smtp.wait_for(lambda ms: any("receipt" in m["Subject"].lower() for m in ms))
+    [receipt] = shop.receipts()
+    assert all(f"Print no. {n}" in text_of(receipt) for n in range(20))

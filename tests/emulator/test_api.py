@@ -200,7 +200,7 @@ class TestCheckoutSessions:
 
     def test_embedded_ui_mode(self, client, catalog):
         session = client.v1.checkout.sessions.create(params={
-            "mode": "payment", "ui_mode": "embedded", "return_url": "https://shop.example/r?session_id={CHECKOUT_SESSION_ID}",
+            "mode": "payment", "ui_mode": "embedded_page", "return_url": "https://shop.example/r?session_id={CHECKOUT_SESSION_ID}",
             "line_items": [{"price": catalog["ebook"].id, "quantity": 1}]})
         assert session.url is None and session.client_secret.startswith(session.id)
 

@@ -62,11 +62,14 @@ def test_paying_redirects_to_success_with_the_session_id(page: Page, client, cat
 DECLINES = [
     ("4000 0000 0000 0002", "Your card was declined."),
     ("4000 0000 0000 9995", "Your card has insufficient funds."),
-    ("4000 0000 0000 9987", "Your card has been declined because it was reported lost."),
+    ("4000 0000 0000 9987", "Your card was declined."),  # Stripe does not tell the customer "lost"
     ("4000 0000 0000 0069", "Your card has expired."),
     ("4000 0000 0000 0127", "Your card's security code is incorrect."),
     ("4000 0000 0000 0119", "An error occurred while processing your card. Try again in a little bit."),
-    ("4242 4242 4242 4241", "Your card number is incorrect."),
+    ("4242 4242 4242 4241", "Your card number is invalid."),  # fails Luhn: the form refuses it
+    ("4000 0000 0000 6975", "Your card was declined for making repeated attempts too frequently or exceeding its "
+                            "amount limit."),
+    ("4100 0000 0000 0019", "Your card was declined."),  # blocked by Radar
 ]
 
 
@@ -119,6 +122,28 @@ def test_three_d_secure_fail_then_retry(page: Page, client, catalog, shop):
     fill_card(page, "4242 4242 4242 4242")
     page.get_by_role("button", name="Pay").click()
     page.wait_for_url(f"{shop.url}/success.html?*")
+
+
+def test_three_d_secure_then_insufficient_funds(page: Page, client, catalog, shop):
+    """4000 0082 6000 3178 asks for authentication, then declines for lack of funds."""
+    session = start(client, shop, catalog["ebook"].id)
+    page.goto(session.url)
+    fill_card(page, "4000 0082 6000 3178")
+    page.get_by_role("button", name="Pay").click()
+    page.get_by_role("button", name="Complete").click()
+    expect(page.get_by_role("alert")).to_have_text("Your card has insufficient funds.")
+    current = client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["payment_intent"]})
+    assert current.status == "open" and current.payment_intent.last_payment_error.decline_code == "insufficient_funds"
+
+
+def test_three_d_secure_supported_card_pays_without_a_challenge(page: Page, client, catalog, shop):
+    session = start(client, shop, catalog["ebook"].id)
+    page.goto(session.url)
+    fill_card(page, "4000 0000 0000 3055")
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url(f"{shop.url}/success.html?*")
+    paid = client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["payment_intent.latest_charge"]})
+    assert paid.payment_status == "paid" and paid.payment_intent.latest_charge.outcome.type == "authorized"
 
 
 def test_back_link_goes_to_cancel_url(page: Page, client, catalog, shop):

@@ -37,12 +37,12 @@ def test_decode_rejects_garbled_names():
     ("4111111111111111", cards.PAY),  # any other valid number pays, as in Stripe test mode
 ])
 def test_outcomes(number, kind):
-    assert cards.outcome_for(cards.parse_card(number, "12/34", "123")).kind == kind
+    assert cards.attempt(cards.parse_card(number, "12/34", "123")).kind == kind
 
 
 @pytest.mark.parametrize("number,expiry,cvc,code", [
     ("", "12/34", "123", "incomplete_number"),
-    ("4242 4242 4242 4241", "12/34", "123", "incorrect_number"),
+    ("4242 4242 4242 4241", "12/34", "123", "invalid_number"),  # fails Luhn: refused before any charge
     ("4242424242424242", "13/34", "123", "invalid_expiry_month"),
     ("4242424242424242", "1/20", "123", "invalid_expiry_year_past"),
     ("4242424242424242", "12/34", "12", "incomplete_cvc"),

@@ -23,7 +23,8 @@ def netlify_env(database_url: str, emulator: Emulator, mail_api: MailApiStandIn)
     return {"NETLIFY": "true", "DATABASE_URL": database_url, "STRIPE_SECRET_KEY": "sk_test_netlify",
             "STRIPE_API_BASE": emulator.url, "STRIPE_WEBHOOK_SECRET": SECRET, "SITE_URL": "https://shop.example.com",
             "MAIL_API": "resend", "MAIL_API_KEY": "re_test_key", "MAIL_API_BASE": mail_api.url,
-            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
+            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests",
+            "KIT_SIGNING_KEY": "test-signing-key-0123456789-abcdefghijklmnop"}
 
 
 @pytest.fixture(scope="session")

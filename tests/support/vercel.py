@@ -64,8 +64,12 @@ for n, request in enumerate(json.loads(sys.argv[3])):
     results.append(answer)
     if n == 0:
         print("__FIRST__", flush=True)  # the parent times a cold start up to here
+# A test may look at the live process after the invocations (open connections, file handles).
+probe = {}
+if len(sys.argv) > 4:
+    exec(sys.argv[4], probe)
 print("__RESULTS__" + json.dumps({"results": results, "modules": sorted(sys.modules),
-                                  "sys_path": sys.path}))
+                                  "sys_path": sys.path, "probe": probe.get("found")}))
 '''
 
 
@@ -87,14 +91,18 @@ def decode_body(answer: dict[str, Any]) -> bytes:
 
 
 def invoke(bundle: Path, requests: list[dict[str, Any]], env: dict[str, str], isolated: bool = False,
-           timeout: float = 120) -> dict[str, Any]:
-    """Run `requests` through vc_handler in a fresh interpreter whose code comes from `bundle`."""
+           timeout: float = 120, probe: str | None = None) -> dict[str, Any]:
+    """Run `requests` through vc_handler in a fresh interpreter whose code comes from `bundle`.
+
+    `probe`: Python run in that interpreter after the requests; what it assigns to `found` is
+    returned as `data["probe"]`.
+    """
     # The builder writes the trampoline into the bundle with _here = its folder; here it
     # goes to a scratch folder (never into the repository) with _here pointing at `bundle`.
     scratch = Path(tempfile.mkdtemp(prefix="vc-trampoline-"))
     (scratch / "vc__handler__python.py").write_text(TRAMPOLINE.replace("HERE", repr(str(bundle)), 1))
     args = [sys.executable] + (["-I", "-S"] if isolated else []) + ["-c", RUNNER, str(bundle), str(scratch),
-                                                                     json.dumps(requests)]
+                                                                     json.dumps(requests)] + ([probe] if probe else [])
     environment = {"PATH": os.environ.get("PATH", ""), **env}
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=bundle, env=environment)

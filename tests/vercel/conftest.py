@@ -24,6 +24,7 @@ def function_env(emulator, postgres, smtp) -> dict[str, str]:
     return {"VERCEL": "1", "VERCEL_ENV": "preview", "DATABASE_URL": postgres.create_database(), "SMTP_URL": smtp.url,
             "STRIPE_SECRET_KEY": "sk_test_vercel_shim", "STRIPE_API_BASE": emulator.url, "STRIPE_WEBHOOK_SECRET": SECRET,
             "SITE_URL": "https://shop.example.com", "MERCHANT_EMAIL": "owner@shop.example",
-            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests"}
+            "EMAIL_FROM": "Shop <shop@shop.example>", "CRON_SECRET": "cron-secret-for-tests",
+            "KIT_SIGNING_KEY": "test-signing-key-0123456789-abcdefghijklmnop"}
 
 

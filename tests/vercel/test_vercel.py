@@ -17,7 +17,7 @@ from checkout_kit.security_headers import page_headers
 from checkout_kit.web import ROUTES
 from checkout_kit.webhook_signature import sign_header
 from tests.support import vercel
-from tests.support.deploy import odd_bytes, paid_session_event
+from tests.support.deploy import first_sale, odd_bytes, paid_session_event
 from tests.support.vercel import ROOT, decode_body, request
 
 from tests.vercel.conftest import SECRET
@@ -29,7 +29,7 @@ def shop_requests(session_id: str, event: dict) -> list[dict]:
         request("POST", "/api/webhook", body, {"content-type": "application/json", "stripe-signature": sign_header(body, SECRET)}),
         request("POST", "/api/webhook", body, {"content-type": "application/json",
                                                "stripe-signature": sign_header(body, "whsec_forged_by_someone")}),
-        request("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitTshirtDemo00000001", "quantity": 2}).encode(),
+        request("POST", "/api/create-checkout-session", first_sale().body,
                 {"content-type": "application/json", "origin": "https://shop.example.com", "x-forwarded-for": "203.0.113.7"}),
         request("GET", f"/api/checkout-session?session_id={session_id}"),
         request("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}),
@@ -141,3 +141,28 @@ def test_vercel_json_respects_vercels_limits():
     """Limits `vercel build` enforces (seen: excludeFiles 'should NOT be longer than 256 characters')."""
     config = json.loads((ROOT / "vercel.json").read_text())
     assert len(config["functions"]["api/index.py"]["excludeFiles"]) <= 256
+
+
+PROBE = """
+import os, psycopg
+url = os.environ["DATABASE_URL"]
+with psycopg.connect(url, autocommit=True) as conn:
+    backends = conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'checkout-kit' "
+                            "AND datname = current_database()").fetchone()[0]
+found = {"backends": backends, "fds": len(os.listdir("/proc/self/fd"))}
+"""
+
+
+def test_two_hundred_invocations_share_a_bounded_pool(emulator, function_env, smtp):
+    """Vercel's shim serves each invocation on a new thread: the connections stay within the pool
+    (it once left one PostgreSQL connection per invocation open, 200 here, past max_connections)."""
+    session_id, event = paid_session_event(emulator)
+    body = odd_bytes(event)
+    first = request("POST", "/api/webhook", body, {"content-type": "application/json",
+                                                   "stripe-signature": sign_header(body, SECRET)})
+    cron = request("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"})
+    summary = request("GET", f"/api/checkout-session?session_id={session_id}")
+    data = vercel.invoke(ROOT, [first] + [cron, summary] * 100, function_env, probe=PROBE)
+    assert all(r["statusCode"] == 200 for r in data["results"]), [decode_body(r) for r in data["results"][:3]]
+    assert data["probe"]["backends"] <= 4  # DATABASE_POOL_SIZE's default
+    assert data["probe"]["fds"] < 64

@@ -1,0 +1,84 @@
+"""The Stripe events the kit handles: a registry from event type to the module of its family.
+
+Each family (checkout, subscriptions, refunds and disputes…) is one module in this package
+with `EVENT_TYPES` and `handle(services, event, gateway) -> Outcome`. A handler re-reads its
+object from Stripe (the event body arrives in the endpoint's API version and may be stale or
+out of order), decides in pure code, and applies the decision with `apply`: the event's
+processed mark, the effects and the delivery log line commit in one transaction, and the
+effects after commit are jobs leased to the caller. The web layer maps outcomes and errors to
+HTTP; nothing here speaks HTTP. Adding a family is adding a module to `FAMILIES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import ModuleType
+from typing import Any, Callable
+
+from checkout_kit.store.records import Delivery, Job
+
+FAMILIES = (
+    "checkout_kit.events.checkout",
+)
+
+# Outcomes every family may answer with (families add their own words).
+DUPLICATE_EVENT = "duplicate_event"
+IGNORED = "ignored"
+UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the kit reads from an event body: no more (the rest is re-read from Stripe)."""
+
+    id: str
+    type: str
+    object_id: str
+    account: str | None = None
+
+
+@dataclass
+class Outcome:
+    outcome: str
+    jobs: list[Job] = field(default_factory=list)  # leased to the caller: perform after commit
+    logged: bool = True  # the delivery was logged (in the effects' transaction)
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, ModuleType]:
+    table: dict[str, ModuleType] = {}
+    for name in FAMILIES:
+        module = importlib.import_module(name)
+        for event_type in module.EVENT_TYPES:
+            if event_type in table:
+                raise RuntimeError(f"{event_type} is handled by both {table[event_type].__name__} and {name}")
+            table[event_type] = module
+    return table
+
+
+def handled_types() -> frozenset[str]:
+    """Exactly the types `setup-webhook` subscribes the endpoint to."""
+    return frozenset(registry())
+
+
+def handler_for(event_type: str) -> ModuleType | None:
+    return registry().get(event_type)
+
+
+def apply(services: Any, event: Event | None, object_id: str,
+          work: Callable[[Any], tuple[str, list[Job]]]) -> Outcome:
+    """Run `work(tx)` in one transaction with the event's processed mark and its delivery log line.
+
+    A delivery of an event already processed does nothing (and says so). Without an event
+    (the landing page, reconcile) the work runs on its own, just as idempotently.
+    """
+    with services.store.transaction() as tx:
+        if event is not None and not tx.mark_event(event.id, event.type, object_id):
+            tx.log_delivery(Delivery(event.id, event.type, DUPLICATE_EVENT, object_id, tx.now))
+            return Outcome(DUPLICATE_EVENT)
+        outcome, jobs = work(tx)
+        if event is not None:
+            tx.log_delivery(Delivery(event.id, event.type, outcome, object_id, tx.now))
+    return Outcome(outcome, jobs, logged=event is not None)

@@ -1,0 +1,73 @@
+"""Magic links: a signed, single-purpose, expiring, single-use link sent by email, in place of
+an account and a password (a static site has neither).
+
+A buyer types an email; if the shop knows that email for the purpose (a membership for the
+customer portal, orders for the order page), a link is emailed; the answer to the request is
+the same either way, so the form tells nobody whether an email is a customer. The link's
+token is signed with the kit's key for its purpose, expires after 30 minutes, and works once
+(its id is recorded when redeemed).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from checkout_kit import emails, signing
+from checkout_kit.store.records import Job
+
+LINK_TTL_S = 30 * 60
+KIND = "magic_link"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    name: str  # also the token's signing purpose
+    path: str  # the API route that redeems the link
+    title: str  # what the email says the link opens
+
+
+class LinkRefused(Exception):
+    """The link cannot be used. `reason`: invalid, expired or used — never whether the email exists."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def link(services: Any, purpose: Purpose, email: str, ttl_s: float = LINK_TTL_S) -> str:
+    """A fresh link for `email` (each one unique, so each is single-use on its own)."""
+    token = signing.sign(signing.key_bytes(services.settings), purpose.name,
+                         {"email": email, "n": secrets.token_urlsafe(9)}, ttl_s)
+    return f"{services.settings.site_url}{purpose.path}?token={quote(token)}"
+
+
+def queue_link(services: Any, tx: Any, purpose: Purpose, email: str, lease: tuple[str, float] | None = None,
+               context: dict[str, Any] | None = None) -> Job | None:
+    """Queue the email carrying a fresh link, inside `tx` (the caller checked the email is known)."""
+    url = link(services, purpose, email)
+    key = f"link:{purpose.name}:{signing.token_id(url)}"
+    return emails.queue(tx, key, KIND, email, context={"purpose": purpose.title, "link": url,
+                                                       "minutes": LINK_TTL_S // 60, **(context or {})},
+                        lease=lease)
+
+
+def redeem(services: Any, purpose: Purpose, token: str | None) -> dict[str, Any]:
+    """The claims of a valid link, recording its one use; LinkRefused otherwise."""
+    try:
+        claims = signing.verify(signing.key_bytes(services.settings), purpose.name, token)
+    except signing.TokenError as exc:
+        raise LinkRefused(exc.reason) from None
+    assert token is not None
+    with services.store.transaction() as tx:
+        if not tx.use_token(signing.token_id(token), purpose.name):
+            raise LinkRefused("used")
+    return claims
+
+
+def answer_text(purpose: Purpose) -> str:
+    """The one answer to every request for a link: the same words whether or not the email is known."""
+    return (f"If that email has {purpose.title}, a link is on its way. It works once, for "
+            f"{LINK_TTL_S // 60} minutes. Check your inbox (and the spam folder).")
