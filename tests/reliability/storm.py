@@ -1,7 +1,7 @@
 """The storm: many client processes delivering many signed events, duplicates of each
 arriving together at different servers, while the servers' database connections and file
 descriptors are sampled. Shared by the reliability tests (which assert on what it found) and
-`make bench` (which reports its speed); it asserts nothing itself.
+`make bench` (which reports its speed); it checks nothing about the kit itself.
 """
 
 from __future__ import annotations
