@@ -22,12 +22,8 @@
     w.history.replaceState(w.history.state, "", w.location.pathname + (rest ? "?" + rest : "") + w.location.hash);
   }
 
-  function money(amount, currency) {
-    var cur = (currency || "usd").toUpperCase(), fmt;
-    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur }); }
-    catch (e) { return (amount / 100).toFixed(2) + " " + cur; }
-    return fmt.format((amount || 0) / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
-  }
+  // One formatting table with the receipts (js/money.js, loaded first).
+  var money = w.CheckoutKitMoney.format;
 
   function show(name) {
     state = name;
