@@ -13,6 +13,7 @@ from typing import Any, Callable
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import as_list
 from checkout_kit.emulator.resources.checkout_sessions import line_items_url
+from checkout_kit.emulator.resources.discounts import applies_to, coupon_currency_options
 from checkout_kit.emulator.resources.prices import currency_options
 from checkout_kit.emulator.state import State, kind_of
 
@@ -32,6 +33,8 @@ def _session_line_items(state: State, session: dict[str, Any]) -> Any:
 INCLUDABLE: dict[tuple[str, str], Callable[[State, dict[str, Any]], Any]] = {
     ("checkout.session", "line_items"): _session_line_items,
     ("price", "currency_options"): currency_options,
+    ("coupon", "applies_to"): applies_to,
+    ("coupon", "currency_options"): coupon_currency_options,
 }
 
 

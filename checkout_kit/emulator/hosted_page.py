@@ -9,12 +9,18 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from checkout_kit.emulator import cards, payments
+from checkout_kit.emulator import cards, payments, tax_table
+from checkout_kit.emulator.errors import StripeError
+from checkout_kit.emulator.resources import discounts as coupons
+from checkout_kit.emulator.resources.checkout_sessions import pricing_inputs, reprice
 from checkout_kit.emulator.state import State
 from checkout_kit.money import format_amount
 
 COUNTRY_NAMES = {"US": "United States", "CA": "Canada", "GB": "United Kingdom", "DE": "Germany",
-                 "FR": "France", "NL": "Netherlands", "IE": "Ireland", "AU": "Australia", "JP": "Japan"}
+                 "FR": "France", "NL": "Netherlands", "IE": "Ireland", "AU": "Australia", "JP": "Japan",
+                 "NZ": "New Zealand"}
+# Where a buyer may say they are for tax when no shipping address is asked (the tax table's countries).
+BILLING_COUNTRIES = sorted(tax_table.RATES)
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +49,25 @@ def page_context(state: State, session: dict[str, Any], form: dict[str, str] | N
     if "US" in countries:  # the select's default, as Stripe's page picks the visitor's country
         countries.remove("US")
         countries.insert(0, "US")
+    inputs = pricing_inputs(state, session)
+    applied = None
+    if inputs.discounts:
+        entry = inputs.discounts[0]
+        promo = state.objects["promotion_code"].get(entry.get("promotion_code") or "")
+        coupon = state.objects["coupon"][entry["coupon"]]
+        applied = {"code": promo["code"] if promo else None, "name": coupon["name"] or coupon["id"],
+                   "removable": promo is not None and bool(session["allow_promotion_codes"])}
+    rates = [(state.objects["shipping_rate"][o["shipping_rate"]], o["shipping_amount"])
+             for o in session["shipping_options"]]
     return {
         "session": session,
+        "applied": applied,
+        "shipping_rates": rates,
+        "chosen_rate": inputs.shipping_rate["id"] if inputs.shipping_rate else None,
+        "ask_tax_country": session["automatic_tax"]["enabled"] and not session["shipping_address_collection"],
+        "billing_countries": [(c, COUNTRY_NAMES.get(c, c)) for c in BILLING_COUNTRIES],
+        "tax_country": inputs.tax_country,
+        "tax_label": tax_table.LABEL,
         "items": state.session_items.get(session["id"], []),
         "form": form or {},
         "error": error,
@@ -75,6 +98,44 @@ def _shipping(session: dict[str, Any], form: dict[str, str]) -> dict[str, Any] |
     }}
 
 
+def apply_code(state: State, session: dict[str, Any], code: str) -> None:
+    """The page's promotion code field: apply a code (or remove the applied one with an empty code)."""
+    inputs = pricing_inputs(state, session)
+    if not session["allow_promotion_codes"]:
+        raise cards.FormError("promotionCode", "promotion_codes_off", "This checkout does not take codes.")
+    if not code.strip():
+        inputs.discounts = []
+        reprice(state, session)
+        return
+    promo = coupons.find_code(state, code)
+    if promo is None:
+        raise cards.FormError("promotionCode", "invalid_code", "This code is invalid.")
+    try:
+        coupon = coupons.redeemable(state, promo["promotion"]["coupon"], promo, state.session_items[session["id"]],
+                                    session["currency"], "promotion_code")
+    except StripeError as err:
+        raise cards.FormError("promotionCode", err.code or "invalid_code", err.message) from None
+    inputs.discounts = [{"coupon": coupon["id"], "promotion_code": promo["id"], "start": session["created"]}]
+    reprice(state, session)
+
+
+def apply_choices(state: State, session: dict[str, Any], form: dict[str, str],
+                  shipping: dict[str, Any] | None) -> None:
+    """The buyer's shipping option and tax location, then the amounts they imply."""
+    inputs = pricing_inputs(state, session)
+    if session["shipping_options"]:
+        chosen = form.get("shippingRate") or session["shipping_options"][0]["shipping_rate"]
+        if chosen not in {o["shipping_rate"] for o in session["shipping_options"]}:
+            raise cards.FormError("shippingRate", "invalid_shipping_rate", "Choose a shipping option.")
+        inputs.shipping_rate = state.objects["shipping_rate"][chosen]
+    if inputs.automatic_tax:
+        country = (shipping or {}).get("address", {}).get("country") or form.get("billingCountry", "").strip().upper()
+        if not country:
+            raise cards.FormError("billingCountry", "incomplete_country", "Choose your country.")
+        inputs.tax_country = country
+    reprice(state, session)
+
+
 def submit(state: State, session: dict[str, Any], form: dict[str, str], settle_after: float | None) -> payments.Result:
     """Handle the page's form post. Raises cards.FormError for input to fix."""
     email = session["customer_email"] or form.get("email", "").strip()
@@ -84,6 +145,7 @@ def submit(state: State, session: dict[str, Any], form: dict[str, str], settle_a
     if not name:
         raise cards.FormError("billingName", "incomplete_name", "Enter the name on your card.")
     who = payments.Customer(email=email, name=name, shipping=_shipping(session, form))
+    apply_choices(state, session, form, who.shipping)
     if session["amount_total"] == 0:
         return payments.free_order(state, session["id"], who)
     if form.get("method") == "bank":

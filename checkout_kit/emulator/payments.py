@@ -15,6 +15,7 @@ from typing import Any
 from checkout_kit.emulator import cards
 from checkout_kit.emulator.expansion import first_page
 from checkout_kit.emulator.objects import build, nested, new_id, now
+from checkout_kit.emulator.resources import discounts
 from checkout_kit.emulator.resources.customers import add_customer
 from checkout_kit.emulator.state import State
 
@@ -77,7 +78,9 @@ def _payment_intent(state: State, session: dict[str, Any], amount: int, descript
                     customer: str | None = None) -> dict[str, Any]:
     """The session's payment intent, created on the first attempt (as Checkout does)."""
     if session["mode"] == "payment" and session["payment_intent"]:
-        return state.objects["payment_intent"][session["payment_intent"]]
+        pi = state.objects["payment_intent"][session["payment_intent"]]
+        pi["amount"] = amount  # the buyer may have changed a code, a shipping option or the address since
+        return pi
     pi_id = new_id("pi_")
     extras = state.session_extras.get(session["id"], {}).get("payment_intent_data", {})
     pi = build(
@@ -204,6 +207,7 @@ def _complete(state: State, session: dict[str, Any], who: Customer, payment_stat
             "shipping_details": nested("checkout.session", "collected_information.shipping_details",
                                         **who.shipping) if who.shipping else None}
     state.challenges = {k: v for k, v in state.challenges.items() if v["session"] != session["id"]}
+    discounts.redeem(state, session["discounts"] or [])
     state.emit("checkout.session.completed", session)
 
 

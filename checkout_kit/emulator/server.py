@@ -270,6 +270,14 @@ class Emulator:
                 message = cards.message_for(code) if code else None
                 return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
             form = {k: v for k, v in request.form.items()}
+            if form.get("action") in ("apply_code", "remove_code"):
+                try:
+                    hosted_page.apply_code(self.state, session,
+                                           form.get("promotionCode", "") if form["action"] == "apply_code" else "")
+                except cards.FormError as err:
+                    return self._html("pay.html", 400, **hosted_page.page_context(
+                        self.state, session, form, err.message, err.field))
+                return self._html("pay.html", **hosted_page.page_context(self.state, session, form))
             try:
                 result = hosted_page.submit(self.state, session, form, self.settle_after)
             except cards.FormError as err:
@@ -375,6 +383,15 @@ class Emulator:
                 "bankAccountNumber": body.get("account", cards.BANK_SUCCEEDS)}
         for key, value in (body.get("shipping") or {}).items():
             form[key] = value
+        if body.get("country"):
+            form["billingCountry"] = body["country"]
+        if body.get("shipping_rate"):
+            form["shippingRate"] = body["shipping_rate"]
+        if body.get("promotion_code"):
+            try:
+                hosted_page.apply_code(self.state, session, body["promotion_code"])
+            except cards.FormError as err:
+                return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         try:
             result = hosted_page.submit(self.state, session, form, body.get("settle_after", self.settle_after))
         except cards.FormError as err:

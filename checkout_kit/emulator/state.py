@@ -33,6 +33,9 @@ PREFIXES = {
     "evt_": "event",
     "re_": "refund",
     "we_": "webhook_endpoint",
+    "promo_": "promotion_code",
+    "shr_": "shipping_rate",
+    "txr_": "tax_rate",
 }
 
 EventListener = Callable[[dict[str, Any]], None]
