@@ -7,13 +7,13 @@ they did, and never print a secret except the one `setup-webhook` must show once
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from checkout_kit import catalog as catalog_module
+from checkout_kit import promotions
 from checkout_kit.config import ConfigError
 from checkout_kit.services import Services, shared
 from checkout_kit.stripe_gateway import GatewayError
@@ -33,9 +33,7 @@ def _services() -> Services | None:
     return services
 
 
-def _push_key(*parts: Any) -> str:
-    """An idempotency key from the catalog entry: rerunning within 24 h cannot create twins."""
-    return "kit-push-" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+_push_key = promotions.push_key
 
 
 def _find_product(services: Services, key: str) -> dict[str, Any] | None:
@@ -53,6 +51,7 @@ def catalog_push(write: bool = False) -> int:
     replacements: dict[str, str] = {}
     additions: dict[str, str] = {}  # lookup key -> new id, for prices given by lookup key only
     problems = 0
+    product_ids: dict[str, str] = {}  # product key -> Stripe product id, for coupons restricted to products
     print(f"{'product':<14} {'lookup key':<22} {'price id':<34} status")
     try:
         for product in catalog.products.values():
@@ -90,6 +89,8 @@ def catalog_push(write: bool = False) -> int:
                         params.update(lookup_key=price.lookup_key, transfer_lookup_key=True)
                     if price.recurring:
                         params["recurring"] = {"interval": price.recurring, "interval_count": price.interval_count}
+                    if price.currency_options:
+                        params["currency_options"] = {c: {"unit_amount": a} for c, a in price.currency_options}
                     found = gateway.post("/v1/prices", params, _push_key("price", product.key, price.ref, params))
                     status = "created"
                 if price.id and price.id != found["id"]:
@@ -97,6 +98,9 @@ def catalog_push(write: bool = False) -> int:
                 elif not price.id and price.lookup_key:
                     additions[price.lookup_key] = found["id"]
                 print(f"{product.key:<14} {price.lookup_key or '-':<22} {found['id']:<34} {status}")
+                product_ids[product.key] = found["product"] if isinstance(found["product"], str) else found["product"]["id"]
+        for kind, name, status in promotions.push(gateway, catalog, product_ids):
+            print(f"{kind:<14} {name:<22} {'-':<34} {status}")
     except GatewayError as exc:
         print(f"Stripe refused: {exc.detail}", file=sys.stderr)
         return 1

@@ -30,11 +30,15 @@ EMULATOR_KEY = "sk_test_emulator_dev"
 READ_TIMEOUT_S = 4.0  # a request body that stops arriving gets its 400 within this
 
 
+def seed_product_id(key: str) -> str:
+    return f"prod_kit_{key.replace('-', '_')}"
+
+
 def seed_payload(catalog: Catalog) -> dict[str, Any]:
     """The emulator seed for a catalog: each product, and each price under its own id."""
     products, prices = [], []
     for product in catalog.products.values():
-        product_id = f"prod_kit_{product.key.replace('-', '_')}"
+        product_id = seed_product_id(product.key)
         products.append({"id": product_id, "name": product.name,
                          **({"description": product.description} if product.description else {})})
         for price in product.prices:
@@ -47,6 +51,8 @@ def seed_payload(catalog: Catalog) -> dict[str, Any]:
                 entry["lookup_key"] = price.lookup_key
             if price.recurring:
                 entry["recurring"] = {"interval": price.recurring, "interval_count": price.interval_count}
+            if price.currency_options:
+                entry["currency_options"] = {c: {"unit_amount": a} for c, a in price.currency_options}
             prices.append(entry)
     return {"products": products, "prices": prices}
 
@@ -100,9 +106,16 @@ class DevShop:
                            stripe_webhook_secrets=(secret,))
         from checkout_kit import catalog as catalog_module
 
-        payload = seed_payload(catalog_module.load(settings.catalog_path))
+        catalog = catalog_module.load(settings.catalog_path)
+        payload = seed_payload(catalog)
         with self.emulator.state.lock:
             self.emulator.ctl_seed(payload)
+        if catalog.offers.coupons:  # through the API, as `catalog push` puts them into Stripe
+            from checkout_kit import promotions
+            from checkout_kit.stripe_gateway import StripeGateway
+
+            product_ids = {key: seed_product_id(key) for key in catalog.products}
+            list(promotions.push(StripeGateway(settings), catalog, product_ids))
         return settings
 
     def stop(self) -> None:

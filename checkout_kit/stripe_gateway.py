@@ -38,6 +38,12 @@ AUTH = "auth"
 UNAVAILABLE = "unavailable"
 
 
+# What fulfillment reads from a session: its lines, its payment, and what explains its amounts
+# (the chosen shipping rate's name, the promotion code typed, the invoice's links).
+SESSION_EXPAND = ["line_items", "payment_intent", "invoice", "shipping_cost.shipping_rate",
+                  "discounts.promotion_code", "discounts.coupon"]
+
+
 class GatewayError(Exception):
     def __init__(self, kind: str, message: str, detail: str = "", param: str | None = None) -> None:
         super().__init__(message)
@@ -126,6 +132,8 @@ class StripeGateway:
         }
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
+        if self.settings.stripe_account:  # act on the connected account (Stripe Connect)
+            headers["Stripe-Account"] = self.settings.stripe_account
         return headers
 
     def request(self, method: str, path: str, params: dict[str, Any] | None = None,
@@ -188,8 +196,7 @@ class StripeGateway:
         the session's line items list, so no order is ever recorded with part of its lines.
         """
         path = f"/v1/checkout/sessions/{quote(session_id, safe='')}"
-        session = self.request("GET", path, {"expand": ["line_items", "payment_intent"]},
-                               what="retrieve checkout session")
+        session = self.request("GET", path, {"expand": SESSION_EXPAND}, what="retrieve checkout session")
         lines = session.get("line_items")
         if isinstance(lines, dict) and lines.get("has_more") and lines.get("data"):
             more = self.list_all(f"{path}/line_items", {"starting_after": lines["data"][-1]["id"]},
@@ -206,6 +213,12 @@ class StripeGateway:
         data = self.request("GET", "/v1/prices", {"lookup_keys": keys, "limit": 100, "expand": ["data.product"]},
                             what="list prices")
         return list(data["data"])
+
+    def find_promotion_code(self, code: str) -> str | None:
+        """The id of the active promotion code a buyer typed, or None."""
+        data = self.request("GET", "/v1/promotion_codes", {"code": code, "active": True, "limit": 1},
+                            what="find promotion code")
+        return data["data"][0]["id"] if data.get("data") else None
 
     def list_all(self, path: str, params: dict[str, Any] | None = None, what: str = "") -> Iterator[dict[str, Any]]:
         params = {"limit": 100, **(params or {})}

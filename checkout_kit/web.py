@@ -214,6 +214,7 @@ def webhook(request: Request, services: Any) -> Response:
 
 
 def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
+    from checkout_kit import order_totals
     from checkout_kit.fulfillment import reference
     from checkout_kit.store.records import PAID
 
@@ -227,6 +228,7 @@ def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
                       for i in order.items],
             "fulfillment": [{"description": i.description, **i.fulfillment} for i in order.items if i.fulfillment],
             "reference": reference(order.session_id),
+            **order_totals.summary(order.totals),
         }
     assert session is not None
     return {

@@ -47,6 +47,10 @@ def expand(state: State, obj: dict[str, Any], paths: list[str]) -> dict[str, Any
 
 
 def _expand_path(state: State, node: Any, parts: list[str], full: str) -> None:
+    if isinstance(node, list):  # a plain array of hashes (a session's `discounts`): expand in each
+        for child in node:
+            _expand_path(state, child, parts, full)
+        return
     if not parts or not isinstance(node, dict):
         return
     head, rest = parts[0], parts[1:]
@@ -63,7 +67,7 @@ def _expand_path(state: State, node: Any, parts: list[str], full: str) -> None:
         raise invalid(f"This property cannot be expanded ({full}).", param="expand")
     value = node[head]
     if isinstance(value, str):
-        kind = kind_of(value)
+        kind = kind_of(value) or ("coupon" if head == "coupon" else None)  # coupon ids have no prefix
         found = state.objects[kind].get(value) if kind else None
         if found is None:
             raise invalid(f"This property cannot be expanded ({full}).", param="expand")

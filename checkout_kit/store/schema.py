@@ -144,6 +144,22 @@ MIGRATIONS: dict[int, list[Step]] = {
             used_at {real} NOT NULL
         )""",
     ],
+    # How an order's total adds up (discount, shipping, tax, per line) and its invoice's links.
+    6: [
+        """CREATE TABLE order_totals (
+            session_id TEXT PRIMARY KEY REFERENCES orders(session_id),
+            amount_subtotal BIGINT NOT NULL,
+            amount_discount BIGINT NOT NULL,
+            amount_shipping BIGINT NOT NULL,
+            amount_tax BIGINT NOT NULL,
+            discount_label TEXT,
+            shipping_label TEXT,
+            invoice_id TEXT,
+            invoice_url TEXT,
+            invoice_pdf TEXT,
+            lines TEXT NOT NULL
+        )""",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

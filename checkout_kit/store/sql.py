@@ -20,6 +20,7 @@ from checkout_kit.store.jobs import JobsStore, JobsTx
 from checkout_kit.store.pool import ConnectionPool
 from checkout_kit.store.problems import ProblemsStore, ProblemsTx
 from checkout_kit.store.records import TRANSITIONS, Delivery, Order, OrderItem
+from checkout_kit.store.totals import TotalsTx, read_totals
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 T = TypeVar("T")
@@ -29,10 +30,10 @@ ORDER_COLUMNS = ("session_id, status, mode, livemode, customer_email, customer_n
 ITEM_COLUMNS = ("position, price_id, product_key, description, quantity, amount_total, currency, fulfillment_type, "
                 "fulfillment_status, fulfillment")
 TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
-          "used_tokens"}
+          "used_tokens", "order_totals"}
 
 
-class Tx(JobsTx, ProblemsTx):
+class Tx(JobsTx, ProblemsTx, TotalsTx):
     """Writes inside one transaction: all of them happen, or none."""
 
     def __init__(self, store: "SqlStore", conn: Any) -> None:
@@ -219,6 +220,7 @@ class SqlStore(JobsStore, ProblemsStore):
             items=[OrderItem(position=i[0], price_id=i[1], product_key=i[2], description=i[3], quantity=i[4],
                              amount_total=i[5], currency=i[6], fulfillment_type=i[7], fulfillment_status=i[8],
                              fulfillment=json.loads(i[9])) for i in items],
+            totals=read_totals(self._execute, conn, session_id),
         )
 
     def get_order(self, session_id: str) -> Order | None:

@@ -8,7 +8,6 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_order = resolve('order')
-    l_0_interval = resolve('interval')
     try:
         t_1 = environment.filters['money']
     except KeyError:
@@ -28,13 +27,13 @@ def root(context, missing=missing):
         yield escape(t_1(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '</td>\n</tr>\n'
     l_1_item = missing
-    yield '<tr><td style="padding:12px 0;font-weight:700;">Total</td><td style="padding:12px 0;text-align:right;font-weight:700;">'
-    yield escape(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
-    if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
-        pass
-        yield ' / '
-        yield escape((undefined(name='interval') if l_0_interval is missing else l_0_interval))
-    yield '</td></tr>\n</table>\n'
+    template = environment.get_template('_totals.html', '_items.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield '</table>\n'
 
 blocks = {}
-debug_info = '2=20&4=24&5=28&8=32'
+debug_info = '2=19&4=23&5=27&8=30'

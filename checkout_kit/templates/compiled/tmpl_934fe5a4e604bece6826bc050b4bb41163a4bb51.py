@@ -44,7 +44,14 @@ def root(context, missing=missing):
         yield str(t_1(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '\n'
     l_1_item = missing
-    yield '\nTotal: '
+    yield '\n'
+    template = environment.get_template('_totals.txt', 'merchant_order.txt')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield 'Total: '
     yield str(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '\n'
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'shipping'):
@@ -73,4 +80,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=20&3=24&4=28&7=34&8=38&11=48&12=50&15=53&16=55&18=61&20=69&23=72'
+debug_info = '1=20&3=24&4=28&7=34&8=38&11=48&12=55&13=57&16=60&17=62&19=68&21=76&24=79'
