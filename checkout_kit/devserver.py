@@ -110,6 +110,7 @@ class DevShop:
         payload = seed_payload(catalog)
         with self.emulator.state.lock:
             self.emulator.ctl_seed(payload)
+            self.emulator.state.account_name = catalog.shop_name  # the business name invoices carry
         if catalog.offers.coupons:  # through the API, as `catalog push` puts them into Stripe
             from checkout_kit import promotions
             from checkout_kit.stripe_gateway import StripeGateway

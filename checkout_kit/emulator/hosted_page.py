@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from checkout_kit.emulator import cards, payments, tax_table
+from checkout_kit.emulator import cards, invoicing, payments, tax_table
 from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.resources import discounts as coupons
 from checkout_kit.emulator.resources.checkout_sessions import pricing_inputs, reprice
@@ -68,6 +68,8 @@ def page_context(state: State, session: dict[str, Any], form: dict[str, str] | N
         "billing_countries": [(c, COUNTRY_NAMES.get(c, c)) for c in BILLING_COUNTRIES],
         "tax_country": inputs.tax_country,
         "tax_label": tax_table.LABEL,
+        "collect_tax_id": bool((session.get("tax_id_collection") or {}).get("enabled")),
+        "tax_id_types": list(invoicing.TAX_ID_TYPES.items()),
         "items": state.session_items.get(session["id"], []),
         "form": form or {},
         "error": error,
@@ -96,6 +98,19 @@ def _shipping(session: dict[str, Any], form: dict[str, str]) -> dict[str, Any] |
         "city": form["shippingLocality"].strip(), "postal_code": form["shippingPostalCode"].strip(),
         "state": form.get("shippingAdministrativeArea", "").strip() or None, "country": country,
     }}
+
+
+def _tax_ids(session: dict[str, Any], form: dict[str, str]) -> list[dict[str, Any]]:
+    """The business tax ID the buyer gave (optional), when the session collects one."""
+    if not (session.get("tax_id_collection") or {}).get("enabled"):
+        return []
+    value = form.get("taxId", "").strip().upper().replace(" ", "")
+    if not value:
+        return []
+    kind = form.get("taxIdType", "eu_vat")
+    if kind not in invoicing.TAX_ID_TYPES or not 4 <= len(value) <= 30 or not value.isalnum():
+        raise cards.FormError("taxId", "invalid_tax_id", "Enter a valid tax ID, like DE123456789.")
+    return [{"type": kind, "value": value}]
 
 
 def apply_code(state: State, session: dict[str, Any], code: str) -> None:
@@ -144,7 +159,7 @@ def submit(state: State, session: dict[str, Any], form: dict[str, str], settle_a
     name = form.get("billingName", "").strip()
     if not name:
         raise cards.FormError("billingName", "incomplete_name", "Enter the name on your card.")
-    who = payments.Customer(email=email, name=name, shipping=_shipping(session, form))
+    who = payments.Customer(email=email, name=name, shipping=_shipping(session, form), tax_ids=_tax_ids(session, form))
     apply_choices(state, session, form, who.shipping)
     if session["amount_total"] == 0:
         return payments.free_order(state, session["id"], who)

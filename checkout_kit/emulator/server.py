@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, cards, hosted_page, payments
+from checkout_kit.emulator import api, cards, hosted_page, invoice_pdf, invoicing, payments
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
@@ -84,6 +84,7 @@ class Emulator:
         self._server = serve(self.wsgi_app, self.host, self.port, name="emulator-http")
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
+        self.state.public_url = self.url
         self.deliverer.start()
         threading.Thread(target=self._sweep, name="emulator-sweeper", daemon=True).start()
         return self
@@ -136,6 +137,8 @@ class Emulator:
             Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
                  endpoint=("ui", self.challenge_page)),
             Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
+            Rule("/invoice/<invoice_id>", methods=["GET"], endpoint=("ui", self.invoice_page)),
+            Rule("/invoice/<invoice_id>/pdf", methods=["GET"], endpoint=("ui", self.invoice_pdf)),
             Rule("/_emulator/health", methods=["GET"], endpoint=("ctl", self.ctl_health)),
             Rule("/_emulator/reset", methods=["POST"], endpoint=("ctl", self.ctl_reset)),
             Rule("/_emulator/seed", methods=["POST"], endpoint=("ctl", self.ctl_seed)),
@@ -306,6 +309,26 @@ class Emulator:
                 return _redirect(hosted_page.success_redirect(session))
             return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
 
+    def _invoice(self, invoice_id: str) -> Any:
+        with self.state.lock:
+            invoice = self.state.objects["invoice"].get(invoice_id)
+            return (invoice, invoicing.document(self.state, invoice, self.state.account_name)) if invoice else (None, None)
+
+    def invoice_page(self, request: Request, invoice_id: str) -> Response:
+        """Stripe's hosted invoice page, in short: the invoice and a link to its PDF."""
+        invoice, doc = self._invoice(invoice_id)
+        if invoice is None:
+            return self._html("closed.html", 404, heading="Invoice not found", message="This invoice link is not valid.",
+                              link=None)
+        return self._html("invoice.html", invoice=invoice, doc=doc)
+
+    def invoice_pdf(self, request: Request, invoice_id: str) -> Response:
+        invoice, doc = self._invoice(invoice_id)
+        if invoice is None:
+            return Response("No such invoice", status=404, mimetype="text/plain")
+        return Response(invoice_pdf.render(doc), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="invoice-{invoice["number"]}.pdf"', "Cache-Control": "no-store"})
+
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
         return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
@@ -383,6 +406,8 @@ class Emulator:
                 "bankAccountNumber": body.get("account", cards.BANK_SUCCEEDS)}
         for key, value in (body.get("shipping") or {}).items():
             form[key] = value
+        if body.get("tax_id"):
+            form["taxIdType"], form["taxId"] = body["tax_id"]["type"], body["tax_id"]["value"]
         if body.get("country"):
             form["billingCountry"] = body["country"]
         if body.get("shipping_rate"):

@@ -52,6 +52,9 @@ class State:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.listeners: list[EventListener] = []
+        # Where the emulator is reachable (hosted invoice pages, PDFs) and the account's business name.
+        self.public_url = ""
+        self.account_name = "Emulator test account"
         # Told when a webhook endpoint is created through the API (the deliverer subscribes).
         self.endpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
         self.reset()

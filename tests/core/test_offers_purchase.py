@@ -139,3 +139,35 @@ def test_catalog_coupons_and_codes_are_in_stripe(pay_shop: Shop) -> None:
     assert (coupon["amount_off"], coupon["applies_to"]["products"]) == (500, ["prod_kit_kit"])
     codes = http("GET", f"{pay_shop.emulator.url}/v1/promotion_codes?active=true", headers=headers).json()["data"]
     assert sorted(c["code"] for c in codes) == ["FIVER", "LAUNCH20"]
+
+
+def test_invoiced_purchase_has_a_pdf_with_the_right_totals_and_the_buyers_tax_id(pay_shop: Shop) -> None:
+    import io
+
+    import pypdf
+
+    sid = pay_shop.checkout({"priceId": "price_pay_guide", "quantity": 2, "currency": "eur"}).json()["id"]
+    session = session_of(pay_shop, sid)
+    assert session["invoice_creation"]["enabled"] and session["tax_id_collection"]["enabled"]
+    assert session["invoice_creation"]["invoice_data"]["footer"] == "Payments Shop Ltd · VAT GB123456789"
+    pay_shop.pay(sid, promotion_code="LAUNCH20", country="DE", name="Jana Roth",
+                 tax_id={"type": "eu_vat", "value": "DE123456789"})
+    session, summary = check_everywhere(pay_shop, sid)
+    invoice = summary["invoice"]
+    assert invoice["id"].startswith("in_") and invoice["pdf"].endswith("/pdf") and invoice["url"]
+    order = pay_shop.store.get_order(sid)
+    assert order.totals.invoice_pdf == invoice["pdf"]
+    receipt = text_of(pay_shop.receipts()[-1])
+    assert f"Invoice PDF: {invoice['pdf']}" in receipt and f"Your invoice: {invoice['url']}" in receipt
+
+    answer = http("GET", invoice["pdf"])
+    assert answer.status == 200 and answer.headers.get("Content-Type") == "application/pdf"
+    text = pypdf.PdfReader(io.BytesIO(answer.body)).pages[0].extract_text()
+    # 2 × 18.00 EUR = 36.00; 20% off = 7.20; DE 19% of 28.80 = 5.47 (5.472 rounded half up)
+    for expected in ("Payments Shop", "Jana Roth", CUSTOMER, "Tax ID (EU VAT): DE123456789", "2 × Field Guide",
+                     "Subtotal 36.00 EUR", "Discount -7.20 EUR", "Tax 5.47 EUR", "Total 34.27 EUR",
+                     "Company no.: 01234567", "Payments Shop Ltd"):
+        assert expected in text, (expected, text)
+    assert session["amount_total"] == 3427
+    page = http("GET", invoice["url"])
+    assert page.status == 200 and "DE123456789" in page.body.decode()

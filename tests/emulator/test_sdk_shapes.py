@@ -138,6 +138,11 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
         "expand": ["line_items", "shipping_cost.shipping_rate"]}))
     keep("discounted line items", v1.checkout.sessions.line_items.list(priced.id))
     keep("tax rate", v1.tax_rates.retrieve("txr_emuFR"))
+    invoiced = new_session(client, catalog["ebook"].id, invoice_creation={"enabled": True, "invoice_data": {
+        "footer": "Thanks", "custom_fields": [{"name": "PO", "value": "7"}]}}, tax_id_collection={"enabled": True})
+    control(emulator, f"sessions/{invoiced.id}/pay", {"tax_id": {"type": "eu_vat", "value": "FR12345678901"}})
+    one_time = keep("invoiced session", v1.checkout.sessions.retrieve(invoiced.id, params={"expand": ["invoice"]}))
+    keep("one-time invoice lines", v1.invoices.line_items.list(one_time.invoice.id))
     keep("coupon delete", v1.coupons.delete(v1.coupons.create(params={"amount_off": 5, "currency": "usd"}).id))
     expired = new_session(client, catalog["ebook"].id)
     keep("expired session", v1.checkout.sessions.expire(expired.id))
