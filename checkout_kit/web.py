@@ -10,6 +10,7 @@ Routes (DESIGN §4):
     GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
     GET  /api/admin/orders              recent orders for the owner (ADMIN_TOKEN)
     GET  /api/health                    liveness
+    GET  /api/config                    publishable key, mode and Stripe.js URL (embedded Checkout)
 
 Errors are JSON `{"error": {"code", "message"}}`, never a trace.
 """
@@ -28,6 +29,9 @@ from urllib.parse import parse_qs
 
 from checkout_kit.config import ConfigError, origin_of
 from checkout_kit.store.errors import StoreUnavailable
+
+# The publishable key the emulator's Stripe.js stand-in accepts (offline, no STRIPE_PUBLISHABLE_KEY needed).
+EMULATOR_PUBLISHABLE_KEY = "pk_test_emulator"
 
 log = logging.getLogger("checkout_kit.web")
 
@@ -339,6 +343,21 @@ def admin_orders(request: Request, services: Any) -> Response:
     return Response.json(200, {"orders": orders, "pending_emails": store.pending_email_count()})
 
 
+def stripe_config(request: Request, services: Any) -> Response:
+    """What a page needs for embedded Checkout: the publishable key, test or live, and which Stripe.js to load.
+    Public values only; cacheable for a few minutes."""
+    if request.method != "GET":
+        return error(405, "method_not_allowed", "Use GET.", [("Allow", "GET")])
+    from checkout_kit import config
+
+    settings = services.settings
+    key = settings.stripe_publishable_key or (EMULATOR_PUBLISHABLE_KEY if settings.stripe_js != config.STRIPE_JS else None)
+    if not key:
+        return error(503, "not_configured", "Embedded checkout needs STRIPE_PUBLISHABLE_KEY.")
+    return Response.json(200, {"publishableKey": key, "mode": settings.stripe_mode, "stripeJs": settings.stripe_js},
+                         [("Cache-Control", "public, max-age=300")] + _cors_headers(request, services))
+
+
 def health(request: Request, services: Any) -> Response:
     return Response.json(200, {"ok": True})
 
@@ -350,6 +369,7 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/cron/outbox": cron_outbox,
     "/api/admin/orders": admin_orders,
     "/api/health": health,
+    "/api/config": stripe_config,
 }
 
 

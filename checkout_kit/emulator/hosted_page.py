@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode, urlsplit
 
 from checkout_kit.emulator import cards, invoicing, payments, tax_table
 from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.resources import discounts as coupons
-from checkout_kit.emulator.resources.checkout_sessions import pricing_inputs, reprice
+from checkout_kit.emulator.resources.checkout_sessions import EMBEDDED, pricing_inputs, reprice
 from checkout_kit.emulator.state import State
 from checkout_kit.money import format_amount
 
@@ -39,8 +39,26 @@ def render(template: str, **context: Any) -> str:
     return _env().get_template(template).render(**context)
 
 
-def success_redirect(session: dict[str, Any]) -> str:
-    return session["success_url"].replace("{CHECKOUT_SESSION_ID}", quote(session["id"]))
+def finish_url(session: dict[str, Any]) -> str:
+    """Where the buyer goes once paid: success_url (hosted) or return_url (embedded), id filled in;
+    '' for an embedded session that never redirects (Stripe.js calls onComplete instead)."""
+    target = session["success_url"] or session["return_url"]
+    if session["ui_mode"] == EMBEDDED and session.get("redirect_on_completion") == "never":
+        return ""
+    return (target or "").replace("{CHECKOUT_SESSION_ID}", quote(session["id"]))
+
+
+def return_origin(session: dict[str, Any]) -> str:
+    """The shop's origin that may frame an embedded session's pages (its return_url's)."""
+    parts = urlsplit(session["return_url"])
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def page_url(session: dict[str, Any], **query: str) -> str:
+    """The session's own page: /c/pay/{id}, or the embedded frame's address with its client secret."""
+    if session["ui_mode"] == EMBEDDED:
+        return f"/c/embedded/{session['id']}?" + urlencode({"client_secret": session["client_secret"], **query})
+    return f"/c/pay/{session['id']}" + (f"?{urlencode(query)}" if query else "")
 
 
 def page_context(state: State, session: dict[str, Any], form: dict[str, str] | None = None,

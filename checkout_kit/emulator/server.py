@@ -134,6 +134,9 @@ class Emulator:
         rules += [
             Rule("/", methods=["GET"], endpoint=("ui", self.index)),
             Rule("/c/pay/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.pay_page)),
+            Rule("/c/embedded/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.embedded_page)),
+            Rule("/js/stripe.js", methods=["GET"], endpoint=("ui", self.stand_in_stripe_js)),
+            Rule("/c/static/embedded-frame.js", methods=["GET"], endpoint=("ui", self.embedded_frame_js)),
             Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
                  endpoint=("ui", self.challenge_page)),
             Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
@@ -246,9 +249,19 @@ class Emulator:
     # ---- hosted page -------------------------------------------------------
 
     def _html(self, template: str, status: int = 200, **context: Any) -> Response:
-        return Response(hosted_page.render(template, **context), status=status, mimetype="text/html",
-                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                 "Referrer-Policy": "same-origin"})
+        """A page of the emulator. Pages of an embedded session may be framed by the shop's origin
+        (the one its return_url names), and no other; every other page refuses to be framed."""
+        session = context.get("session")
+        headers = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
+        parent = None
+        if session and session.get("ui_mode") == checkout_sessions.EMBEDDED and session.get("return_url"):
+            parent = hosted_page.return_origin(session)
+            headers["Content-Security-Policy"] = (f"frame-ancestors {parent}; default-src 'self'; "
+                                                  "base-uri 'none'; object-src 'none'")
+        else:
+            headers["X-Frame-Options"] = "DENY"
+        return Response(hosted_page.render(template, parent_origin=parent, **context),
+                        status=status, mimetype="text/html", headers=headers)
 
     def _closed(self, session: dict[str, Any] | None) -> Response:
         if session is None:
@@ -258,42 +271,67 @@ class Emulator:
         if session["status"] == "complete":
             return self._html("closed.html", 200, heading="Payment complete",
                               message="This checkout is already paid. Nothing more to do.",
-                              link=hosted_page.success_redirect(session), link_label="Continue")
+                              link=hosted_page.finish_url(session), link_label="Continue", session=session)
         return self._html("closed.html", 410, heading="This checkout has expired",
                           message="The session timed out before payment; you have not been charged.",
-                          link=session["cancel_url"], link_label="Back to the shop")
+                          link=session["cancel_url"], link_label="Back to the shop", session=session)
+
+    def _finished(self, session: dict[str, Any]) -> Response:
+        """After payment: the hosted page redirects to success_url; the embedded page tells Stripe.js
+        (the stand-in) in the shop's page, which navigates to return_url or calls onComplete."""
+        if session["ui_mode"] != checkout_sessions.EMBEDDED:
+            return _redirect(hosted_page.finish_url(session))
+        return self._html("complete.html", session=session, redirect=hosted_page.finish_url(session))
 
     def pay_page(self, request: Request, session_id: str) -> Response:
+        return self._checkout_page(request, session_id, checkout_sessions.HOSTED)
+
+    def embedded_page(self, request: Request, session_id: str) -> Response:
+        """The form Stripe.js frames into the shop's page; the client secret proves the frame was asked for."""
         with self.state.lock:
             session = self.state.objects["checkout.session"].get(session_id)
-            if session is None or session["status"] != "open" or session["ui_mode"] != checkout_sessions.HOSTED:
-                return self._closed(session if session and session["ui_mode"] == checkout_sessions.HOSTED else None)
+            if session is not None and request.args.get("client_secret") != session["client_secret"]:
+                session = None
+        if session is None:
+            return self._closed(None)
+        return self._checkout_page(request, session_id, checkout_sessions.EMBEDDED)
+
+    def _checkout_page(self, request: Request, session_id: str, ui_mode: str) -> Response:
+        with self.state.lock:
+            session = self.state.objects["checkout.session"].get(session_id)
+            if session is None or session["ui_mode"] != ui_mode:
+                return self._closed(None)
+            if session["status"] != "open":
+                return self._closed(session)
+            action = hosted_page.page_url(session)
             if request.method == "GET":
                 code = request.args.get("error")
                 message = cards.message_for(code) if code else None
-                return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
+                return self._html("pay.html", form_action=action,
+                                  **hosted_page.page_context(self.state, session, error=message))
             form = {k: v for k, v in request.form.items()}
             if form.get("action") in ("apply_code", "remove_code"):
                 try:
                     hosted_page.apply_code(self.state, session,
                                            form.get("promotionCode", "") if form["action"] == "apply_code" else "")
                 except cards.FormError as err:
-                    return self._html("pay.html", 400, **hosted_page.page_context(
+                    return self._html("pay.html", 400, form_action=action, **hosted_page.page_context(
                         self.state, session, form, err.message, err.field))
-                return self._html("pay.html", **hosted_page.page_context(self.state, session, form))
+                return self._html("pay.html", form_action=action,
+                                  **hosted_page.page_context(self.state, session, form))
             try:
                 result = hosted_page.submit(self.state, session, form, self.settle_after)
             except cards.FormError as err:
-                return self._html("pay.html", 400, **hosted_page.page_context(
+                return self._html("pay.html", 400, form_action=action, **hosted_page.page_context(
                     self.state, session, form, err.message, err.field))
             except payments.PaymentError:
                 return self._closed(session)
             if result.kind == payments.DECLINED:
-                return self._html("pay.html", 402, **hosted_page.page_context(
+                return self._html("pay.html", 402, form_action=action, **hosted_page.page_context(
                     self.state, session, form, result.message, "cardNumber"))
             if result.kind == payments.CHALLENGE:
                 return _redirect(f"/c/pay/{session_id}/authenticate/{result.challenge_id}")
-            return _redirect(hosted_page.success_redirect(session))
+            return self._finished(session)
 
     def challenge_page(self, request: Request, session_id: str, challenge_id: str) -> Response:
         with self.state.lock:
@@ -301,13 +339,23 @@ class Emulator:
             challenge = self.state.challenges.get(challenge_id)
             if session is None or session["status"] != "open" or not challenge or challenge["session"] != session_id:
                 return self._closed(session) if session and session["status"] != "open" else \
-                    _redirect(f"/c/pay/{session_id}")
+                    _redirect(hosted_page.page_url(session) if session else f"/c/pay/{session_id}")
             if request.method == "GET":
                 return self._html("authenticate.html", session=session, challenge_id=challenge_id)
             _, result = payments.finish_challenge(self.state, challenge_id, request.form.get("action") == "complete")
             if result.kind == payments.PAID:
-                return _redirect(hosted_page.success_redirect(session))
-            return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
+                return self._finished(session)
+            return _redirect(hosted_page.page_url(session, error=result.decline_key))
+
+    def stand_in_stripe_js(self, request: Request) -> Response:
+        """A minimal Stripe.js: exactly the calls the kit's embedded-checkout.js makes (docs/emulator.md)."""
+        js = resources.files("checkout_kit.emulator").joinpath("static/stripe.js").read_text()
+        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache",
+                                                                 "Access-Control-Allow-Origin": "*"})
+
+    def embedded_frame_js(self, request: Request) -> Response:
+        js = resources.files("checkout_kit.emulator").joinpath("static/embedded-frame.js").read_text()
+        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
     def _invoice(self, invoice_id: str) -> Any:
         with self.state.lock:

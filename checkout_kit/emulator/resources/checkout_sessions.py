@@ -25,6 +25,7 @@ SESSION_MIN_TTL_S = 30 * 60
 MODES = ("payment", "setup", "subscription")
 UI_MODES = ("elements", "embedded_page", "form", "hosted_page")
 HOSTED = "hosted_page"
+EMBEDDED = "embedded_page"
 REDIRECTS = ("always", "if_required", "never")
 
 
