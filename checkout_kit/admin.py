@@ -142,15 +142,17 @@ def setup_webhook(url: str) -> int:
     if not re.match(r"^https://[^/]+/", url) and not re.match(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/", url):
         print("The URL must be https://your-site/api/webhook (http only for 127.0.0.1 or localhost).", file=sys.stderr)
         return 2
+    gateway = services.gateway.on_platform()  # endpoints belong to the platform, even for a connected account
+    connect = bool(services.settings.stripe_account)
     try:
-        for endpoint in services.gateway.list_all("/v1/webhook_endpoints"):
+        for endpoint in gateway.list_all("/v1/webhook_endpoints"):
             if endpoint.get("url") == url:
                 print(f"An endpoint for {url} exists already ({endpoint['id']}). Stripe shows its signing secret in "
                       "the Dashboard (Developers → Webhooks); put it in STRIPE_WEBHOOK_SECRET.")
                 return 1
-        endpoint = services.gateway.post("/v1/webhook_endpoints", {
+        endpoint = gateway.post("/v1/webhook_endpoints", {
             "url": url, "enabled_events": sorted(handled_types()), "api_version": API_VERSION,
-            "description": "Checkout Kit",
+            "description": "Checkout Kit", **({"connect": True} if connect else {}),
         })
     except GatewayError as exc:
         print(f"Stripe refused: {exc.detail}", file=sys.stderr)

@@ -108,9 +108,12 @@ class DevShop:
 
         catalog = catalog_module.load(settings.catalog_path)
         payload = seed_payload(catalog)
+        if settings.stripe_account:  # the shop sells on a connected account: its catalog lives there
+            payload["account"] = settings.stripe_account
         with self.emulator.state.lock:
             self.emulator.ctl_seed(payload)
-            self.emulator.state.account_name = catalog.shop_name  # the business name invoices carry
+            # the business name invoices carry
+            self.emulator.account_state(settings.stripe_account).account_name = catalog.shop_name
         if catalog.offers.coupons:  # through the API, as `catalog push` puts them into Stripe
             from checkout_kit import promotions
             from checkout_kit.stripe_gateway import StripeGateway

@@ -111,12 +111,20 @@ class StripeGateway:
         self.base = (settings.stripe_api_base or STRIPE_API).rstrip("/")
         self.retry_delays = retry_delays
         self.deadline: float | None = None  # time.monotonic() by which every call, retries included, gives up
+        self.account = settings.stripe_account  # the connected account every call acts on (None: your own)
 
     def within(self, seconds: float) -> "StripeGateway":
         """The same client with a time budget from now for all its calls (a request's share of patience)."""
         bounded = copy.copy(self)
         bounded.deadline = time.monotonic() + seconds
         return bounded
+
+    def on_platform(self) -> "StripeGateway":
+        """The same client acting on your own (platform) account, whatever STRIPE_ACCOUNT says: webhook
+        endpoints for connected accounts live on the platform (`connect: true`)."""
+        platform = copy.copy(self)
+        platform.account = None
+        return platform
 
     def _time_left(self) -> float:
         return TIMEOUT_S if self.deadline is None else self.deadline - time.monotonic()
@@ -132,8 +140,8 @@ class StripeGateway:
         }
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        if self.settings.stripe_account:  # act on the connected account (Stripe Connect)
-            headers["Stripe-Account"] = self.settings.stripe_account
+        if self.account:  # act on the connected account (Stripe Connect)
+            headers["Stripe-Account"] = self.account
         return headers
 
     def request(self, method: str, path: str, params: dict[str, Any] | None = None,
