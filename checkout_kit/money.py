@@ -53,8 +53,9 @@ def decimals(currency: str) -> int:
     return int(entry[0]) if entry else 2  # type: ignore[call-overload]
 
 
-def format_amount(amount: int, currency: str) -> str:
-    """`1999, "usd"` -> `"$19.99"`; currencies without a symbol get their code: `"19.99 PLN"`.
+def format_amount(amount: int, currency: str, display: str = "symbol") -> str:
+    """`1999, "usd"` -> `"$19.99"`; currencies without a symbol, or `display="code"` ([shop]
+    currency_display), get their code: `"19.99 PLN"`, `"19.99 USD"`.
 
     Integer arithmetic only (no float rounding), so large amounts format exactly.
     """
@@ -63,7 +64,7 @@ def format_amount(amount: int, currency: str) -> str:
     sign = "-" if amount < 0 else ""
     whole, frac = divmod(abs(int(amount)), 10 ** places)
     number = f"{whole:,}" + (f".{frac:0{places}d}" if places else "")
-    symbol = str(CURRENCIES.get(code, [2, ""])[1])
+    symbol = str(CURRENCIES.get(code, [2, ""])[1]) if display == "symbol" else ""
     if symbol:
         return f"{sign}{symbol}{number}"
     return f"{sign}{number} {code.upper()}"

@@ -1,4 +1,4 @@
-/*! Checkout Kit money (MIT): CheckoutKitMoney.format(1999, "usd") -> "$19.99".
+/*! Checkout Kit money (MIT): CheckoutKitMoney.format(1999, "usd") -> "$19.99" ("19.99 USD" with display "code").
  * The table is written by `python -m checkout_kit.money` from checkout_kit/money.py, so pages and emails
  * format every currency identically (Stripe's zero- and three-decimal currencies included). */
 (function (w) {
@@ -8,14 +8,15 @@
   function group(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
 
   // Integer arithmetic on the digits, as the Python side does: no float rounding, no locale.
-  function format(amount, currency) {
+  // display "code" ([shop] currency_display) writes the code even where the table has a symbol.
+  function format(amount, currency, display) {
     var code = String(currency || "usd").toLowerCase(), entry = TABLE[code] || [2, ""];
     var places = entry[0], n = Math.round(Number(amount) || 0), sign = n < 0 ? "-" : "";
     var digits = String(Math.abs(n));
     while (digits.length <= places) digits = "0" + digits;
     var whole = places ? digits.slice(0, -places) : digits, frac = places ? "." + digits.slice(-places) : "";
     var number = group(whole) + frac;
-    return entry[1] ? sign + entry[1] + number : sign + number + " " + code.toUpperCase();
+    return entry[1] && display != "code" ? sign + entry[1] + number : sign + number + " " + code.toUpperCase();
   }
 
   w.CheckoutKitMoney = { format: format, table: TABLE };

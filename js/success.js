@@ -4,6 +4,8 @@
   "use strict";
   var KEY = "checkout-kit:session";
   var SHOP = d.title.split(" — ").pop();
+  // [shop] currency_display of catalog.toml, filled into the page by the build: "symbol" ($15.00) or "code".
+  var DISPLAY = (d.querySelector('meta[name="currency-display"]') || {}).content || "symbol";
   var id = new URLSearchParams(w.location.search).get("session_id");
   var polls = 0, timer = null, state = "loading";
 
@@ -23,7 +25,7 @@
   }
 
   // One formatting table with the receipts (js/money.js, loaded first).
-  var money = w.CheckoutKitMoney.format;
+  function money(amount, currency) { return w.CheckoutKitMoney.format(amount, currency, DISPLAY); }
 
   function show(name) {
     state = name;

@@ -24,7 +24,7 @@ def root(context, missing=missing):
         yield '<br><span style="color:#5b6275;font-size:13px;">Qty '
         yield escape(environment.getattr(l_1_item, 'quantity'))
         yield '</span></td>\n<td style="padding:8px 0;border-bottom:1px solid #e3e8ee;text-align:right;white-space:nowrap;">'
-        yield escape(t_1(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield escape(t_1(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '</td>\n</tr>\n'
     l_1_item = missing
     template = environment.get_template('_totals.html', '_items.html')

@@ -22,7 +22,7 @@ def root(context, missing=missing):
     if ((undefined(name='t') if l_0_t is missing else l_0_t) and (((environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount') or environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping')) or environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax')) or environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'shipping_label'))):
         pass
         yield 'Subtotal: '
-        yield str(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_subtotal'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+        yield str(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_subtotal'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
         yield '\n'
         if environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount'):
             pass
@@ -33,7 +33,7 @@ def root(context, missing=missing):
                 yield str(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'discount_label'))
                 yield ')'
             yield ': -'
-            yield str(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+            yield str(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
             yield '\n'
         if (environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping') or environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'shipping_label')):
             pass
@@ -44,12 +44,12 @@ def root(context, missing=missing):
                 yield str(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'shipping_label'))
                 yield ')'
             yield ': '
-            yield str(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+            yield str(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
             yield '\n'
         if environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax'):
             pass
             yield 'Tax: '
-            yield str(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+            yield str(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
             yield '\n'
 
 blocks = {}

@@ -30,7 +30,7 @@ def root(context, missing=missing):
         yield '">Subtotal</td><td style="'
         yield escape((undefined(name='cell') if l_0_cell is missing else l_0_cell))
         yield 'text-align:right;white-space:nowrap;" data-total="subtotal">'
-        yield escape(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_subtotal'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+        yield escape(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_subtotal'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
         yield '</td></tr>\n'
         if environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount'):
             pass
@@ -45,7 +45,7 @@ def root(context, missing=missing):
             yield '</td><td style="'
             yield escape((undefined(name='cell') if l_0_cell is missing else l_0_cell))
             yield 'text-align:right;white-space:nowrap;" data-total="discount">-'
-            yield escape(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+            yield escape(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_discount'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
             yield '</td></tr>\n'
         if (environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping') or environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'shipping_label')):
             pass
@@ -60,7 +60,7 @@ def root(context, missing=missing):
             yield '</td><td style="'
             yield escape((undefined(name='cell') if l_0_cell is missing else l_0_cell))
             yield 'text-align:right;white-space:nowrap;" data-total="shipping">'
-            yield escape(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+            yield escape(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_shipping'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
             yield '</td></tr>\n'
         if environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax'):
             pass
@@ -69,10 +69,10 @@ def root(context, missing=missing):
             yield '">Tax</td><td style="'
             yield escape((undefined(name='cell') if l_0_cell is missing else l_0_cell))
             yield 'text-align:right;white-space:nowrap;" data-total="tax">'
-            yield escape(t_1(environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+            yield escape(t_1(context, environment.getattr((undefined(name='t') if l_0_t is missing else l_0_t), 'amount_tax'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
             yield '</td></tr>\n'
     yield '<tr><td style="padding:12px 0;font-weight:700;">Total</td><td style="padding:12px 0;text-align:right;font-weight:700;" data-total="total">'
-    yield escape(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield escape(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
         pass
         yield ' / '
