@@ -87,7 +87,7 @@ def test_a_decline_shows_in_the_frame_and_the_buyer_pays_again(shop, page: Page)
 
 def test_the_emulator_frames_its_form_only_into_the_shop(shop) -> None:
     """The embedded page may be framed by the return_url's origin alone; a wrong secret gets nothing."""
-    answer = shop.checkout({"priceId": "price_1QkitEbookDemo000000001", "uiMode": "embedded"})
+    answer = shop.checkout({"priceId": "price_test_ebook", "uiMode": "embedded"})
     body = answer.json()
     assert set(body) == {"id", "clientSecret"} and body["clientSecret"].startswith(body["id"] + "_secret_")
     with urllib.request.urlopen(f"{shop.emulator.url}/c/embedded/{body['id']}?client_secret={body['clientSecret']}") as r:
