@@ -153,8 +153,9 @@ MIGRATIONS: dict[int, list[Step]] = {
     ],
     # How an order's total adds up (discount, shipping, tax, per line) and its invoice's links.
     6: [
+        # Keyed by the order's session id without a foreign key: a side table, like the order's jobs.
         """CREATE TABLE order_totals (
-            session_id TEXT PRIMARY KEY REFERENCES orders(session_id),
+            session_id TEXT PRIMARY KEY,
             amount_subtotal BIGINT NOT NULL,
             amount_discount BIGINT NOT NULL,
             amount_shipping BIGINT NOT NULL,
