@@ -57,3 +57,13 @@ def summary(totals: OrderTotals | None) -> dict[str, Any]:
         "invoice": {"id": totals.invoice_id, "url": totals.invoice_url, "pdf": totals.invoice_pdf}
         if totals.invoice_id else None,
     }
+
+
+def line_summary(totals: OrderTotals | None, position: int) -> dict[str, Any]:
+    """One line's amount before discount and tax, and its discount and tax, when it has either (a plain
+    line stays as Stripe's summary shape has it: its amount_total is all there is to say)."""
+    line = next((line for line in totals.lines if line.position == position), None) if totals else None
+    if line is None or not (line.amount_discount or line.amount_tax):
+        return {}
+    return {"amount_subtotal": line.amount_subtotal, "amount_discount": line.amount_discount,
+            "amount_tax": line.amount_tax}

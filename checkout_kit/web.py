@@ -249,8 +249,8 @@ def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
             "id": order.session_id, "status": "complete", "payment_status": payment_status,
             "order_status": order.status, "mode": order.mode, "customer_email": order.customer_email,
             "amount_total": order.amount_total, "currency": order.currency,
-            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total}
-                      for i in order.items],
+            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total,
+                       **order_totals.line_summary(order.totals, i.position)} for i in order.items],
             "fulfillment": [{"description": i.description, **i.fulfillment} for i in order.items if i.fulfillment],
             "reference": reference(order.session_id),
             **order_totals.summary(order.totals),

@@ -113,7 +113,8 @@
       rows.appendChild(el("tr", "", null, [
         el("td", item.description || "Item"),
         el("td", String(item.quantity), { "class": "num" }),
-        el("td", money(item.amount_total, o.currency), { "class": "num" })
+        // before discount and tax when the order says (they add up to the Subtotal row)
+        el("td", money(item.amount_subtotal != null ? item.amount_subtotal : item.amount_total, o.currency), { "class": "num" })
       ]));
     });
     totals(o);

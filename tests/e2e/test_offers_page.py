@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from checkout_kit.money import format_amount
 from tests.core.conftest import CUSTOMER, FIXTURES, Shop, shop_env, start_shop
-from tests.e2e.flows import CARD_OK, expect_state, receipts_after_settling
+from tests.e2e.flows import CARD_OK, expect_state, receipts_after_settling, row_texts
 from tests.support.smtp import SmtpServer, text_of
 
 
@@ -55,11 +55,12 @@ def test_code_shipping_and_tax_agree_on_every_page(pay_shop: Shop, page: Page) -
              ("subtotal", "discount", "shipping", "tax")}
     assert shown == {"subtotal": "$50.00", "discount": "-$5.00", "shipping": "$15.00", "tax": "$11.40"}
     expect(page.locator('[data-field="total"]')).to_have_text("$71.40")
+    assert row_texts(page) == [["Repair Kit", "2", "$50.00"]]  # lines before discount and tax add up to the subtotal
     expect(page.locator('[data-total-row="discount"] th')).to_contain_text("FIVER")
     expect(page.locator('[data-total-row="shipping"] th')).to_contain_text("Express")
 
     receipt = text_of(receipts_after_settling(shop)[0])
-    for line in ("Subtotal: $50.00", "Discount (FIVER): -$5.00", "Shipping (Express): $15.00", "Tax: $11.40",
+    for line in ("2 × Repair Kit  $50.00", "Subtotal: $50.00", "Discount (FIVER): -$5.00", "Shipping (Express): $15.00", "Tax: $11.40",
                  "Total paid: $71.40"):
         assert line in receipt, (line, receipt)
     totals = shop.store.get_order(started["id"]).totals

@@ -39,7 +39,8 @@ def root(context, missing=missing):
     yield '!\n\nOrder '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield '\n\n'
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
+    l_1_loop = missing
+    for l_1_item, l_1_loop in LoopContext(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), undefined):
         _loop_vars = {}
         pass
         yield '  '
@@ -47,9 +48,9 @@ def root(context, missing=missing):
         yield ' × '
         yield str(environment.getattr(l_1_item, 'description'))
         yield '  '
-        yield str(t_3(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_3(context, (environment.getattr(environment.getitem(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines'), environment.getattr(l_1_loop, 'index0')), 'amount_subtotal') if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and (t_2(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines')) > environment.getattr(l_1_loop, 'index0'))) else environment.getattr(l_1_item, 'amount_total')), environment.getattr(l_1_item, 'currency')))
         yield '\n'
-    l_1_item = missing
+    l_1_loop = l_1_item = missing
     yield '\n'
     template = environment.get_template('_totals.txt', 'receipt.txt')
     gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
@@ -140,4 +141,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=35&3=40&5=42&6=46&9=54&10=61&12=67&13=69&15=74&18=79&19=83&20=85&21=88&22=92&23=95&24=101&25=104&27=109&28=112&31=115&33=118&34=120&36=126&39=133&41=139'
+debug_info = '1=35&3=40&5=43&6=47&9=55&10=62&12=68&13=70&15=75&18=80&19=84&20=86&21=89&22=93&23=96&24=102&25=105&27=110&28=113&31=116&33=119&34=121&36=127&39=134&41=140'
