@@ -134,10 +134,6 @@ class BridgeCursor:
         rows, self._rows = self._rows, []
         return rows
 
-    def __iter__(self) -> Any:
-        """Rows one by one, as DB-API cursors iterate (the store reads order items this way)."""
-        return iter(self.fetchall())
-
 
 class BridgeConnection:
     """One PostgreSQL session held by the bridge worker (node-postgres over TCP)."""
