@@ -151,6 +151,23 @@ MIGRATIONS: dict[int, list[Step]] = {
             used_at {real} NOT NULL
         )""",
     ],
+    # How an order's total adds up (discount, shipping, tax, per line) and its invoice's links.
+    6: [
+        # Keyed by the order's session id without a foreign key: a side table, like the order's jobs.
+        """CREATE TABLE order_totals (
+            session_id TEXT PRIMARY KEY,
+            amount_subtotal BIGINT NOT NULL,
+            amount_discount BIGINT NOT NULL,
+            amount_shipping BIGINT NOT NULL,
+            amount_tax BIGINT NOT NULL,
+            discount_label TEXT,
+            shipping_label TEXT,
+            invoice_id TEXT,
+            invoice_url TEXT,
+            invoice_pdf TEXT,
+            lines TEXT NOT NULL
+        )""",
+    ],
     # The owner's desk: searchable orders, records of intent (created sessions), the audit log.
     7: [
         "ALTER TABLE orders ADD COLUMN reference TEXT",
