@@ -96,8 +96,9 @@ async function show({ focus = true } = {}) {
   } finally {
     section.removeAttribute("aria-busy");
   }
-  // An action redrew the view under the focused button: continue from the heading, not the top of the page.
-  if (document.activeElement === document.body) heading.focus();
+  // An action redrew the view under the focused button (focus fell to the page, or to <main> by a
+  // click on where the button was): continue from the heading, not the top of the page.
+  if ([document.body, byId("main"), null].includes(document.activeElement)) heading.focus();
   return undefined;
 }
 
@@ -151,5 +152,6 @@ byId("sign-out").addEventListener("click", () => {
 });
 
 for (const view of Object.values(VIEWS)) view.setup?.(ctx);
-window.addEventListener("hashchange", () => show());
+// "#main" (the skip link) is a place on the page, not a view: only "#/…" changes the view.
+window.addEventListener("hashchange", () => location.hash.startsWith("#/") && show());
 show();

@@ -55,13 +55,14 @@ export function charts(data, width) {
   });
 }
 
-/** The same numbers as a table, visually hidden (screen readers and copy-paste get them all). */
+/** The same numbers as a table, visually hidden (screen readers get them all). Hidden by its
+ * wrapper: a table's own box ignores `overflow: hidden` and would widen the page. */
 export function table(data) {
-  return h("table", { class: "visually-hidden", id: "revenue-table" },
+  return h("div", { class: "visually-hidden" }, h("table", { id: "revenue-table" },
     h("caption", {}, `Revenue and paid orders per day, last ${data.days.length} days`),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Day"), h("th", { scope: "col" }, "Paid orders"),
       data.series.map((s) => h("th", { scope: "col" }, `Revenue (${s.currency.toUpperCase()})`)))),
     h("tbody", {}, data.days.map((label, n) => h("tr", { "data-day": label },
       h("th", { scope: "row" }, label), h("td", {}, data.orders[n]),
-      data.series.map((s) => h("td", {}, money(s.amounts[n], s.currency)))))));
+      data.series.map((s) => h("td", {}, money(s.amounts[n], s.currency))))))));
 }

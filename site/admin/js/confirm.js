@@ -49,15 +49,17 @@ export function action({ host, opener, title, form, run, done, missing, ctx }) {
     const problem = h("p", { class: "error", role: "alert" });
     const next = h("button", { type: "submit", class: "button button-small" }, "Continue");
     const cancel = h("button", { type: "button", class: "button button-secondary button-small" }, "Cancel");
-    const formEl = h("form", { novalidate: true, "aria-label": title }, h("h3", {}, title), fields, problem,
-      h("p", { class: "buttons" }, next, cancel));
+    const row = h("p", { class: "buttons" }, next, cancel);
+    const formEl = h("form", { novalidate: true, "aria-label": title }, h("h3", {}, title), fields, problem, row);
     cancel.addEventListener("click", close);
     formEl.addEventListener("submit", (event) => {
       event.preventDefault();
       try {
         const box = ask(check());
         problem.textContent = "";
-        formEl.querySelectorAll("input, select, button").forEach((el) => { el.disabled = true; });
+        // The answers stay in view, locked; the question has its own buttons.
+        formEl.querySelectorAll("input, select").forEach((el) => { el.disabled = true; });
+        row.hidden = true;
         panel.append(box);
         box.querySelector("[tabindex]").focus();
       } catch (error) {
