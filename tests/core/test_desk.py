@@ -302,3 +302,35 @@ def test_alerts_also_go_to_a_chat_webhook_once_per_hour(make_shop):
         assert chat.url not in json.dumps([p.detail for p in shop.store.problems()])
     finally:
         chat.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_the_revenue_chart_puts_each_payment_on_the_owners_day(request, tmp_path, database):
+    """Days are the owner's (UTC offset from the browser): a payment a moment before their midnight
+    counts on that day, one at midnight on the next; days outside the range count nowhere."""
+    from checkout_kit import desk
+    from checkout_kit.store import Order, OrderItem, open_store
+
+    url = f"sqlite:///{tmp_path}/c.db" if database == "sqlite" else request.getfixturevalue("postgres").create_database()
+    store = open_store(url)
+    try:
+        offset_min = -300  # UTC-5
+        now = 1_767_000_000.0
+        midnight = desk.day_start(now, offset_min)  # today's start, owner's time
+        paid = {"late": midnight - 0.2, "midnight": midnight, "first": midnight - 2 * 86400, "before": midnight - 3 * 86400 - 1,
+                "eur": midnight + 10}
+        with store.transaction() as tx:
+            for n, (name, at) in enumerate(paid.items()):
+                currency = "eur" if name == "eur" else "usd"
+                tx.insert_order(Order(f"cs_test_chart{n}", "paid", "payment", False, None, None, 100 * (n + 1), currency,
+                                      items=[OrderItem(0, "price_x", "x", "X", 1, 100 * (n + 1), currency, "download")]))
+        for n, at in enumerate(paid.values()):
+            store._write("UPDATE orders SET paid_at = ? WHERE session_id = ?", (at, f"cs_test_chart{n}"))
+        chart = desk.revenue_chart(store, 3, offset_min, now)
+        assert chart["days"] == [time.strftime("%Y-%m-%d", time.gmtime(midnight + offset_min * 60 + d * 86400))
+                                 for d in (-2, -1, 0)]
+        assert chart["orders"] == [1, 1, 2]
+        assert chart["series"] == [{"currency": "eur", "amounts": [0, 0, 500]},
+                                   {"currency": "usd", "amounts": [300, 100, 200]}]
+    finally:
+        store.close()
