@@ -78,6 +78,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return run()
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from checkout_kit.shop_check import run
+
+    return run(args.catalog)
+
+
 def cmd_catalog_push(args: argparse.Namespace) -> int:
     from checkout_kit.admin import catalog_push
 
@@ -88,6 +94,13 @@ def cmd_setup_webhook(args: argparse.Namespace) -> int:
     from checkout_kit.admin import setup_webhook
 
     return setup_webhook(args.url)
+
+
+def cmd_deploy_env(args: argparse.Namespace) -> int:
+    from checkout_kit.deploy_env import run
+
+    return run(args.host, dry_run=args.dry_run, allow_test_keys=args.allow_test_keys, file=args.file,
+               api_base=args.api_base)
 
 
 def cmd_compile_templates(args: argparse.Namespace) -> int:
@@ -187,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check the configuration and say how to fix it").set_defaults(func=cmd_doctor)
 
+    check = sub.add_parser("check", help="check the shop: catalog, buy buttons on every page, downloads, identity",
+                           description="Check catalog.toml and every page of site/: each buy button names a catalog "
+                                       "price with a quantity it allows, each product has what its kind needs. One "
+                                       "line per problem (file:line); exit status 1 when there are problems.")
+    check.add_argument("--catalog", metavar="PATH", help="the catalog (default CATALOG_PATH, else catalog.toml)")
+    check.set_defaults(func=cmd_check)
+
     cat = sub.add_parser("catalog", help="work with catalog.toml").add_subparsers(dest="catalog_command", required=True)
     push = cat.add_parser("push", help="create (or find by lookup key) the catalog's products and prices in Stripe")
     push.add_argument("--write", action="store_true", help="write the new price ids into catalog.toml and site/")
@@ -195,6 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
     hook = sub.add_parser("setup-webhook", help="create the Stripe webhook endpoint for URL and print its secret once")
     hook.add_argument("url", help="the deployed endpoint, e.g. https://shop.example.com/api/webhook")
     hook.set_defaults(func=cmd_setup_webhook)
+
+    deploy = sub.add_parser(
+        "deploy-env", help="copy the production settings to Netlify or Vercel (names printed, never values)",
+        description="Copy the production settings from .env.production (or, without it, the kit's settings in the "
+                    "environment) to the host's environment variables through its API. Netlify needs "
+                    "NETLIFY_AUTH_TOKEN and NETLIFY_SITE_ID, Vercel VERCEL_TOKEN, VERCEL_PROJECT_ID and, for a "
+                    "team's project, VERCEL_TEAM_ID, exported in your shell. Stripe test keys are refused.")
+    deploy.add_argument("host", choices=["netlify", "vercel"])
+    deploy.add_argument("--dry-run", action="store_true", help="say what would be sent, send nothing")
+    deploy.add_argument("--allow-test-keys", action="store_true", help="accept sk_test_/pk_test_ keys (a test deployment)")
+    deploy.add_argument("--file", default=".env.production", metavar="PATH", help="the settings (default .env.production)")
+    deploy.add_argument("--api-base", metavar="URL", help=argparse.SUPPRESS)  # a stand-in of the host's API, for tests
+    deploy.set_defaults(func=cmd_deploy_env)
 
     sub.add_parser("compile-templates", help="precompile the mail templates (after editing them)").set_defaults(
         func=cmd_compile_templates)

@@ -111,7 +111,10 @@ def check(services: Services) -> list[Finding]:
                     data = matches[0] if matches else None
             except GatewayError as exc:
                 if exc.kind != "not_found":
-                    add(FAIL, f"cannot read prices from Stripe: {exc.message}", "check STRIPE_SECRET_KEY and the network")
+                    from checkout_kit.stripe_diagnosis import diagnose
+
+                    problem = diagnose(exc, s)
+                    add(FAIL, f"cannot read the catalog's prices. {problem.what}", problem.fix)
                     break
                 data = None
             if data is None:

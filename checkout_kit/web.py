@@ -127,6 +127,25 @@ def _origin_allowed(request: Request, services: Any) -> bool:
     return origin != "null" and origin_of(origin) in services.settings.origins
 
 
+_origins_told: set[str] = set()  # each refused origin is explained once per process, not once per request
+
+
+def _refuse_origin(request: Request, services: Any, headers: list[tuple[str, str]] | None = None) -> Response:
+    """403, and one log line saying which page was refused and how to allow it if it is the owner's."""
+    origin = re.sub(r"[^\x21-\x7e]", "?", request.header("Origin") or "")[:200]
+    if origin not in _origins_told and len(_origins_told) < 100:
+        _origins_told.add(origin)
+        settings = services.settings
+        if origin == "null":
+            log.warning("refused a checkout from a page that sends Origin: null (a file:// page, or one with "
+                        "<meta name=\"referrer\" content=\"no-referrer\">): serve it over http(s) without that tag")
+        else:
+            log.warning("refused a checkout from a page on %s: only SITE_URL (%s) and ALLOWED_ORIGINS may start one. "
+                        "If that page is yours, add it: ALLOWED_ORIGINS=%s (comma-separated, after any you have)",
+                        origin, settings.site_origin, origin)
+    return error(403, "origin_not_allowed", "This site may not start a checkout here.", headers)
+
+
 def _client_ip(request: Request, services: Any) -> str:
     # Platform headers are set by the platform's edge, so they are only trusted there.
     if services.settings.serverless == "netlify" and request.header("X-Nf-Client-Connection-Ip"):
@@ -137,9 +156,10 @@ def _client_ip(request: Request, services: Any) -> str:
 
 
 def _form_error_page(status: int, message: str, services: Any) -> Response:
+    shop = html.escape(services.shop.name)
     page = (f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            f"<title>Checkout problem</title><main><h1>We could not start checkout</h1><p role=alert>"
-            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to the shop</a>"
+            f"<title>Checkout problem — {shop}</title><main><h1>We could not start checkout</h1><p role=alert>"
+            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to {shop}</a>"
             f"</p></main></html>")
     return Response(status, page.encode(), [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
 
@@ -151,14 +171,14 @@ def create_checkout_session(request: Request, services: Any) -> Response:
     cors = _cors_headers(request, services)
     if request.method == "OPTIONS":
         if not _origin_allowed(request, services):
-            return error(403, "origin_not_allowed", "This site may not start a checkout here.")
+            return _refuse_origin(request, services)
         return Response(204, b"", cors + [("Access-Control-Allow-Methods", "POST, OPTIONS"),
                                           ("Access-Control-Allow-Headers", "Content-Type"),
                                           ("Access-Control-Max-Age", "600")])
     if request.method != "POST":
         return error(405, "method_not_allowed", "Use POST.", [("Allow", "POST, OPTIONS")])
     if not _origin_allowed(request, services):
-        return error(403, "origin_not_allowed", "This site may not start a checkout here.", cors)
+        return _refuse_origin(request, services, cors)
     kind = request.content_type
     is_form = kind == "application/x-www-form-urlencoded"
     if kind != "application/json" and not is_form:
@@ -327,7 +347,23 @@ def _daily_reconcile(services: Any) -> dict[str, Any]:
     return {"checked": report.checked, "fixed": len(report.fixed)}
 
 
+_warmed = False
+
+
 def health(request: Request, services: Any) -> Response:
+    """Liveness, and the JS library's warm-up (one GET per page view, when a buy button shows): the
+    first call in an instance also loads what the checkout route needs (its modules, the catalog, the
+    database connection), so the customer's click does not pay for it."""
+    global _warmed
+    if not _warmed:
+        _warmed = True
+        try:
+            from checkout_kit import checkout, stripe_gateway  # noqa: F401  (imported for the next request)
+
+            services.catalog
+            services.store.ping()  # connects, and checks the schema once
+        except Exception as exc:  # a warm-up that fails changes nothing: the checkout route reports it
+            log.debug("warm-up incomplete: %s", exc)
     return Response.json(200, {"ok": True})
 
 

@@ -1,5 +1,4 @@
-/*! Checkout Kit buy buttons (MIT): <button data-price-id="price_…">Buy</button> + this script.
- * Options, events and StripeCheckout.start(): see /add-a-buy-button.html */
+/*! Checkout Kit buy buttons (MIT). Options, events, StripeCheckout.start(): /add-a-buy-button.html */
 (function (w, d) {
   "use strict";
   var me = d.currentScript || d.querySelector("script[data-endpoint]");
@@ -11,12 +10,11 @@
     return el.dispatchEvent(new CustomEvent("checkout:" + name, { bubbles: true, cancelable: true, detail: detail }));
   }
 
-  // POST the cart as JSON; resolves with {id, url}, rejects with a message a customer can read.
   function post(body) {
     var ctl = new AbortController();
     var timer = setTimeout(function () { ctl.abort(); }, 15e3);
     return fetch(endpoint, {
-      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+      method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body), signal: ctl.signal
     }).then(function (r) {
       return r.json().then(null, function () { return {}; }).then(function (data) {
@@ -31,7 +29,6 @@
     }).finally(function () { clearTimeout(timer); });
   }
 
-  // The public API; `el` (a button, or the document) receives the events.
   function start(o, el) {
     el = el || d;
     var body = o.items ? { items: o.items } : o.priceId ? { priceId: o.priceId } : { lookupKey: o.lookupKey };
@@ -93,7 +90,7 @@
       });
   }
 
-  // Delegated, so buttons added to the page later work too.
+  // Delegated: buttons added later work too.
   d.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest(SEL);
     if (el) { e.preventDefault(); buy(el); }
@@ -102,9 +99,23 @@
     var el = e.target.querySelector(SEL);
     if (el) { e.preventDefault(); buy(el); }
   });
-  // Back from Checkout through the browser's back/forward cache: the page comes back as it was left.
+  // Back from Checkout via the back/forward cache.
   w.addEventListener("pageshow", function (e) {
     if (e.persisted) [].forEach.call(d.querySelectorAll(SEL), function (el) { if (el.getAttribute(BUSY)) busy(el, false); });
   });
+  // Warm the function on intent: one GET of /api/health per page view (data-prewarm="off": none).
+  var warmed = me && me.getAttribute("data-prewarm") == "off", io;
+  function warm() {
+    warmed || fetch(endpoint.replace(/[^/]*$/, "health"), { mode: "no-cors", credentials: "omit", keepalive: true })
+      .catch(function () {});
+    warmed = 1;
+  }
+  function hint(e) { if (e.target.closest && e.target.closest(SEL)) warm(); }
+  d.addEventListener("pointerover", hint);
+  d.addEventListener("focusin", hint);
+  if (w.IntersectionObserver) {
+    io = new IntersectionObserver(function (es) { if (es.some(function (e) { return e.isIntersecting; })) warm(); });
+    [].forEach.call(d.querySelectorAll(SEL), function (el) { io.observe(el); });
+  }
   w.StripeCheckout = { start: start, endpoint: endpoint };
 })(window, document);

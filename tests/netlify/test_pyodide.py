@@ -28,7 +28,7 @@ from checkout_kit.pyodide_platform import decode_rows, environ_for, numbered_pla
 from checkout_kit.store import open_store
 from checkout_kit.webhook_signature import sign_header
 from tests.netlify.conftest import SECRET, netlify_env
-from tests.support.deploy import MailApiStandIn, odd_bytes, paid_session_event, seeded_emulator
+from tests.support.deploy import MailApiStandIn, first_sale, odd_bytes, paid_session_event, seeded_emulator
 from tests.support.outbox import drained, make_due
 
 DRAINED_ONE = {"done": 1, "retrying": 0, "gave_up": 0, "pending": 0}
@@ -81,8 +81,7 @@ def test_routes_through_the_netlify_function(function_env, emulator, mail_api, t
         signed(body, "whsec_forged_by_someone"),
         signed(body),
         *[signed(body) for _ in range(4)],  # the same event 5 times in all, one after the other
-        req("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitTshirtDemo00000001",
-                                                                 "quantity": 2}).encode(),
+        req("POST", "/api/create-checkout-session", first_sale().body,
             {"content-type": "application/json", "origin": "https://shop.example.com"}),
         req("GET", f"/api/checkout-session?session_id={session_id}"),
         req("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}),
@@ -246,10 +245,11 @@ class NetlifyShop:
         self.store = open_store(env["DATABASE_URL"])
         self.stripe = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
 
-    def new_session(self, price: str = "price_1QkitEbookDemo000000001") -> str:
+    def new_session(self) -> str:
+        sale = first_sale()
         return self.stripe.v1.checkout.sessions.create(params={
-            "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": price, "quantity": 1}]}).id
+            "mode": sale.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": sale.price_id, "quantity": sale.quantity}]}).id
 
     def control(self, path: str, body: dict) -> dict:
         """The emulator's control routes, over HTTP as any tool would call them."""
