@@ -1,4 +1,4 @@
-"""`/api/admin/*`: the owner's desk over HTTP, for the admin page (`site/admin/`).
+"""`/api/admin/*`: the owner's desk over HTTP, for the admin page (`admin/`, published at /admin/).
 
 Every route needs `Authorization: Bearer <ADMIN_TOKEN>` and answers `Cache-Control: no-store`.
 Reads: today, orders (search, filters, cursor), one order, problems, the revenue chart, the

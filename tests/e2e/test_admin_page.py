@@ -1,4 +1,4 @@
-"""The owner's desk (site/admin/) driven in Chromium against the running shop: signing in (a
+"""The owner's desk (admin/, at /admin/) driven in Chromium against the running shop: signing in (a
 wrong token told apart from a network or server error), today's numbers equal to the store's,
 search, the order page, retrying a job that gave up, the revenue chart, a customer's data."""
 
