@@ -379,3 +379,26 @@ def test_refund_goes_through_stripe_once_even_when_clicked_twice(desk_shop, page
     expect(page.locator("#order-body")).to_contain_text("refunded")
     page.get_by_role("link", name="Today", exact=True).click()
     expect(page.locator("#today-refunds")).to_have_text("$15.00")
+
+
+def test_check_with_stripe_fulfills_a_payment_whose_webhook_never_came(desk_shop, page: Page) -> None:
+    shop = desk_shop
+    endpoints = shop.emulator.deliverer.endpoints
+    saved = list(endpoints)
+    endpoints.clear()  # the webhook never arrives
+    try:
+        lost = shop.new_session("price_test_ebook")
+        shop.pay(lost, email="lost@example.com")
+    finally:
+        endpoints.extend(saved)
+    assert shop.store.get_order(lost) is None
+    signed_in(page, shop)
+    open_view(page, "Problems", "Problems")
+    page.get_by_role("button", name="Check the last 3 days").click()
+    expect(status(page)).to_have_text("Reconcile done: 1 order(s) fixed.")
+    result = page.locator("#reconcile-result")
+    expect(result).to_contain_text("Checked 1 completed payment(s): 1 fixed, 0 could not be fixed.")
+    assert shop.store.get_order(lost).status == "paid"
+    result.get_by_role("link", name=f"Order {order_reference(lost)}").click()
+    expect(page.get_by_role("heading", level=1, name=f"Order {order_reference(lost)}")).to_be_focused()
+    expect(page.locator("#order-body")).to_contain_text("lost@example.com")
