@@ -26,18 +26,21 @@ export function action({ host, opener, title, form, run, done, missing, ctx }) {
     const yes = h("button", { type: "button", class: "button button-small button-danger" }, confirmLabel);
     const no = h("button", { type: "button", class: "button button-secondary button-small" }, "Cancel");
     const id = `confirm-${++asked}`;
+    // Said here, by the buttons (the status line may be a long way up the page).
+    const failed = h("p", { class: "error", role: "alert" });
     const box = h("div", { class: "confirm", role: "group", "aria-labelledby": id },
-      h("p", { id, tabindex: "-1" }, question), h("p", { class: "buttons" }, yes, no));
+      h("p", { id, tabindex: "-1" }, question), failed, h("p", { class: "buttons" }, yes, no));
     no.addEventListener("click", close);
     yes.addEventListener("click", () => busy(yes, async () => {
       no.disabled = true;
+      failed.textContent = "";
       try {
         const answer = await run(body);
         panel.hidden = true;
         await done(body, answer);
       } catch (error) {
-        if (error instanceof ApiError && error.kind === "missing_route") ctx.say(missing, "error");
-        else ctx.fail(error);
+        if (!(error instanceof ApiError) || error.kind === "auth") ctx.fail(error);
+        else failed.textContent = error.kind === "missing_route" ? missing : error.message;
         no.disabled = false;
       }
     }));

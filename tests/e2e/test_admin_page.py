@@ -320,7 +320,7 @@ def test_an_action_the_shop_lacks_says_not_available_yet(desk_shop, page: Page, 
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name=confirm).click()
-    expect(status(page)).to_contain_text(expected)
+    expect(page.locator(".confirm").get_by_role("alert")).to_contain_text(expected)
     expect(page.get_by_role("button", name=confirm)).to_be_enabled()  # the owner can try again later
 
 
