@@ -13,8 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import (core_bench, desk_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup,
-                        vercel_bench)
+from benchmarks import (
+    core_bench, desk_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, storm_bench,
+    vercel_bench,
+)
 
 SUITES = {
     "startup": startup.run,
@@ -24,6 +26,7 @@ SUITES = {
     "netlify": netlify_bench.run,
     "site": site_bench.run,
     "prewarm": prewarm_bench.run,
+    "storm": storm_bench.run,
     "desk": desk_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")
