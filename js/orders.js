@@ -10,12 +10,8 @@
   function step(name) {
     [].forEach.call(d.querySelectorAll("[data-step]"), function (s) { s.hidden = s.getAttribute("data-step") !== name; });
   }
-  function money(amount, currency) {
-    var cur = (currency || "usd").toUpperCase(), fmt;
-    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur }); }
-    catch (e) { return (amount / 100).toFixed(2) + " " + cur; }
-    return fmt.format((amount || 0) / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
-  }
+  var DISPLAY = (d.querySelector('meta[name="currency-display"]') || {}).content || "symbol";
+  function money(amount, currency) { return w.CheckoutKitMoney.format(amount, currency, DISPLAY); }
   var STATUS = { paid: "Paid", partially_refunded: "Partly refunded", refunded: "Refunded", awaiting_payment: "Payment processing" };
 
   function orderCard(o) {

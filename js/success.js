@@ -24,12 +24,8 @@
     w.history.replaceState(w.history.state, "", w.location.pathname + (rest ? "?" + rest : "") + w.location.hash);
   }
 
-  function money(amount, currency) {
-    var cur = (currency || "usd").toUpperCase(), fmt;
-    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur, currencyDisplay: DISPLAY }); }
-    catch (e) { return (amount / 100).toFixed(2) + " " + cur; }
-    return fmt.format((amount || 0) / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
-  }
+  // One formatting table with the receipts (js/money.js, loaded first).
+  function money(amount, currency) { return w.CheckoutKitMoney.format(amount, currency, DISPLAY); }
 
   function show(name) {
     state = name;
@@ -65,9 +61,11 @@
       rows.appendChild(el("tr", "", null, [
         el("td", item.description || "Item"),
         el("td", String(item.quantity), { "class": "num" }),
-        el("td", money(item.amount_total, o.currency), { "class": "num" })
+        // before discount and tax when the order says (they add up to the Subtotal row)
+        el("td", money(item.amount_subtotal != null ? item.amount_subtotal : item.amount_total, o.currency), { "class": "num" })
       ]));
     });
+    totals(o);
     var box = d.querySelector("[data-fulfillment]");
     box.textContent = "";
     // Each line as its kind shows it (js/purchase-view.js draws every kind the same way).

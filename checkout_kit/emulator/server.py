@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from importlib import resources
@@ -20,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, cards, hosted_page, payments
+from checkout_kit.emulator import api, cards, hosted_page, invoice_pdf, invoicing, payments
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions, disputes, refunds
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
@@ -36,6 +37,7 @@ log = logging.getLogger("checkout_kit.emulator")
 DEFAULT_PORT = 12111
 TEST_KEY_PREFIXES = ("sk_test_", "rk_test_")
 LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_", "pk_live_")
+ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9]{1,64}")
 
 
 class Emulator:
@@ -56,7 +58,8 @@ class Emulator:
         self.port = port
         self.settle_after = settle_after
         self.sweep_interval = sweep_interval
-        self.state = State()
+        self.state = State()  # the platform account; connected accounts (Stripe-Account) get their own
+        self.accounts: dict[str, State] = {}
         self.deliverer = Deliverer(retry)
         for url, secret in endpoints:
             self.deliverer.add_endpoint(Endpoint(url, secret))
@@ -75,8 +78,9 @@ class Emulator:
                 known.enabled = endpoint["status"] == "enabled"
                 return
         if endpoint["status"] == "enabled":
+            connect = bool(self.state.includes.get(endpoint["id"], {}).get("connect"))
             self.deliverer.add_endpoint(Endpoint(endpoint["url"], endpoint["secret"], tuple(endpoint["enabled_events"]),
-                                                 endpoint_id=endpoint["id"]))
+                                                 endpoint_id=endpoint["id"], connect=connect))
 
     # ---- lifecycle ---------------------------------------------------------
 
@@ -84,6 +88,8 @@ class Emulator:
         self._server = serve(self.wsgi_app, self.host, self.port, name="emulator-http")
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
+        for state in self.states():
+            state.public_url = self.url
         self.deliverer.start()
         threading.Thread(target=self._sweep, name="emulator-sweeper", daemon=True).start()
         return self
@@ -118,15 +124,42 @@ class Emulator:
         while not self._stop.wait(self.sweep_interval):
             now = time.time()
             with self.state.lock:
-                for session in list(self.state.objects["checkout.session"].values()):
-                    if session["status"] == "open" and session["expires_at"] <= now:
-                        api.mark_expired(self.state, session)
-                for session_id, pending in list(self.state.pending_settlements.items()):
-                    if pending["due"] is not None and pending["due"] <= now:
-                        payments.settle(self.state, session_id)
-                for refund_id, pending in list(self.state.pending_refund_failures.items()):
-                    if pending["due"] is not None and pending["due"] <= now:
-                        refunds.fail_refund(self.state, refund_id)
+                for state in self.states():
+                    for session in list(state.objects["checkout.session"].values()):
+                        if session["status"] == "open" and session["expires_at"] <= now:
+                            api.mark_expired(state, session)
+                    for session_id, pending in list(state.pending_settlements.items()):
+                        if pending["due"] is not None and pending["due"] <= now:
+                            payments.settle(state, session_id)
+                    for refund_id, pending in list(state.pending_refund_failures.items()):
+                        if pending["due"] is not None and pending["due"] <= now:
+                            refunds.fail_refund(state, refund_id)
+
+    # ---- accounts ------------------------------------------------------------
+
+    def states(self) -> list[State]:
+        return [self.state, *self.accounts.values()]
+
+    def account_state(self, account: str | None) -> State:
+        """The state of the account a request acts on: the platform's, or a connected account's
+        (created on first use; all share the platform's lock, so one request sees one consistent world)."""
+        if not account:
+            return self.state
+        with self.state.lock:
+            state = self.accounts.get(account)
+            if state is None:
+                state = State(account=account, lock=self.state.lock)
+                state.public_url, state.account_name = self.url, f"Connected account {account}"
+                state.listeners.append(self.deliverer.enqueue)
+                self.accounts[account] = state
+            return state
+
+    def owner(self, obj_id: str) -> State:
+        """The account holding an object (a session, a challenge, an invoice, a charge) by its id."""
+        for state in self.states():
+            if state.find(obj_id) is not None or obj_id in state.challenges:
+                return state
+        return self.state
 
     # ---- routing -----------------------------------------------------------
 
@@ -136,9 +169,14 @@ class Emulator:
         rules += [
             Rule("/", methods=["GET"], endpoint=("ui", self.index)),
             Rule("/c/pay/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.pay_page)),
+            Rule("/c/embedded/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.embedded_page)),
+            Rule("/js/stripe.js", methods=["GET"], endpoint=("ui", self.stand_in_stripe_js)),
+            Rule("/c/static/embedded-frame.js", methods=["GET"], endpoint=("ui", self.embedded_frame_js)),
             Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
                  endpoint=("ui", self.challenge_page)),
             Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
+            Rule("/invoice/<invoice_id>", methods=["GET"], endpoint=("ui", self.invoice_page)),
+            Rule("/invoice/<invoice_id>/pdf", methods=["GET"], endpoint=("ui", self.invoice_pdf)),
             Rule("/_emulator/health", methods=["GET"], endpoint=("ctl", self.ctl_health)),
             Rule("/_emulator/reset", methods=["POST"], endpoint=("ctl", self.ctl_reset)),
             Rule("/_emulator/seed", methods=["POST"], endpoint=("ctl", self.ctl_seed)),
@@ -208,6 +246,13 @@ class Emulator:
             err = StripeError(f"Invalid API Key provided: {key[:8]}{'*' * 4}", status=401,
                               code="api_key_invalid")
             return self._json(err.body(), 401, headers)
+        account = request.headers.get("Stripe-Account", "").strip() or None
+        if account and not ACCOUNT_ID.fullmatch(account):
+            err = StripeError(f"The provided key '{key[:8]}****' does not have access to account '{account[:40]}' "
+                              "(or that account does not exist). Application access may have been revoked.",
+                              status=403, type="invalid_request_error", code="account_invalid")
+            return self._json(err.body(), 403, headers)
+        state = self.account_state(account)
         try:
             pairs = list(request.args.items(multi=True))
             if request.method == "POST":
@@ -222,10 +267,10 @@ class Emulator:
         idem_key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         fingerprint = hashlib.sha256(
             json.dumps([request.method, request.path, sorted(pairs)]).encode()).hexdigest()
-        ctx = api.Ctx(self.state, self.url, request_id, idem_key, self.settle_after)
-        with self.state.lock:
-            if idem_key and idem_key in self.state.idempotency:
-                saved_fp, saved_path, status, body = self.state.idempotency[idem_key]
+        ctx = api.Ctx(state, self.url, request_id, idem_key, self.settle_after)
+        with state.lock:
+            if idem_key and idem_key in state.idempotency:
+                saved_fp, saved_path, status, body = state.idempotency[idem_key]
                 if saved_fp != fingerprint:
                     err = StripeError(
                         "Keys for idempotent requests can only be used with the same parameters they "
@@ -237,20 +282,30 @@ class Emulator:
                                 headers={**headers, "Idempotent-Replayed": "true"})
             try:
                 obj = route.handler(ctx, params, **args)
-                result = api.expand(self.state, obj, expand_paths)
+                result = api.expand(state, obj, expand_paths)
                 status, body = 200, json.dumps(result, indent=2).encode()
             except StripeError as err:
                 return self._json(err.body(), err.status, headers)
             if idem_key:
-                self.state.idempotency[idem_key] = (fingerprint, request.path, status, body)
+                state.idempotency[idem_key] = (fingerprint, request.path, status, body)
         return Response(body, status=status, mimetype="application/json", headers=headers)
 
     # ---- hosted page -------------------------------------------------------
 
     def _html(self, template: str, status: int = 200, **context: Any) -> Response:
-        return Response(hosted_page.render(template, **context), status=status, mimetype="text/html",
-                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                 "Referrer-Policy": "same-origin"})
+        """A page of the emulator. Pages of an embedded session may be framed by the shop's origin
+        (the one its return_url names), and no other; every other page refuses to be framed."""
+        session = context.get("session")
+        headers = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
+        parent = None
+        if session and session.get("ui_mode") == checkout_sessions.EMBEDDED and session.get("return_url"):
+            parent = hosted_page.return_origin(session)
+            headers["Content-Security-Policy"] = (f"frame-ancestors {parent}; default-src 'self'; "
+                                                  "base-uri 'none'; object-src 'none'")
+        else:
+            headers["X-Frame-Options"] = "DENY"
+        return Response(hosted_page.render(template, parent_origin=parent, **context),
+                        status=status, mimetype="text/html", headers=headers)
 
     def _closed(self, session: dict[str, Any] | None) -> Response:
         if session is None:
@@ -260,48 +315,114 @@ class Emulator:
         if session["status"] == "complete":
             return self._html("closed.html", 200, heading="Payment complete",
                               message="This checkout is already paid. Nothing more to do.",
-                              link=hosted_page.success_redirect(session), link_label="Continue")
+                              link=hosted_page.finish_url(session), link_label="Continue", session=session)
         return self._html("closed.html", 410, heading="This checkout has expired",
                           message="The session timed out before payment; you have not been charged.",
-                          link=session["cancel_url"], link_label="Back to the shop")
+                          link=session["cancel_url"], link_label="Back to the shop", session=session)
+
+    def _finished(self, session: dict[str, Any]) -> Response:
+        """After payment: the hosted page redirects to success_url; the embedded page tells Stripe.js
+        (the stand-in) in the shop's page, which navigates to return_url or calls onComplete."""
+        if session["ui_mode"] != checkout_sessions.EMBEDDED:
+            return _redirect(hosted_page.finish_url(session))
+        return self._html("complete.html", session=session, redirect=hosted_page.finish_url(session))
 
     def pay_page(self, request: Request, session_id: str) -> Response:
+        return self._checkout_page(request, session_id, checkout_sessions.HOSTED)
+
+    def embedded_page(self, request: Request, session_id: str) -> Response:
+        """The form Stripe.js frames into the shop's page; the client secret proves the frame was asked for."""
         with self.state.lock:
-            session = self.state.objects["checkout.session"].get(session_id)
-            if session is None or session["status"] != "open" or session["ui_mode"] != checkout_sessions.HOSTED:
-                return self._closed(session if session and session["ui_mode"] == checkout_sessions.HOSTED else None)
+            session = self.owner(session_id).objects["checkout.session"].get(session_id)
+            if session is not None and request.args.get("client_secret") != session["client_secret"]:
+                session = None
+        if session is None:
+            return self._closed(None)
+        return self._checkout_page(request, session_id, checkout_sessions.EMBEDDED)
+
+    def _checkout_page(self, request: Request, session_id: str, ui_mode: str) -> Response:
+        with self.state.lock:
+            state = self.owner(session_id)
+            session = state.objects["checkout.session"].get(session_id)
+            if session is None or session["ui_mode"] != ui_mode:
+                return self._closed(None)
+            if session["status"] != "open":
+                return self._closed(session)
+            action = hosted_page.page_url(session)
             if request.method == "GET":
                 code = request.args.get("error")
                 message = cards.message_for(code) if code else None
-                return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
+                return self._html("pay.html", form_action=action,
+                                  **hosted_page.page_context(state, session, error=message))
             form = {k: v for k, v in request.form.items()}
+            if form.get("action") in ("apply_code", "remove_code"):
+                try:
+                    hosted_page.apply_code(state, session,
+                                           form.get("promotionCode", "") if form["action"] == "apply_code" else "")
+                except cards.FormError as err:
+                    return self._html("pay.html", 400, form_action=action, **hosted_page.page_context(
+                        state, session, form, err.message, err.field))
+                return self._html("pay.html", form_action=action,
+                                  **hosted_page.page_context(state, session, form))
             try:
-                result = hosted_page.submit(self.state, session, form, self.settle_after)
+                result = hosted_page.submit(state, session, form, self.settle_after)
             except cards.FormError as err:
-                return self._html("pay.html", 400, **hosted_page.page_context(
-                    self.state, session, form, err.message, err.field))
+                return self._html("pay.html", 400, form_action=action, **hosted_page.page_context(
+                    state, session, form, err.message, err.field))
             except payments.PaymentError:
                 return self._closed(session)
             if result.kind == payments.DECLINED:
-                return self._html("pay.html", 402, **hosted_page.page_context(
-                    self.state, session, form, result.message, "cardNumber"))
+                return self._html("pay.html", 402, form_action=action, **hosted_page.page_context(
+                    state, session, form, result.message, "cardNumber"))
             if result.kind == payments.CHALLENGE:
                 return _redirect(f"/c/pay/{session_id}/authenticate/{result.challenge_id}")
-            return _redirect(hosted_page.success_redirect(session))
+            return self._finished(session)
 
     def challenge_page(self, request: Request, session_id: str, challenge_id: str) -> Response:
         with self.state.lock:
-            session = self.state.objects["checkout.session"].get(session_id)
-            challenge = self.state.challenges.get(challenge_id)
+            state = self.owner(session_id)
+            session = state.objects["checkout.session"].get(session_id)
+            challenge = state.challenges.get(challenge_id)
             if session is None or session["status"] != "open" or not challenge or challenge["session"] != session_id:
                 return self._closed(session) if session and session["status"] != "open" else \
-                    _redirect(f"/c/pay/{session_id}")
+                    _redirect(hosted_page.page_url(session) if session else f"/c/pay/{session_id}")
             if request.method == "GET":
                 return self._html("authenticate.html", session=session, challenge_id=challenge_id)
-            _, result = payments.finish_challenge(self.state, challenge_id, request.form.get("action") == "complete")
+            _, result = payments.finish_challenge(state, challenge_id, request.form.get("action") == "complete")
             if result.kind == payments.PAID:
-                return _redirect(hosted_page.success_redirect(session))
-            return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
+                return self._finished(session)
+            return _redirect(hosted_page.page_url(session, error=result.decline_key))
+
+    def stand_in_stripe_js(self, request: Request) -> Response:
+        """A minimal Stripe.js: exactly the calls the kit's embedded-checkout.js makes (docs/emulator.md)."""
+        js = resources.files("checkout_kit.emulator").joinpath("static/stripe.js").read_text()
+        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache",
+                                                                 "Access-Control-Allow-Origin": "*"})
+
+    def embedded_frame_js(self, request: Request) -> Response:
+        js = resources.files("checkout_kit.emulator").joinpath("static/embedded-frame.js").read_text()
+        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    def _invoice(self, invoice_id: str) -> Any:
+        with self.state.lock:
+            state = self.owner(invoice_id)
+            invoice = state.objects["invoice"].get(invoice_id)
+            return (invoice, invoicing.document(state, invoice, state.account_name)) if invoice else (None, None)
+
+    def invoice_page(self, request: Request, invoice_id: str) -> Response:
+        """Stripe's hosted invoice page, in short: the invoice and a link to its PDF."""
+        invoice, doc = self._invoice(invoice_id)
+        if invoice is None:
+            return self._html("closed.html", 404, heading="Invoice not found", message="This invoice link is not valid.",
+                              link=None)
+        return self._html("invoice.html", invoice=invoice, doc=doc)
+
+    def invoice_pdf(self, request: Request, invoice_id: str) -> Response:
+        invoice, doc = self._invoice(invoice_id)
+        if invoice is None:
+            return Response("No such invoice", status=404, mimetype="text/plain")
+        return Response(invoice_pdf.render(doc), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="invoice-{invoice["number"]}.pdf"', "Cache-Control": "no-store"})
 
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
@@ -333,19 +454,21 @@ class Emulator:
 
     def ctl_reset(self, body: dict[str, Any]) -> dict[str, Any]:
         self.state.reset()
+        self.accounts.clear()
         self.deliverer.reset()
         return {"ok": True}
 
     def ctl_seed(self, body: dict[str, Any]) -> dict[str, Any]:
         """Create products and prices with the exact ids given (Stripe picks price ids itself)."""
-        ctx = api.Ctx(self.state, self.url, new_id("req_", 14))
+        state = self.account_state(body.get("account"))  # a connected account's, with "account": "acct_…"
+        ctx = api.Ctx(state, self.url, new_id("req_", 14))
         created: dict[str, list[str]] = {"products": [], "prices": []}
         for product in body.get("products", []):
-            if product["id"] in self.state.objects["product"]:
+            if product["id"] in state.objects["product"]:
                 continue
             created["products"].append(api.create_product(ctx, _stringify(product))["id"])
         for price in body.get("prices", []):
-            if price["id"] in self.state.objects["price"]:
+            if price["id"] in state.objects["price"]:
                 continue
             created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
         return created
@@ -360,18 +483,19 @@ class Emulator:
         return {"data": [d.summary() for d in self.deliverer.deliveries]}
 
     def ctl_expire(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
-        ctx = api.Ctx(self.state, self.url, new_id("req_", 14))
+        ctx = api.Ctx(self.owner(session_id), self.url, new_id("req_", 14))
         return api.expire_session(ctx, {}, session_id)
 
     def ctl_settle(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
         outcome = body.get("outcome")
         if outcome not in (None, "succeeded", "failed"):
             raise ValueError("outcome must be 'succeeded' or 'failed'")
-        return {"outcome": payments.settle(self.state, session_id, outcome)}
+        return {"outcome": payments.settle(self.owner(session_id), session_id, outcome)}
 
     def ctl_pay(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
         """Pay without a browser, through the same code as the hosted page's form."""
-        session = self.state.objects["checkout.session"].get(session_id)
+        state = self.owner(session_id)
+        session = state.objects["checkout.session"].get(session_id)
         if session is None:
             raise payments.PaymentError("unknown")
         form = {"email": body.get("email", "customer@example.com"), "billingName": body.get("name", "Test Customer"),
@@ -380,30 +504,43 @@ class Emulator:
                 "bankAccountNumber": body.get("account", cards.BANK_SUCCEEDS)}
         for key, value in (body.get("shipping") or {}).items():
             form[key] = value
+        if body.get("tax_id"):
+            form["taxIdType"], form["taxId"] = body["tax_id"]["type"], body["tax_id"]["value"]
+        if body.get("country"):
+            form["billingCountry"] = body["country"]
+        if body.get("shipping_rate"):
+            form["shippingRate"] = body["shipping_rate"]
+        if body.get("promotion_code"):
+            try:
+                hosted_page.apply_code(state, session, body["promotion_code"])
+            except cards.FormError as err:
+                return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         try:
-            result = hosted_page.submit(self.state, session, form, body.get("settle_after", self.settle_after))
+            result = hosted_page.submit(state, session, form, body.get("settle_after", self.settle_after))
         except cards.FormError as err:
             return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         return {"result": result.kind, "message": result.message, "challenge": result.challenge_id}
 
     def ctl_charge(self, body: dict[str, Any], charge_id: str) -> dict[str, Any]:
         """What the charge's test card has in store after payment (a dispute, a failing refund)."""
-        self.state.get("charge", charge_id)
-        return {"charge": charge_id, "effects": self.state.card_effects.get(charge_id, {})}
+        state = self.owner(charge_id)
+        state.get("charge", charge_id)
+        return {"charge": charge_id, "effects": state.card_effects.get(charge_id, {})}
 
     def ctl_fail_refund(self, body: dict[str, Any], refund_id: str) -> dict[str, Any]:
         """Fail a refund now (as the "refund fails" card's refunds do later by themselves)."""
-        return refunds.fail_refund(self.state, refund_id)
+        return refunds.fail_refund(self.owner(refund_id), refund_id)
 
     def ctl_close_dispute(self, body: dict[str, Any], dispute_id: str) -> dict[str, Any]:
         """Settle a dispute as the card network would: `{"outcome": "won"}` or `"lost"`."""
         outcome = body.get("outcome", "won")
         if outcome not in ("won", "lost"):
             raise ValueError("outcome must be 'won' or 'lost'")
-        return disputes.close(self.state, self.state.get("dispute", dispute_id), outcome)
+        state = self.owner(dispute_id)
+        return disputes.close(state, state.get("dispute", dispute_id), outcome)
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
-        _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))
+        _, result = payments.finish_challenge(self.owner(challenge_id), challenge_id, bool(body.get("approve")))
         return {"result": result.kind, "message": result.message}
 
 

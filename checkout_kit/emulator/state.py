@@ -34,6 +34,9 @@ PREFIXES = {
     "re_": "refund",
     "dp_": "dispute",
     "we_": "webhook_endpoint",
+    "promo_": "promotion_code",
+    "shr_": "shipping_rate",
+    "txr_": "tax_rate",
 }
 
 EventListener = Callable[[dict[str, Any]], None]
@@ -47,9 +50,16 @@ def kind_of(obj_id: str) -> str | None:
 
 
 class State:
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
+    """One Stripe account's objects. `account` is None for the platform (the key's own account) and
+    `acct_…` for a connected account reached with the Stripe-Account header; its events say so."""
+
+    def __init__(self, account: str | None = None, lock: Any = None) -> None:
+        self.account = account
+        self.lock = lock or threading.RLock()
         self.listeners: list[EventListener] = []
+        # Where the emulator is reachable (hosted invoice pages, PDFs) and the account's business name.
+        self.public_url = ""
+        self.account_name = "Emulator test account"
         # Told when a webhook endpoint is created through the API (the deliverer subscribes).
         self.endpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
         self.reset()
@@ -119,6 +129,7 @@ class State:
             data=data,
             pending_webhooks=0,
             request={"id": request_id, "idempotency_key": idempotency_key},
+            account=self.account,
         )
         self.add(event)
         for listener in self.listeners:

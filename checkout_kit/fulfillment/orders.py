@@ -23,6 +23,7 @@ from checkout_kit.events import DUPLICATE_EVENT, UNCHANGED, Event, apply
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import valid_address
 from checkout_kit.fulfillment import kinds
+from checkout_kit.order_totals import totals_from_session
 from checkout_kit.services import Services
 from checkout_kit.store.records import (
     AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem,
@@ -90,6 +91,7 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
         client_reference_id=session.get("client_reference_id"),
         shipping=shipping,
         receipt_url=charge.get("receipt_url") if isinstance(charge, dict) else None,
+        totals=totals_from_session(session),
     )
     catalog = services.catalog
     for position, line in enumerate((session.get("line_items") or {}).get("data", [])):
@@ -174,6 +176,8 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
         if order is None:
             return NO_ORDER, []
         created = tx.insert_order(order)
+        if order.totals is not None:
+            tx.record_totals(session_id, order.totals)
         jobs: list[Job] = []
         if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
             effects: list[Job] = []

@@ -14,10 +14,16 @@ def root(context, missing=missing):
     l_0_support_email = resolve('support_email')
     l_0_shop_name = resolve('shop_name')
     try:
-        t_1 = environment.filters['money']
+        t_1 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_2 = environment.filters['money']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield 'Thank you for your order'
@@ -28,7 +34,8 @@ def root(context, missing=missing):
     yield '!\n\nOrder '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield '\n\n'
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
+    l_1_loop = missing
+    for l_1_item, l_1_loop in LoopContext(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), undefined):
         _loop_vars = {}
         pass
         yield '  '
@@ -36,16 +43,35 @@ def root(context, missing=missing):
         yield ' × '
         yield str(environment.getattr(l_1_item, 'description'))
         yield '  '
-        yield str(t_1(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_2(context, (environment.getattr(environment.getitem(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines'), environment.getattr(l_1_loop, 'index0')), 'amount_subtotal') if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and (t_1(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines')) > environment.getattr(l_1_loop, 'index0'))) else environment.getattr(l_1_item, 'amount_total')), environment.getattr(l_1_item, 'currency')))
         yield '\n'
-    l_1_item = missing
-    yield '\nTotal paid: '
-    yield str(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    l_1_loop = l_1_item = missing
+    yield '\n'
+    template = environment.get_template('_totals.txt', 'receipt.txt')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield 'Total paid: '
+    yield str(t_2(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
         pass
         yield ' per '
         yield str((undefined(name='interval') if l_0_interval is missing else l_0_interval))
     yield '\n'
+    if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_id')):
+        pass
+        if environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_url'):
+            pass
+            yield 'Your invoice: '
+            yield str(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_url'))
+            yield '\n'
+        if environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_pdf'):
+            pass
+            yield 'Invoice PDF: '
+            yield str(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_pdf'))
+            yield '\n'
     template = environment.get_template('_fulfillment.txt', 'receipt.txt')
     gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
     try:
@@ -83,4 +109,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=24&3=29&5=31&6=35&9=43&11=49&12=56&14=58&16=61&17=63&19=69&22=76&24=82'
+debug_info = '1=30&3=35&5=38&6=42&9=50&10=57&12=63&13=65&15=70&18=75&19=82&21=84&23=87&24=89&26=95&29=102&31=108'

@@ -11,28 +11,34 @@ def root(context, missing=missing):
     l_0_order = resolve('order')
     l_0_to_ship = missing
     try:
-        t_1 = environment.filters['list']
+        t_1 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_2 = environment.filters['money']
+        t_2 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'money' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_3 = environment.filters['selectattr']
+        t_3 = environment.filters['money']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+            raise TemplateRuntimeError("No filter named 'money' found.")
     try:
-        t_4 = environment.filters['sum']
+        t_4 = environment.filters['selectattr']
     except KeyError:
         @internalcode
         def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'selectattr' found.")
+    try:
+        t_5 = environment.filters['sum']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'sum' found.")
     pass
     yield 'New order '
@@ -50,7 +56,8 @@ def root(context, missing=missing):
         yield str(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'client_reference_id'))
         yield '\n'
     yield '\n'
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
+    l_1_loop = missing
+    for l_1_item, l_1_loop in LoopContext(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), undefined):
         _loop_vars = {}
         pass
         yield '  '
@@ -60,21 +67,28 @@ def root(context, missing=missing):
         yield ' ['
         yield str(environment.getattr(l_1_item, 'fulfillment_type'))
         yield ']  '
-        yield str(t_2(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_3(context, (environment.getattr(environment.getitem(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines'), environment.getattr(l_1_loop, 'index0')), 'amount_subtotal') if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and (t_1(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines')) > environment.getattr(l_1_loop, 'index0'))) else environment.getattr(l_1_item, 'amount_total')), environment.getattr(l_1_item, 'currency')))
         yield '\n'
-    l_1_item = missing
-    yield '\nTotal: '
-    yield str(t_2(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    l_1_loop = l_1_item = missing
     yield '\n'
-    l_0_to_ship = t_1(context.eval_ctx, t_3(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), 'fulfillment_type', 'equalto', 'shipment'))
+    template = environment.get_template('_totals.txt', 'merchant_order.txt')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'to_ship': l_0_to_ship}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield 'Total: '
+    yield str(t_3(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield '\n'
+    l_0_to_ship = t_2(context.eval_ctx, t_4(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), 'fulfillment_type', 'equalto', 'shipment'))
     context.vars['to_ship'] = l_0_to_ship
     context.exported_vars.add('to_ship')
     if (undefined(name='to_ship') if l_0_to_ship is missing else l_0_to_ship):
         pass
         yield '\nTo ship ('
-        yield str(t_4(environment, (undefined(name='to_ship') if l_0_to_ship is missing else l_0_to_ship), attribute='quantity'))
+        yield str(t_5(environment, (undefined(name='to_ship') if l_0_to_ship is missing else l_0_to_ship), attribute='quantity'))
         yield ' item'
-        yield str(('s' if (t_4(environment, (undefined(name='to_ship') if l_0_to_ship is missing else l_0_to_ship), attribute='quantity') != 1) else cond_expr_undefined("the inline if-expression on line 15 in 'merchant_order.txt' evaluated to false and no else section was defined.")))
+        yield str(('s' if (t_5(environment, (undefined(name='to_ship') if l_0_to_ship is missing else l_0_to_ship), attribute='quantity') != 1) else cond_expr_undefined("the inline if-expression on line 16 in 'merchant_order.txt' evaluated to false and no else section was defined.")))
         yield '):\n'
         for l_1_item in (undefined(name='to_ship') if l_0_to_ship is missing else l_0_to_ship):
             _loop_vars = {}
@@ -114,4 +128,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=39&3=43&4=47&7=53&8=57&11=67&12=69&13=72&15=75&16=79&17=83&19=89&21=91&24=94&25=96&27=102&29=110&32=113'
+debug_info = '1=45&3=49&4=53&7=60&8=64&11=74&12=81&13=83&14=86&16=89&17=93&18=97&20=103&22=105&25=108&26=110&28=116&30=124&33=127'
