@@ -224,6 +224,7 @@ MIGRATIONS: dict[int, list[Step]] = {
             updated_at {real} NOT NULL
         )""",
         "CREATE INDEX disputes_payment_intent ON disputes (payment_intent)",
+    ],
     # How an order's total adds up (discount, shipping, tax, per line) and its invoice's links.
     6: [
         # Keyed by the order's session id without a foreign key: a side table, like the order's jobs.
