@@ -91,7 +91,7 @@ def _http(emulator, method: str, path: str, data: dict[str, str] | None = None) 
 class TestUnrecognizedRoutes:
     @pytest.mark.parametrize("method,path", [
         ("GET", "/v1/foo"),
-        ("GET", "/v1/coupons"),  # a Stripe route the emulator lacks (yet)
+        ("GET", "/v1/payouts"),  # a Stripe route the emulator lacks
         ("POST", "/v1/payment_intents"),
         ("DELETE", "/v1/products/prod_x"),  # known path, method it lacks
         ("PUT", "/v1/checkout/sessions"),
@@ -108,8 +108,8 @@ class TestUnrecognizedRoutes:
 
     def test_the_sdk_raises_invalid_request_not_a_bare_api_error(self, client):
         with pytest.raises(stripe.InvalidRequestError) as info:
-            client.raw_request("post", "/v1/coupons", percent_off=10)
-        assert info.value.http_status == 404 and "Unrecognized request URL (POST: /v1/coupons)" in str(info.value)
+            client.raw_request("post", "/v1/payouts", amount=100, currency="usd")
+        assert info.value.http_status == 404 and "Unrecognized request URL (POST: /v1/payouts)" in str(info.value)
 
     def test_search_is_a_route_not_an_id(self, client):
         """/v1/prices/search used to answer "No such price: 'search'"."""
