@@ -50,6 +50,29 @@
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
+  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
+
+  // Subtotal, discount, shipping and tax rows when the order has any; the invoice's links when it has one.
+  function totals(o) {
+    var any = o.amount_discount || o.amount_shipping || o.amount_tax || o.shipping_label, inv = o.invoice || {};
+    function row(name, show, text) {
+      d.querySelector('[data-total-row="' + name + '"]').hidden = !(any && show);
+      setField("amount_" + name, text);
+    }
+    row("subtotal", true, money(o.amount_subtotal, o.currency));
+    row("discount", o.amount_discount, "-" + money(o.amount_discount, o.currency));
+    row("shipping", o.amount_shipping || o.shipping_label, money(o.amount_shipping, o.currency));
+    row("tax", o.amount_tax, money(o.amount_tax, o.currency));
+    setField("discount_label", o.discount_label ? "(" + o.discount_label + ")" : "");
+    setField("shipping_label", o.shipping_label ? "(" + o.shipping_label + ")" : "");
+    [].forEach.call(d.querySelectorAll("[data-invoice-link]"), function (a) {
+      var url = safeUrl(inv[a.getAttribute("data-invoice-link")]);
+      a.hidden = !url;
+      if (url) a.href = url;
+    });
+    d.querySelector("[data-invoice]").hidden = !(safeUrl(inv.url) || safeUrl(inv.pdf));
+  }
+
   function render(o) {
     setField("customer_email", o.customer_email || "your email address");
     setField("total", money(o.amount_total, o.currency));
