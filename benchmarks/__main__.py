@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from benchmarks import (
-    core_bench, desk_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, storm_bench,
-    vercel_bench,
+    core_bench, desk_bench, emulator_bench, netlify_bench, prewarm_bench, roundtrip_bench, site_bench, startup,
+    storm_bench, vercel_bench,
 )
 
 SUITES = {
@@ -28,6 +28,7 @@ SUITES = {
     "prewarm": prewarm_bench.run,
     "storm": storm_bench.run,
     "desk": desk_bench.run,
+    "roundtrips": roundtrip_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")
 
