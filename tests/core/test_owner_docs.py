@@ -141,6 +141,7 @@ READS = [
     re.compile(r"\bprocess\.env\.([A-Z][A-Z0-9_]+)"),  # the Netlify functions
 ]
 SHELL_READS = re.compile(r"\$\{([A-Z][A-Z0-9_]+)")  # the build scripts
+NAME_TUPLES = re.compile(r"\bnames = \(([^)]*)\)")  # settings read together (config._bucket)
 
 
 def settings_the_code_reads() -> set[str]:
@@ -153,6 +154,8 @@ def settings_the_code_reads() -> set[str]:
         text = file.read_text()
         for pattern in [*READS, *([SHELL_READS] if file.suffix == ".sh" else [])]:
             names.update(pattern.findall(text))
+        for group in NAME_TUPLES.findall(text):
+            names.update(re.findall(r"\"([A-Z][A-Z0-9_]+)\"", group))
     return names - set(NOT_SETTINGS)
 
 
