@@ -146,6 +146,66 @@ def forget_customer(request: Request, services: Any) -> Response:
     return _ok({"orders": done.orders, "changed": done.changed, "kept": done.kept, "why": done.why})
 
 
+def _order_for(services: Any, data: dict[str, Any]) -> Any:
+    ref = data.get("ref")
+    if not isinstance(ref, str) or not ref.strip():
+        raise BadRequest("ref must be the order's reference or session id.")
+    return desk.find_order(services.store, ref)
+
+
+def ship_order(request: Request, services: Any) -> Response:
+    """Mark shipped with a carrier and tracking number; the buyer is emailed once per tracking number."""
+    from checkout_kit import outbox
+    from checkout_kit.fulfillment import shipment
+
+    data = _json_body(request)
+    carrier, tracking = data.get("carrier"), data.get("tracking")
+    if not isinstance(carrier, str) or not isinstance(tracking, str):
+        raise BadRequest("carrier and tracking are required.")
+    try:
+        order = _order_for(services, data)
+        shipped = shipment.ship(services, order, carrier, tracking, None)
+    except desk.NotFound as exc:
+        return error(404, "not_found", str(exc), NO_REFERRER)
+    except shipment.ShipError as exc:
+        raise BadRequest(str(exc)) from None
+    if shipped.new:
+        audit.record(services, audit.ADMIN_PAGE, "ship", order.session_id, f"{carrier.strip()} {tracking.strip()}",
+                     _client_ip(request, services))
+    result = outbox.after_commit(services, shipped.jobs, limit=0)
+    return _ok({"shipped": sorted(shipped.positions), "new": shipped.new, "emailed": bool(result.done),
+                "order": desk.order_detail(services.store, order.session_id)})
+
+
+def refund_order(request: Request, services: Any) -> Response:
+    """Refund all that is left, or `amount` (smallest unit), through Stripe with an idempotency key:
+    a double click or a retried request refunds once."""
+    from checkout_kit import refunds
+    from checkout_kit.stripe_gateway import GatewayError
+
+    data = _json_body(request)
+    amount, reason = data.get("amount"), data.get("reason")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+        raise BadRequest("amount must be a whole number in the currency's smallest unit (500 = 5.00).")
+    if reason is not None and not isinstance(reason, str):
+        raise BadRequest("reason must be duplicate, fraudulent or requested_by_customer.")
+    try:
+        order = _order_for(services, data)
+        issued = refunds.issue(services, order, amount, reason or None)
+    except desk.NotFound as exc:
+        return error(404, "not_found", str(exc), NO_REFERRER)
+    except refunds.RefundError as exc:
+        raise BadRequest(str(exc)) from None
+    except GatewayError as exc:
+        log.error("refund of %s: %s", order.session_id, exc.detail)
+        return error(502, "stripe_error", f"Stripe refused the refund: {exc.message}", NO_REFERRER)
+    refund = issued.refund
+    audit.record(services, audit.ADMIN_PAGE, "refund", order.session_id,
+                 f"{refund['id']} {refund['amount']} {order.currency}", _client_ip(request, services))
+    return _ok({"refund": {"id": refund["id"], "amount": refund["amount"], "status": refund["status"]},
+                "order": desk.order_detail(services.store, order.session_id)})
+
+
 def reconcile(request: Request, services: Any) -> Response:
     from checkout_kit import reconcile as reconciling
 
@@ -172,6 +232,8 @@ ROUTES: dict[str, tuple[str, Route]] = {
     "/api/admin/jobs/retry": ("POST", retry_job),
     "/api/admin/customer/forget": ("POST", forget_customer),
     "/api/admin/reconcile": ("POST", reconcile),
+    "/api/admin/order/ship": ("POST", ship_order),
+    "/api/admin/order/refund": ("POST", refund_order),
 }
 
 

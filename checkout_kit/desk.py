@@ -127,6 +127,8 @@ def today(store: Any, offset_min: int = 0, now: float | None = None) -> dict[str
         "since": start,
         "revenue": [{"currency": c, "amount": amount, "display": format_amount(amount, c)} for c, amount, _ in totals],
         "orders": paid,
+        "refunds": [{"currency": c, "amount": amount, "display": format_amount(amount, c)}
+                    for c, amount in store.refund_totals(start, now + 1)],
         "checkouts_started": started,
         # Paid sessions over created ones; None until a checkout was started today.
         "conversion": round(paid / started, 4) if started else None,

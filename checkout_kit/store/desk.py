@@ -145,6 +145,12 @@ class DeskStore:
             "SELECT currency, SUM(amount_total), COUNT(*) FROM orders WHERE paid_at >= ? AND paid_at < ? "
             "GROUP BY currency ORDER BY currency", (since, until))]
 
+    def refund_totals(self, since: float, until: float) -> list[tuple[str, int]]:
+        """(currency, amount) refunded in [since, until), failed and canceled refunds left out."""
+        return [(r[0], int(r[1] or 0)) for r in self._query(
+            "SELECT currency, SUM(amount) FROM refunds WHERE created_at >= ? AND created_at < ? "
+            "AND status NOT IN ('failed', 'canceled') GROUP BY currency ORDER BY currency", (since, until))]
+
     def intents_count(self, since: float, until: float) -> int:
         return self._query("SELECT COUNT(*) FROM checkout_intents WHERE created_at >= ? AND created_at < ?",
                            (since, until))[0][0]

@@ -324,10 +324,8 @@ def test_an_action_the_shop_lacks_says_not_available_yet(desk_shop, page: Page, 
     expect(page.get_by_role("button", name=confirm)).to_be_enabled()  # the owner can try again later
 
 
-MISSING = "POST /api/admin/order/ship and /order/refund (issue 11's ship/refund core) are not on main yet"
 
 
-@pytest.mark.skip(reason=MISSING)
 def test_mark_shipped_emails_the_customer_once(desk_shop, page: Page) -> None:
     shop = desk_shop
     session_id = buy(shop, "price_test_tshirt", 2, email="bob@example.com")
@@ -351,7 +349,6 @@ def test_mark_shipped_emails_the_customer_once(desk_shop, page: Page) -> None:
     assert [e.action for e in shop.store.audit_entries()].count("ship") == 1
 
 
-@pytest.mark.skip(reason=MISSING)
 def test_refund_goes_through_stripe_once_even_when_clicked_twice(desk_shop, page: Page) -> None:
     from tests.core.conftest import http
 
