@@ -8,7 +8,7 @@ portable `ON CONFLICT` clauses; a dialect supplies only what differs.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -25,6 +25,19 @@ class Dialect:
     ddl = {"real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
     # How many connections a process may hold at once (SQLite: one; PostgreSQL: a small pool).
     pool_size = 1
+    # Claiming rows several workers race for: PostgreSQL skips rows another claim holds; SQLite has one writer.
+    skip_locked = ""
+
+    def pipeline(self, conn: Any) -> Any:
+        """A context in which statements are sent without waiting for each answer (one round trip
+        for the lot, results readable after the block). Databases in process need none."""
+        return nullcontext(None)
+
+    def sync(self, pipeline: Any) -> None:
+        """Send what is queued and wait for the answers (a result is needed now)."""
+
+    def ping(self, conn: Any) -> None:
+        conn.execute("SELECT 1")
 
     def connect(self) -> Any:
         raise NotImplementedError
@@ -130,6 +143,13 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     placeholder = "%s"
     pool_size = 4
+    skip_locked = " FOR UPDATE SKIP LOCKED"
+
+    def pipeline(self, conn: Any) -> Any:
+        return conn.pipeline()  # psycopg's pipeline mode: one round trip per batch
+
+    def sync(self, pipeline: Any) -> None:
+        pipeline.sync()
 
     def __init__(self, url: str, pool_size: int | None = None) -> None:
         self.url = url
