@@ -18,7 +18,9 @@ INTERVALS = ("day", "week", "month", "year")
 PRODUCT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 PRODUCT_FIELDS = {"name", "description", "fulfillment", "prices", "min_quantity", "max_quantity",
                   "allow_promotion_codes", "shipping_countries", "automatic_tax", "images"}
-PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname"}
+PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname",
+                "trial_period_days"}
+MAX_TRIAL_DAYS = 730  # Stripe's limit for subscription_data.trial_period_days
 
 
 class CatalogError(ValueError):
@@ -34,6 +36,7 @@ class Price:
     currency: str
     recurring: str | None  # interval, or None for one-time
     interval_count: int = 1
+    trial_period_days: int | None = None  # a free trial before the first charge (recurring prices only)
 
     @property
     def ref(self) -> str:
@@ -122,11 +125,19 @@ def _price(key: str, n: int, raw: Any) -> Price:
     if not isinstance(currency, str) or not re.fullmatch(r"[a-zA-Z]{3}", currency):
         raise _fail(where, "currency must be a three-letter code such as usd")
     amount = raw.get("unit_amount")
+    trial = raw.get("trial_period_days")
+    if trial is not None:
+        if recurring is None:
+            raise _fail(where, "trial_period_days needs a recurring price")
+        trial = _int(trial, where, "trial_period_days", 1)
+        if trial > MAX_TRIAL_DAYS:
+            raise _fail(where, f"trial_period_days must be at most {MAX_TRIAL_DAYS}")
     return Price(
         product_key=key, id=price_id, lookup_key=lookup,
         unit_amount=None if amount is None else _int(amount, where, "unit_amount"),
         currency=currency.lower(), recurring=recurring,
         interval_count=_int(raw.get("interval_count", 1), where, "interval_count", 1),
+        trial_period_days=trial,
     )
 
 

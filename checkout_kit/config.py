@@ -108,6 +108,7 @@ class Settings:
     stripe_webhook_secrets: tuple[Secret, ...] = ()
     stripe_publishable_key: str | None = None
     stripe_api_base: str | None = None
+    stripe_portal_configuration: str | None = None  # bpc_…: what members may do in the portal (setup-portal)
     site_url: str = "http://127.0.0.1:8000"
     allowed_origins: tuple[str, ...] = ()
     database_url: Secret = field(default_factory=lambda: Secret(DEFAULT_DATABASE_URL))
@@ -247,6 +248,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     publishable = env.get("STRIPE_PUBLISHABLE_KEY", "").strip() or None
     if publishable and not publishable.startswith(("pk_test_", "pk_live_")):
         raise ConfigError("STRIPE_PUBLISHABLE_KEY", "must start with pk_test_ or pk_live_")
+    portal_configuration = env.get("STRIPE_PORTAL_CONFIGURATION", "").strip() or None
+    if portal_configuration and not re.fullmatch(r"bpc_[A-Za-z0-9]+", portal_configuration):
+        raise ConfigError("STRIPE_PORTAL_CONFIGURATION", "must be a portal configuration id (bpc_…); "
+                          "`python -m checkout_kit setup-portal` creates one and prints it")
     site_url = _url(env, "SITE_URL", "http://127.0.0.1:8000")
     assert site_url is not None
     # Origin only: the return URLs are built by appending to it, so a path, "?", "#" or space would break them.
@@ -314,6 +319,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secrets=webhook_secrets,
         stripe_publishable_key=publishable,
         stripe_api_base=_url(env, "STRIPE_API_BASE"),
+        stripe_portal_configuration=portal_configuration,
         site_url=site_url,
         allowed_origins=tuple(origins),
         database_url=Secret(database_url),

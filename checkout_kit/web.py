@@ -8,6 +8,8 @@ Routes (DESIGN §4):
     POST /api/webhook                   Stripe events
     GET  /api/checkout-session          the order summary for success.html
     GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
+    POST /api/portal, GET /api/portal   a magic link to the customer portal (portal.py)
+    GET  /api/access                    whether an email has a membership (ADMIN_TOKEN)
     GET  /api/admin/orders              recent orders for the owner (ADMIN_TOKEN)
     GET  /api/health                    liveness
 
@@ -341,6 +343,18 @@ def health(request: Request, services: Any) -> Response:
     return Response.json(200, {"ok": True})
 
 
+def portal(request: Request, services: Any) -> Response:
+    from checkout_kit import portal as portal_module
+
+    return portal_module.route(request, services)
+
+
+def access(request: Request, services: Any) -> Response:
+    from checkout_kit import portal as portal_module
+
+    return portal_module.access_route(request, services)
+
+
 ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/create-checkout-session": create_checkout_session,
     "/api/webhook": webhook,
@@ -348,6 +362,8 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/cron/outbox": cron_outbox,
     "/api/admin/orders": admin_orders,
     "/api/health": health,
+    "/api/portal": portal,
+    "/api/access": access,
 }
 
 

@@ -12,15 +12,15 @@
   }
 
   // POST the cart as JSON; resolves with {id, url}, rejects with a message a customer can read.
-  function post(body) {
+  function post(body, url) {
     var ctl = new AbortController();
     var timer = setTimeout(function () { ctl.abort(); }, 15e3);
-    return fetch(endpoint, {
+    return fetch(url || endpoint, {
       method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body), signal: ctl.signal
     }).then(function (r) {
       return r.json().then(null, function () { return {}; }).then(function (data) {
-        if (r.ok && data.url) return data;
+        if (r.ok && (data.url || data.message)) return data;
         var e = new Error((data.error && data.error.message) || "Checkout is unavailable right now. Please try again.");
         e.status = r.status;
         throw e;
@@ -99,9 +99,17 @@
     if (el) { e.preventDefault(); buy(el); }
   });
   d.addEventListener("submit", function (e) {
-    var el = e.target.querySelector(SEL);
-    if (el) { e.preventDefault(); buy(el); }
+    var f = e.target, el = f.querySelector(SEL);
+    if (el || f.hasAttribute("data-portal")) e.preventDefault(), el ? buy(el) : portal(f);
   });
+  // <form data-portal>: see /account.html.
+  function portal(f) {
+    var el = f.querySelector("button"), box = alertFor(el);
+    function say(x) { busy(el, false); box.textContent = x.message; }
+    busy(el, true);
+    box.textContent = "";
+    post({ email: f.email.value }, f.action).then(say, say);
+  }
   // Back from Checkout through the browser's back/forward cache: the page comes back as it was left.
   w.addEventListener("pageshow", function (e) {
     if (e.persisted) [].forEach.call(d.querySelectorAll(SEL), function (el) { if (el.getAttribute(BUSY)) busy(el, false); });

@@ -70,8 +70,9 @@
         el("ul", "", { "class": "codes" }, codes.map(function (c) { return el("li", c); })));
       if (f.venue || f.starts_at) parts.push(el("p", [f.venue, f.starts_at].filter(Boolean).join(" · "), { "class": "meta" }));
     } else if (f.type === "subscription") {
-      parts.push(el("p", "Your membership is active. Your access details are in your receipt too."),
-        linkButton(f.access_url, "Open the members' area"));
+      parts.push(el("p", "Your membership is active. Your access details are in your welcome email too."),
+        linkButton(f.access_url, "Open the members' area"),
+        el("p", "", null, [el("a", "Manage your membership", { href: "/account.html" })]));
     } else if (f.type === "shipment") {
       parts.push(el("p", "We are preparing your order and email you when it ships."));
     } else {

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from checkout_kit.emulator import search
 from checkout_kit.emulator.expansion import expand
-from checkout_kit.emulator.resources import checkout_sessions, customers, events, paid_objects, prices, products
+from checkout_kit.emulator.resources import billing_portal, checkout_sessions, customers, events, invoices, paid_objects
+from checkout_kit.emulator.resources import prices, products, subscriptions
 from checkout_kit.emulator.resources import webhook_endpoints as hooks
 from checkout_kit.emulator.resources.checkout_sessions import expire_session, mark_expired
 from checkout_kit.emulator.resources.common import Ctx, Handler, honours, retriever
@@ -75,6 +76,9 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/subscriptions", paid_objects.list_subscriptions, "SubscriptionListParams"),
     _searchable("subscriptions", "Subscription"),
     Route("GET", "/v1/subscriptions/<id>", _get("subscription"), "SubscriptionRetrieveParams"),
+    Route("POST", "/v1/subscriptions/<id>", subscriptions.update_subscription, "SubscriptionUpdateParams"),
+    Route("DELETE", "/v1/subscriptions/<id>", subscriptions.cancel_subscription, "SubscriptionCancelParams"),
+    Route("POST", "/v1/subscriptions/<id>/resume", subscriptions.resume_subscription, "SubscriptionResumeParams"),
     Route("GET", "/v1/subscription_items", paid_objects.list_subscription_items, "SubscriptionItemListParams"),
     Route("GET", "/v1/subscription_items/<id>", _get("subscription_item"),
           "SubscriptionItemRetrieveParams"),
@@ -82,6 +86,16 @@ ROUTES: list[Route] = [
     _searchable("invoices", "Invoice"),
     Route("GET", "/v1/invoices/<id>", _get("invoice"), "InvoiceRetrieveParams"),
     Route("GET", "/v1/invoices/<id>/lines", paid_objects.list_invoice_lines, "InvoiceListLinesParams"),
+    Route("POST", "/v1/invoices/<id>/pay", invoices.pay_invoice, "InvoicePayParams"),
+    Route("POST", "/v1/billing_portal/sessions", billing_portal.create_session, "billing_portal.SessionCreateParams"),
+    Route("POST", "/v1/billing_portal/configurations", billing_portal.create_configuration,
+          "billing_portal.ConfigurationCreateParams"),
+    Route("GET", "/v1/billing_portal/configurations", billing_portal.list_configurations,
+          "billing_portal.ConfigurationListParams"),
+    Route("GET", "/v1/billing_portal/configurations/<id>", _get("billing_portal.configuration"),
+          "billing_portal.ConfigurationRetrieveParams"),
+    Route("POST", "/v1/billing_portal/configurations/<id>", billing_portal.update_configuration,
+          "billing_portal.ConfigurationUpdateParams"),
     Route("POST", "/v1/webhook_endpoints", hooks.create_webhook_endpoint, "WebhookEndpointCreateParams"),
     Route("GET", "/v1/webhook_endpoints", hooks.list_webhook_endpoints, "WebhookEndpointListParams"),
     Route("GET", "/v1/webhook_endpoints/<id>", hooks.retrieve_webhook_endpoint, "WebhookEndpointRetrieveParams"),

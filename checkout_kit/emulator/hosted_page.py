@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from checkout_kit.emulator import cards, payments
+from checkout_kit.emulator import cards, charges, payments
 from checkout_kit.emulator.state import State
 from checkout_kit.money import format_amount
 
@@ -43,14 +43,19 @@ def page_context(state: State, session: dict[str, Any], form: dict[str, str] | N
     if "US" in countries:  # the select's default, as Stripe's page picks the visitor's country
         countries.remove("US")
         countries.insert(0, "US")
+    items = state.session_items.get(session["id"], [])
+    recurring = [i for i in items if i["price"]["recurring"]]
     return {
         "session": session,
-        "items": state.session_items.get(session["id"], []),
+        "items": items,
+        "cadence": recurring[0]["price"]["recurring"]["interval"] if recurring else "period",
+        "recurring_total": sum(i["amount_subtotal"] for i in recurring),
         "form": form or {},
         "error": error,
         "error_field": field,
         "countries": [(c, COUNTRY_NAMES.get(c, c)) for c in countries],
-        "free": session["amount_total"] == 0,
+        "free": not payments.collects_card(state, session),
+        "trial": payments.trial_days(state, session),
         "bank_allowed": session["mode"] == "payment" and session["amount_total"] > 0,
         "cards": cards,
     }
@@ -83,8 +88,8 @@ def submit(state: State, session: dict[str, Any], form: dict[str, str], settle_a
     name = form.get("billingName", "").strip()
     if not name:
         raise cards.FormError("billingName", "incomplete_name", "Enter the name on your card.")
-    who = payments.Customer(email=email, name=name, shipping=_shipping(session, form))
-    if session["amount_total"] == 0:
+    who = charges.Customer(email=email, name=name, shipping=_shipping(session, form))
+    if not payments.collects_card(state, session):
         return payments.free_order(state, session["id"], who)
     if form.get("method") == "bank":
         account = form.get("bankAccountNumber", "").strip()

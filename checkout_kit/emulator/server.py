@@ -1,9 +1,11 @@
 """The emulator as a WSGI app and a threaded loopback server.
 
-Routes: the Stripe API under `/v1`, the hosted page under `/c/`, and control
-routes for tests and tools under `/_emulator/`. API calls run under the state
-lock, so concurrent requests, idempotent retries and the background sweeper
-(expiry, automatic settlement) see a consistent account.
+Routes: the Stripe API under `/v1`, the hosted Checkout page under `/c/`, the
+customer portal under `/p/`, hosted invoices under `/i/`, and control routes for
+tests and tools under `/_emulator/`. API calls run under the state lock, so
+concurrent requests, idempotent retries and the background sweeper (expiry,
+automatic settlement, subscription billing as the clock passes) see a
+consistent account.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, cards, hosted_page, payments
+from checkout_kit.emulator import api, billing, cards, charges, clock, hosted_page, payments, portal_page
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
@@ -65,6 +67,7 @@ class Emulator:
         self._server: Any = None
         self._stop = threading.Event()
         self.url = f"http://{host}:{port}"
+        self.state.public_url = self.url
         self.url_map = self._routes()
 
     def _api_endpoint_changed(self, endpoint: dict[str, Any]) -> None:
@@ -84,6 +87,7 @@ class Emulator:
         self._server = serve(self.wsgi_app, self.host, self.port, name="emulator-http")
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
+        self.state.public_url = self.url
         self.deliverer.start()
         threading.Thread(target=self._sweep, name="emulator-sweeper", daemon=True).start()
         return self
@@ -114,16 +118,22 @@ class Emulator:
             self.stop()
 
     def _sweep(self) -> None:
-        """Expire sessions past `expires_at` and settle bank debits that are due."""
+        """Expire sessions past `expires_at`, settle bank debits that are due, and bill what falls due."""
+        clock.bind(self.state.clock)
         while not self._stop.wait(self.sweep_interval):
-            now = time.time()
             with self.state.lock:
-                for session in list(self.state.objects["checkout.session"].values()):
-                    if session["status"] == "open" and session["expires_at"] <= now:
-                        api.mark_expired(self.state, session)
+                self.catch_up()
                 for session_id, pending in list(self.state.pending_settlements.items()):
-                    if pending["due"] is not None and pending["due"] <= now:
+                    if pending["due"] is not None and pending["due"] <= time.time():  # a wall-clock delay
                         payments.settle(self.state, session_id)
+
+    def catch_up(self) -> int:
+        """Everything due by the emulator's time, in time order: expiries and billing. (Holding the lock.)"""
+        now = self.state.clock.now()
+        for session in list(self.state.objects["checkout.session"].values()):
+            if session["status"] == "open" and session["expires_at"] <= now:
+                api.mark_expired(self.state, session)
+        return billing.run_due(self.state, now)
 
     # ---- routing -----------------------------------------------------------
 
@@ -136,6 +146,15 @@ class Emulator:
             Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
                  endpoint=("ui", self.challenge_page)),
             Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
+            Rule("/p/session/<secret>", methods=["GET"], endpoint=("ui", self.portal_home)),
+            Rule("/p/session/<secret>/payment-method", methods=["GET", "POST"], endpoint=("ui", self.portal_card)),
+            Rule("/p/session/<secret>/subscriptions/<sub_id>/cancel", methods=["GET", "POST"],
+                 endpoint=("ui", self.portal_cancel)),
+            Rule("/p/session/<secret>/subscriptions/<sub_id>/renew", methods=["POST"],
+                 endpoint=("ui", self.portal_renew)),
+            Rule("/p/session/<secret>/subscriptions/<sub_id>/plan", methods=["GET", "POST"],
+                 endpoint=("ui", self.portal_plan)),
+            Rule("/i/<invoice_id>", methods=["GET", "POST"], endpoint=("ui", self.invoice_page)),
             Rule("/_emulator/health", methods=["GET"], endpoint=("ctl", self.ctl_health)),
             Rule("/_emulator/reset", methods=["POST"], endpoint=("ctl", self.ctl_reset)),
             Rule("/_emulator/seed", methods=["POST"], endpoint=("ctl", self.ctl_seed)),
@@ -146,10 +165,16 @@ class Emulator:
             Rule("/_emulator/sessions/<session_id>/pay", methods=["POST"], endpoint=("ctl", self.ctl_pay)),
             Rule("/_emulator/challenges/<challenge_id>", methods=["POST"], endpoint=("ctl", self.ctl_challenge)),
             Rule("/_emulator/charges/<charge_id>", methods=["GET"], endpoint=("ctl", self.ctl_charge)),
+            Rule("/_emulator/clock", methods=["GET"], endpoint=("ctl", self.ctl_clock)),
+            Rule("/_emulator/clock/advance", methods=["POST"], endpoint=("ctl", self.ctl_clock_advance)),
+            Rule("/_emulator/billing/settings", methods=["GET", "POST"], endpoint=("ctl", self.ctl_billing_settings)),
+            Rule("/_emulator/customers/<customer_id>/payment_method", methods=["POST"],
+                 endpoint=("ctl", self.ctl_payment_method)),
         ]
         return Map(rules, strict_slashes=False)
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        clock.bind(self.state.clock)  # this thread reads this emulator's time
         request = Request(environ)
         started = time.perf_counter()
         adapter = self.url_map.bind_to_environ(environ)
@@ -298,6 +323,40 @@ class Emulator:
                 return _redirect(hosted_page.success_redirect(session))
             return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
 
+    # ---- customer portal and hosted invoices ---------------------------------------
+
+    def _page(self, result: portal_page.Page | portal_page.Redirect) -> Response:
+        if isinstance(result, portal_page.Redirect):
+            return _redirect(result.location)
+        return self._html(result.template, result.status, **result.context)
+
+    def portal_home(self, request: Request, secret: str) -> Response:
+        with self.state.lock:
+            return self._page(portal_page.home(self.state, secret, request.args.get("notice")))
+
+    def portal_card(self, request: Request, secret: str) -> Response:
+        form = dict(request.form.items()) if request.method == "POST" else None
+        with self.state.lock:
+            return self._page(portal_page.payment_method(self.state, secret, form))
+
+    def portal_cancel(self, request: Request, secret: str, sub_id: str) -> Response:
+        with self.state.lock:
+            return self._page(portal_page.cancel(self.state, secret, sub_id, confirm=request.method == "POST"))
+
+    def portal_renew(self, request: Request, secret: str, sub_id: str) -> Response:
+        with self.state.lock:
+            return self._page(portal_page.renew(self.state, secret, sub_id))
+
+    def portal_plan(self, request: Request, secret: str, sub_id: str) -> Response:
+        price = request.form.get("price", "") if request.method == "POST" else None
+        with self.state.lock:
+            return self._page(portal_page.plan(self.state, secret, sub_id, price))
+
+    def invoice_page(self, request: Request, invoice_id: str) -> Response:
+        form = dict(request.form.items()) if request.method == "POST" else None
+        with self.state.lock:
+            return self._page(portal_page.invoice_page(self.state, invoice_id, (form or {}).get("action"), form))
+
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
         return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
@@ -385,6 +444,42 @@ class Emulator:
         """What the charge's test card has in store after payment (a dispute, a failing refund)."""
         self.state.get("charge", charge_id)
         return {"charge": charge_id, "effects": self.state.card_effects.get(charge_id, {})}
+
+    def ctl_clock(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"now": int(self.state.clock.now()), "offset": self.state.clock.offset}
+
+    def ctl_clock_advance(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Move the emulator's time on by `seconds` and bill everything that fell due, in order."""
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ValueError("seconds must be a number ≥ 0")
+        self.state.clock.advance(float(seconds))
+        done = self.catch_up()
+        return {"now": int(self.state.clock.now()), "offset": self.state.clock.offset, "actions": done}
+
+    def ctl_billing_settings(self, body: dict[str, Any]) -> dict[str, Any]:
+        """What happens when a failed invoice's retries run out: cancel (Stripe's default), unpaid, past_due."""
+        if body:
+            after = body.get("after_retries")
+            if after not in billing.AFTER_RETRIES:
+                raise ValueError(f"after_retries must be one of {', '.join(billing.AFTER_RETRIES)}")
+            self.state.billing_settings["after_retries"] = after
+        return dict(self.state.billing_settings)
+
+    def ctl_payment_method(self, body: dict[str, Any], customer_id: str) -> dict[str, Any]:
+        """Save a card as the customer's default, as the portal's card form does (and pay what is owed)."""
+        customer = self.state.get("customer", customer_id)
+        form = {"cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
+                "cardCvc": body.get("cvc", "123")}
+        card = cards.parse_card(form["cardNumber"], form["cardExpiry"], form["cardCvc"])
+        attempt = cards.setup_attempt(card)
+        if attempt.kind == cards.DECLINE and attempt.decline is not None:
+            return {"result": "declined", "message": attempt.decline.message}
+        who = charges.Customer(email=customer["email"] or "", name=body.get("name") or customer["name"] or "")
+        method = charges.payment_method(self.state, who, customer_id, card, None)
+        self.state.emit("payment_method.attached", method)
+        billing.set_payment_method(self.state, None, customer_id, method["id"])
+        return {"result": "saved", "payment_method": method["id"]}
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))

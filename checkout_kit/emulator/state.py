@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 from checkout_kit.emulator import objects
+from checkout_kit.emulator.clock import Clock
 from checkout_kit.emulator.errors import StripeError, missing, invalid
 from checkout_kit.stripe_version import API_VERSION
 
@@ -33,6 +34,8 @@ PREFIXES = {
     "evt_": "event",
     "re_": "refund",
     "we_": "webhook_endpoint",
+    "bps_": "billing_portal.session",
+    "bpc_": "billing_portal.configuration",
 }
 
 EventListener = Callable[[dict[str, Any]], None]
@@ -51,6 +54,8 @@ class State:
         self.listeners: list[EventListener] = []
         # Told when a webhook endpoint is created through the API (the deliverer subscribes).
         self.endpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self.clock = Clock()
+        self.public_url = ""  # where the hosted pages are served (set by the server)
         self.reset()
 
     def reset(self) -> None:
@@ -70,6 +75,18 @@ class State:
             # Hosted-page bookkeeping: 3-D Secure challenges and pending bank debits.
             self.challenges: dict[str, dict[str, Any]] = {}
             self.pending_settlements: dict[str, dict[str, Any]] = {}
+            # Billing (see `billing`): the card number behind each payment method (what charging it
+            # later does), prorations waiting for a subscription's next invoice, each open invoice's
+            # retry schedule, and the trials already warned about.
+            self.card_numbers: dict[str, str] = {}
+            self.pending_lines: dict[str, list[dict[str, Any]]] = {}
+            self.dunning: dict[str, dict[str, Any]] = {}
+            self.trial_warned: set[str] = set()
+            self.invoice_intents: dict[str, str] = {}
+            self.billing_settings: dict[str, str] = {"after_retries": "cancel"}
+            # Customer portal: the secret in a session's URL -> the session id.
+            self.portal_links: dict[str, str] = {}
+            self.clock.reset()
 
     # ---- objects ---------------------------------------------------------
 

@@ -21,6 +21,7 @@ from checkout_kit.store.records import Delivery, Job
 
 FAMILIES = (
     "checkout_kit.events.checkout",
+    "checkout_kit.events.subscriptions",
 )
 
 # Outcomes every family may answer with (families add their own words).

@@ -20,6 +20,7 @@ from checkout_kit.store.jobs import JobsStore, JobsTx
 from checkout_kit.store.pool import ConnectionPool
 from checkout_kit.store.problems import ProblemsStore, ProblemsTx
 from checkout_kit.store.records import TRANSITIONS, Delivery, Order, OrderItem
+from checkout_kit.store.subscriptions import SubscriptionsStore, SubscriptionsTx
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 T = TypeVar("T")
@@ -29,10 +30,10 @@ ORDER_COLUMNS = ("session_id, status, mode, livemode, customer_email, customer_n
 ITEM_COLUMNS = ("position, price_id, product_key, description, quantity, amount_total, currency, fulfillment_type, "
                 "fulfillment_status, fulfillment")
 TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
-          "used_tokens"}
+          "used_tokens", "subscriptions", "subscription_items", "invoices"}
 
 
-class Tx(JobsTx, ProblemsTx):
+class Tx(JobsTx, ProblemsTx, SubscriptionsTx):
     """Writes inside one transaction: all of them happen, or none."""
 
     def __init__(self, store: "SqlStore", conn: Any) -> None:
@@ -94,12 +95,16 @@ class Tx(JobsTx, ProblemsTx):
         return self._exec("INSERT INTO used_tokens (token_id, purpose, used_at) VALUES (?, ?, ?) "
                           "ON CONFLICT (token_id) DO NOTHING", (token_id, purpose, self.now)).rowcount == 1
 
+    def forget_token(self, token_id: str, purpose: str) -> None:
+        """Undo `use_token` (what the token opened failed on our side)."""
+        self._exec("DELETE FROM used_tokens WHERE token_id = ? AND purpose = ?", (token_id, purpose))
+
     def log_delivery(self, delivery: Delivery) -> None:
         """Log a webhook delivery with the effects it had (one commit for both)."""
         self._store._insert_delivery(self._conn, delivery)
 
 
-class SqlStore(JobsStore, ProblemsStore):
+class SqlStore(JobsStore, ProblemsStore, SubscriptionsStore):
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.pool = ConnectionPool(dialect)

@@ -49,6 +49,7 @@ def ids(emulator, client, catalog) -> dict[str, str]:
     pi = client.v1.payment_intents.retrieve(client.v1.checkout.sessions.retrieve(paid.id).payment_intent)
     subscription = client.v1.subscriptions.retrieve(client.v1.checkout.sessions.retrieve(sub.id).subscription)
     endpoint = client.v1.webhook_endpoints.create(params={"url": "https://shop.example/h", "enabled_events": ["*"]})
+    portal = client.v1.billing_portal.configurations.create(params={"features": {"invoice_history": {"enabled": True}}})
     return {
         "/v1/products/": catalog["ebook"].product, "/v1/prices/": catalog["ebook"].id,
         "/v1/customers/": subscription.customer, "/v1/checkout/sessions/": new_session(client, catalog["shirt"].id).id,
@@ -56,6 +57,7 @@ def ids(emulator, client, catalog) -> dict[str, str]:
         "/v1/subscriptions/": subscription.id, "/v1/subscription_items/": subscription["items"].data[0].id,
         "/v1/invoices/": subscription.latest_invoice, "/v1/webhook_endpoints/": endpoint.id,
         "/v1/events/": client.v1.events.list(params={"limit": 1}).data[0].id,
+        "/v1/billing_portal/configurations/": portal.id,
     }
 
 

@@ -168,11 +168,28 @@ def _tax_id_collection(p: dict[str, Any]) -> dict[str, Any]:
     return {"enabled": enabled, "required": required}
 
 
+def _subscription_data(p: dict[str, Any], mode: str) -> dict[str, Any]:
+    """`subscription_data`, checked: metadata, description, a trial (days, and what ends it
+    without a payment method)."""
+    data = to_dict(p.get("subscription_data", {}), "subscription_data")
+    if data and mode != "subscription":
+        raise invalid("You can only specify `subscription_data` in `subscription` mode.", param="subscription_data")
+    if "trial_period_days" in data:
+        data["trial_period_days"] = to_int(data["trial_period_days"], "subscription_data[trial_period_days]", 1, 730)
+    behavior = ((to_dict(data.get("trial_settings", {}), "subscription_data[trial_settings]")
+                 .get("end_behavior") or {}).get("missing_payment_method"))
+    if behavior is not None and behavior not in ("cancel", "create_invoice", "pause"):
+        raise invalid("Invalid subscription_data[trial_settings][end_behavior][missing_payment_method]: must be "
+                      "one of cancel, create_invoice, or pause",
+                      param="subscription_data[trial_settings][end_behavior][missing_payment_method]")
+    return data
+
+
 @honours("mode", "line_items", "success_url", "cancel_url", "return_url", "redirect_on_completion", "ui_mode",
          "customer_email", "customer", "client_reference_id", "metadata", "expires_at", "allow_promotion_codes",
          "shipping_address_collection", "automatic_tax", "billing_address_collection", "locale", "submit_type",
          "customer_creation", "payment_intent_data", "subscription_data", "phone_number_collection",
-         "invoice_creation", "tax_id_collection", "allowed_payment_method_types")
+         "invoice_creation", "tax_id_collection", "allowed_payment_method_types", "payment_method_collection")
 def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     mode = _enum(p, "mode", MODES, "payment")
     if mode == "setup":
@@ -196,7 +213,11 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
                           param="customer_email")
     methods = [to_str(m, "allowed_payment_method_types") for m in
                to_list(p.get("allowed_payment_method_types", []), "allowed_payment_method_types")]
-    subtotal = sum(i["amount_subtotal"] for i in items)
+    subscription_data = _subscription_data(p, mode)
+    # What is due today: with a trial, the subscription's prices are not (one-time items still are).
+    due = [i for i in items if not (subscription_data.get("trial_period_days") and i["price"]["recurring"])]
+    subtotal = sum(i["amount_subtotal"] for i in due)
+    collection = _enum(p, "payment_method_collection", ("always", "if_required"), "always")
     session_id = new_id("cs_test_", 58)
     session = build(
         "checkout.session",
@@ -232,7 +253,7 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
         submit_type=_enum(p, "submit_type", ("auto", "book", "donate", "pay", "subscribe")),
         payment_method_types=methods or ["card"],
         allowed_payment_method_types=methods or None,
-        payment_method_collection="always" if mode == "subscription" else None,
+        payment_method_collection=collection if mode == "subscription" else None,
         subscription=None,
         invoice=None,
         setup_intent=None,
@@ -244,7 +265,7 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     # Create-time settings that shape what paying creates; not part of the session's shape.
     ctx.state.session_extras[session_id] = {
         "payment_intent_data": to_dict(p.get("payment_intent_data", {}), "payment_intent_data"),
-        "subscription_data": to_dict(p.get("subscription_data", {}), "subscription_data"),
+        "subscription_data": subscription_data,
     }
     ctx.state.add(session)
     return session
