@@ -100,9 +100,19 @@ class DevShop:
                            stripe_webhook_secrets=(secret,))
         from checkout_kit import catalog as catalog_module
 
-        payload = seed_payload(catalog_module.load(settings.catalog_path))
+        catalog = catalog_module.load(settings.catalog_path)
+        payload = seed_payload(catalog)
         with self.emulator.state.lock:
             self.emulator.ctl_seed(payload)
+        if not settings.stripe_portal_configuration:  # what `setup-portal` makes in a real account
+            from checkout_kit.subscriptions_admin import portal_configuration
+
+            products: dict[str, tuple[str, list[str]]] = {}
+            for price in payload["prices"]:
+                if price.get("recurring"):
+                    products.setdefault(price["product"], (price["product"], []))[1].append(price["id"])
+            config = self.emulator.configure_portal(portal_configuration(catalog, products, settings.site_url))
+            settings = replace(settings, stripe_portal_configuration=config)
         return settings
 
     def stop(self) -> None:

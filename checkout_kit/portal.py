@@ -40,8 +40,9 @@ ANSWER = ("If that email has a membership, a link is on its way. It works once, 
           "Check your inbox (and the spam folder).")
 LINKS_PER_EMAIL = 3  # per EMAIL_WINDOW_S, silently: the answer never changes
 EMAIL_WINDOW_S = 15 * 60
-PAGE_HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
-                ("Referrer-Policy", "no-referrer")]
+# The pages keep the site's Referrer-Policy: one that says no-referrer would make Chromium post their
+# form with `Origin: null`, which the route refuses. (A link they were opened by is spent already.)
+PAGE_HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
 REFUSALS = {  # why a link does not work -> (status, heading, explanation)
     "invalid": (400, "This link does not work", "The link is incomplete or was changed on the way."),
     "expired": (410, "This link has expired", "Links work for 30 minutes."),
@@ -117,8 +118,7 @@ def _page(services: Any, status: int, title: str, body: str) -> Response:
         "<nav aria-label=\"Main\"><ul><li><a href=\"/\">Shop</a></li>"
         "<li><a href=\"/account.html\">Your membership</a></li></ul></nav></header>\n"
         f"<main id=\"main\"><div class=\"landing\"><div class=\"panel\">\n{body}\n</div></div></main>\n</body>\n</html>\n")
-    headers = [h for h in page_headers() if h[0] != "Referrer-Policy"] + PAGE_HEADERS
-    return Response(status, document.encode(), headers)
+    return Response(status, document.encode(), page_headers() + PAGE_HEADERS)
 
 
 def _link_form(email: str = "") -> str:

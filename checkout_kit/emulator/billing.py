@@ -16,8 +16,8 @@ What happens when, as the emulator plays it (docs/emulator.md says the same):
 - A failed charge: `charge.failed`, `payment_intent.payment_failed`, `invoice.payment_failed`;
   an active subscription becomes `past_due`. The charge is retried on a fixed schedule standing
   in for Smart Retries' default policy (8 tries within 2 weeks): 1, 3, 5, 7, 9, 11 and 14 days
-  after the first attempt (`invoice.next_payment_attempt`). Hard declines (lost or stolen card,
-  fraud…) are not retried. When the tries run out the subscription is canceled
+  after the first attempt (`invoice.next_payment_attempt`). When the tries run out the
+  subscription is canceled
   (`customer.subscription.deleted`, `cancellation_details.reason: payment_failed`) — Stripe's
   default setting; `POST /_emulator/billing/settings {"after_retries": "unpaid"|"past_due"}`
   chooses the others. A card that needs authentication off-session sends
@@ -57,10 +57,6 @@ TRIAL_NOTICE_S = 3 * DAY  # customer.subscription.trial_will_end comes this long
 RETRY_DAYS = (1, 3, 5, 7, 9, 11, 14)  # after the first attempt: with it, 8 tries within 2 weeks
 RETRY_WINDOW_S = RETRY_DAYS[-1] * DAY
 AFTER_RETRIES = ("cancel", "unpaid", "past_due")
-# Declines Stripe does not retry: the card cannot work, whatever the day.
-HARD_DECLINES = frozenset({"lost_card", "stolen_card", "pickup_card", "fraudulent", "incorrect_number",
-                           "restricted_card", "revocation_of_authorization",
-                           "revocation_of_all_authorizations", "transaction_not_allowed"})
 BILLED = ("trialing", "active", "past_due", "unpaid")  # statuses that keep renewing
 ENDED = ("canceled", "incomplete_expired")
 
@@ -283,10 +279,8 @@ def collect(state: State, invoice: dict[str, Any], method_id: str | None, *, off
     method = state.objects["payment_method"].get(method_id or "")
     invoice["attempt_count"] += 1
     invoice["attempted"] = True
-    if entry is None or method is None:
-        return _failed(state, invoice, None, None, cards.Decline(
-            "invoice_no_payment_method", None, "The customer has no default payment method for this invoice.",
-            outcome_type="invalid", network_status="not_sent_to_network")), "No payment method."
+    if entry is None or method is None:  # nothing to charge: the attempt fails without a charge
+        return _failed(state, invoice), "The customer has no payment method on file."
     pi = _intent(state, invoice)
     who = charges.Customer(email=method["billing_details"]["email"] or "", name=method["billing_details"]["name"] or "")
     card = cards.Card(entry.number, method["card"]["exp_month"], method["card"]["exp_year"], "123",
@@ -305,7 +299,7 @@ def collect(state: State, invoice: dict[str, Any], method_id: str | None, *, off
         charges.fail_intent(pi, attempt.decline, method, charge["id"])
         state.emit("charge.failed", charge)
         state.emit("payment_intent.payment_failed", pi)
-        return _failed(state, invoice, method, charge, attempt.decline), attempt.decline.message
+        return _failed(state, invoice), attempt.decline.message
     charge = charges.record_charge(state, pi, who, method, "succeeded", entry, authenticated=authenticated)
     pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
     state.emit("charge.succeeded", charge)
@@ -336,17 +330,15 @@ def mark_paid_out_of_band(state: State, invoice: dict[str, Any]) -> None:
     _mark_paid(state, invoice)
 
 
-def _failed(state: State, invoice: dict[str, Any], method: dict[str, Any] | None, charge: dict[str, Any] | None,
-            decline: cards.Decline) -> str:
-    _schedule_retry(state, invoice, retry=decline.decline_code not in HARD_DECLINES
-                    and decline.code not in HARD_DECLINES)
+def _failed(state: State, invoice: dict[str, Any]) -> str:
+    _schedule_retry(state, invoice, retry=True)
     state.emit("invoice.payment_failed", invoice)
     _set_status(state, invoice, "past_due")
     return DECLINED
 
 
 def _schedule_retry(state: State, invoice: dict[str, Any], retry: bool) -> None:
-    """The next automatic attempt on Stripe's schedule (none after a hard decline or an action)."""
+    """The next automatic attempt on Stripe's schedule (none while the customer must act)."""
     plan = state.dunning.setdefault(invoice["id"], {"first": now(), "tries": 0, "ends_at": now() + RETRY_WINDOW_S,
                                                     "concluded": False})
     plan["tries"] += 1
@@ -425,13 +417,6 @@ def start(state: State, *, customer: str, currency: str, lines: list[dict[str, A
     if invoice["amount_due"] == 0:
         _mark_paid(state, invoice)
     return sub, invoice
-
-
-def activate(state: State, sub: dict[str, Any]) -> None:
-    """The first invoice is paid: an incomplete subscription is active."""
-    if sub["status"] == "incomplete":
-        sub["status"] = "active"
-        state.emit("customer.subscription.updated", sub, previous={"status": "incomplete"})
 
 
 def renew(state: State, sub: dict[str, Any]) -> None:
@@ -595,7 +580,7 @@ def change_items(state: State, sub: dict[str, Any], changes: list[dict[str, Any]
     at = now()
     old_cadence = cadence(state, sub)
     begin, finish = period_start(state, sub), period_end(state, sub)
-    credit_lines: list[tuple[dict[str, Any], int, int]] = []  # (price, quantity, sign)
+    credit_lines: list[tuple[dict[str, Any], int, int, str]] = []  # (price, quantity, sign, item)
     for n, change in enumerate(changes):
         where = f"items[{n}]"
         if change.get("id"):
@@ -603,19 +588,19 @@ def change_items(state: State, sub: dict[str, Any], changes: list[dict[str, Any]
             if item is None or item["subscription"] != sub["id"]:
                 raise invalid(f"Invalid subscription_item id: {change['id']}", param=f"{where}[id]")
             if change.get("deleted"):
-                credit_lines.append((item["price"], item["quantity"], -1))
+                credit_lines.append((item["price"], item["quantity"], -1, item["id"]))
                 sub["items"]["data"] = [i for i in sub["items"]["data"] if i["id"] != item["id"]]
                 continue
             price = _price(state, change.get("price"), where) if change.get("price") else item["price"]
             quantity = change.get("quantity", item["quantity"])
             if price["id"] != item["price"]["id"] or quantity != item["quantity"]:
-                credit_lines += [(item["price"], item["quantity"], -1), (price, quantity, 1)]
+                credit_lines += [(item["price"], item["quantity"], -1, item["id"]), (price, quantity, 1, item["id"])]
                 item.update(price=copy.deepcopy(price), plan=plan_of(price), quantity=quantity)
         else:
             price = _price(state, change.get("price"), where)
             item = new_item(state, sub["id"], price, change.get("quantity", 1), begin, finish)
             sub["items"]["data"].append({"id": item["id"]})
-            credit_lines.append((price, item["quantity"], 1))
+            credit_lines.append((price, item["quantity"], 1, item["id"]))
     if not items_of(state, sub):
         raise invalid("A subscription must keep at least one item.", param="items")
     new_cadence = cadence(state, sub)
@@ -626,8 +611,8 @@ def change_items(state: State, sub: dict[str, Any], changes: list[dict[str, Any]
         return None  # nothing is charged during a trial; the next invoice bills the new plan
     fraction = max(0.0, min(1.0, (finish - at) / max(1, finish - begin)))
     prorations = [] if proration == "none" else [
-        (price, quantity, sign * round(price["unit_amount"] * quantity * fraction))
-        for price, quantity, sign in credit_lines]
+        (price, quantity, sign * round(price["unit_amount"] * quantity * fraction), item_id)
+        for price, quantity, sign, item_id in credit_lines]
     if interval_changed:  # a new interval restarts the cycle now and bills the new period at once
         new_end = shift(at, new_cadence["interval"], new_cadence["interval_count"])
         sub["billing_cycle_anchor"] = at
@@ -636,14 +621,14 @@ def change_items(state: State, sub: dict[str, Any], changes: list[dict[str, Any]
         sync_items(state, sub)
         invoice_id = new_id("in_")
         lines = [item_line(state, invoice_id, sub, item, at, new_end) for item in items_of(state, sub)]
-        lines += [_proration_line(state, invoice_id, sub, price, quantity, amount, at, finish)
-                  for price, quantity, amount in prorations if amount < 0]
+        lines += [_proration_line(state, invoice_id, sub, item_id, price, quantity, amount, at, finish)
+                  for price, quantity, amount, item_id in prorations if amount < 0]
         lines += [dict(p, invoice=invoice_id) for p in state.pending_lines.pop(sub["id"], [])]
         return _invoice_now(state, sub, invoice_id, lines, (begin, at))
     sync_items(state, sub)
     pending = state.pending_lines.setdefault(sub["id"], [])
-    pending += [_proration_line(state, "", sub, price, quantity, amount, at, finish)
-                for price, quantity, amount in prorations if amount]
+    pending += [_proration_line(state, "", sub, item_id, price, quantity, amount, at, finish)
+                for price, quantity, amount, item_id in prorations if amount]
     if proration == "always_invoice" and pending:
         invoice_id = new_id("in_")
         lines = [dict(p, invoice=invoice_id) for p in state.pending_lines.pop(sub["id"])]
@@ -651,14 +636,14 @@ def change_items(state: State, sub: dict[str, Any], changes: list[dict[str, Any]
     return None
 
 
-def _proration_line(state: State, invoice_id: str, sub: dict[str, Any], price: dict[str, Any], quantity: int,
-                    amount: int, start: int, end: int) -> dict[str, Any]:
+def _proration_line(state: State, invoice_id: str, sub: dict[str, Any], item_id: str, price: dict[str, Any],
+                    quantity: int, amount: int, start: int, end: int) -> dict[str, Any]:
+    """Credit for the unused time of what the item was, or the charge for the rest of the period of what it is."""
     name = _product_name(state, price)
     words = "Unused time on" if amount < 0 else "Remaining time on"
     return line(invoice_id, sub["id"], price=price, quantity=quantity, amount=amount,
                 description=f"{words} {quantity} × {name} after {_date(start)}", start=start, end=end,
-                sub_item=next((i["id"] for i in items_of(state, sub) if i["price"]["id"] == price["id"]), None),
-                proration=True)
+                sub_item=item_id, proration=True)
 
 
 def _invoice_now(state: State, sub: dict[str, Any], invoice_id: str, lines: list[dict[str, Any]],

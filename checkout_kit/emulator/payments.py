@@ -132,7 +132,6 @@ def _subscribe(state: State, session: dict[str, Any], who: charges.Customer, car
     if invoice["status"] == "open":
         billing.collect(state, invoice, method["id"] if method else None, off_session=False,
                         authenticated=authenticated)
-    billing.activate(state, sub)
     session.update(subscription=sub["id"], invoice=invoice["id"])
     _complete(state, session, who, "paid" if session["amount_total"] else "no_payment_required")
 

@@ -404,6 +404,13 @@ class Emulator:
             created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
         return created
 
+    def configure_portal(self, params: dict[str, Any]) -> str:
+        """Create a portal configuration from plain values (as the dev shop does at start); its id."""
+        from checkout_kit.emulator.resources.billing_portal import new_configuration
+
+        with self.state.lock:
+            return new_configuration(self.state, _stringify(params))["id"]
+
     def ctl_endpoints(self, body: dict[str, Any]) -> dict[str, Any]:
         if body:
             events = tuple(body.get("enabled_events") or ("*",))

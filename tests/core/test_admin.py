@@ -49,16 +49,17 @@ def sdk(emulator):
 def test_catalog_push_creates_then_finds_and_writes_ids(project, emulator):
     first = run(["catalog", "push"], project, emulator)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("created") == 3 and "--write" in first.stdout
-    prices = sdk(emulator).v1.prices.list(params={"lookup_keys": ["ebook", "tshirt", "membership-monthly"]}).data
-    assert {p.lookup_key for p in prices} == {"ebook", "tshirt", "membership-monthly"}
+    assert first.stdout.count("created") == 4 and "--write" in first.stdout
+    prices = sdk(emulator).v1.prices.list(params={"lookup_keys": ["ebook", "tshirt", "membership-monthly",
+                                                                  "membership-yearly"]}).data
+    assert {p.lookup_key for p in prices} == {"ebook", "tshirt", "membership-monthly", "membership-yearly"}
     monthly = next(p for p in prices if p.lookup_key == "membership-monthly")
     assert monthly.recurring.interval == "month" and monthly.unit_amount == 900
     # Again: found by lookup key, nothing new in Stripe.
     again = run(["catalog", "push", "--write"], project, emulator)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count("exists") == 3 and "created" not in again.stdout
-    assert len(sdk(emulator).v1.prices.list(params={"limit": 100}).data) == 3
+    assert again.stdout.count("exists") == 4 and "created" not in again.stdout
+    assert len(sdk(emulator).v1.prices.list(params={"limit": 100}).data) == 4
     assert len(sdk(emulator).v1.products.list(params={"limit": 100}).data) == 3
     ebook = next(p for p in prices if p.lookup_key == "ebook")
     assert f'id = "{ebook.id}"' in (project / "catalog.toml").read_text()
@@ -68,14 +69,14 @@ def test_catalog_push_creates_then_finds_and_writes_ids(project, emulator):
     # The rewritten catalog loads, and doctor finds every price active.
     doctor = run(["doctor"], project, emulator, STRIPE_WEBHOOK_SECRET="whsec_abcdefabcdef")
     assert doctor.returncode == 0, doctor.stdout
-    assert doctor.stdout.count("is active in Stripe") == 3
+    assert doctor.stdout.count("is active in Stripe") == 4
 
 
 def test_doctor_reports_missing_prices_and_secret_without_printing_secrets(project, emulator):
     result = run(["doctor"], project, emulator)
     assert result.returncode == 1
     assert "STRIPE_WEBHOOK_SECRET is not set" in result.stdout
-    assert result.stdout.count("does not exist in this Stripe account") == 3
+    assert result.stdout.count("does not exist in this Stripe account") == 4
     assert "catalog push --write" in result.stdout
     assert "sk_test_owner_key_123456" not in result.stdout + result.stderr
     assert "sk_test_…3456" in result.stdout

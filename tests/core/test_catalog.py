@@ -38,7 +38,7 @@ def test_demo_catalog_has_the_three_products(demo: Catalog) -> None:
     assert demo.shop_name == "Field Notes Supply"
     assert list(demo.products) == ["ebook", "tshirt", "membership"]
     assert [p.ref for p in demo.prices()] == ["price_1QkitEbookDemo000000001", "price_1QkitTshirtDemo00000001",
-                                              "price_1QkitMemberDemo00000001"]
+                                              "price_1QkitMemberDemo00000001", "price_1QkitMemberYearly0000001"]
 
 
 def test_demo_ebook_is_a_one_time_download(demo: Catalog) -> None:
@@ -60,12 +60,14 @@ def test_demo_tshirt_ships_in_quantities_of_one_to_ten(demo: Catalog) -> None:
     assert tshirt.details == {}
 
 
-def test_demo_membership_is_monthly(demo: Catalog) -> None:
+def test_demo_membership_is_monthly_or_yearly(demo: Catalog) -> None:
     membership = demo.products["membership"]
     assert membership.fulfillment == "subscription" and membership.max_quantity == 1
     assert membership.details == {"access_url": "https://members.example.com/"}
-    (price,) = membership.prices
-    assert (price.recurring, price.interval_count, price.lookup_key) == ("month", 1, "membership-monthly")
+    monthly, yearly = membership.prices
+    assert (monthly.recurring, monthly.interval_count, monthly.lookup_key) == ("month", 1, "membership-monthly")
+    assert (yearly.recurring, yearly.unit_amount, yearly.lookup_key) == ("year", 9000, "membership-yearly")
+    assert monthly.trial_period_days is None and yearly.trial_period_days is None
 
 
 def test_lookups(demo: Catalog) -> None:
