@@ -685,7 +685,8 @@ def resume(state: State, sub: dict[str, Any]) -> str:
     return invoice_id
 
 
-def set_payment_method(state: State, sub: dict[str, Any] | None, customer_id: str, method_id: str) -> None:
+def set_payment_method(state: State, sub: dict[str, Any] | None, customer_id: str, method_id: str,
+                       pay_open: bool = True) -> None:
     """A new default card for the customer (and the subscription); an open invoice is paid with it,
     as Stripe retries when a customer updates their card in the portal."""
     customer = state.objects["customer"][customer_id]
@@ -698,7 +699,7 @@ def set_payment_method(state: State, sub: dict[str, Any] | None, customer_id: st
             previous = {"default_payment_method": each["default_payment_method"]}
             each["default_payment_method"] = method_id
             state.emit("customer.subscription.updated", each, previous=previous)
-        for invoice in list(state.objects["invoice"].values()):
+        for invoice in list(state.objects["invoice"].values()) if pay_open else []:
             if _subscription_id(invoice) == each["id"] and invoice["status"] == "open":
                 collect(state, invoice, method_id, off_session=False, authenticated=True)
 

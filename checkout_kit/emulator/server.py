@@ -474,7 +474,8 @@ class Emulator:
         return dict(self.state.billing_settings)
 
     def ctl_payment_method(self, body: dict[str, Any], customer_id: str) -> dict[str, Any]:
-        """Save a card as the customer's default, as the portal's card form does (and pay what is owed)."""
+        """Save a card as the customer's default, as the portal's card form does, and pay what is owed
+        with it (unless `pay_open` is false: then the open invoices wait for their retry)."""
         customer = self.state.get("customer", customer_id)
         form = {"cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
                 "cardCvc": body.get("cvc", "123")}
@@ -485,7 +486,7 @@ class Emulator:
         who = charges.Customer(email=customer["email"] or "", name=body.get("name") or customer["name"] or "")
         method = charges.payment_method(self.state, who, customer_id, card, None)
         self.state.emit("payment_method.attached", method)
-        billing.set_payment_method(self.state, None, customer_id, method["id"])
+        billing.set_payment_method(self.state, None, customer_id, method["id"], pay_open=body.get("pay_open", True))
         return {"result": "saved", "payment_method": method["id"]}
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
