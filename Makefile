@@ -1,4 +1,4 @@
-# Checkout Kit — `make dev` runs the shop, `make test` runs every test.
+# Checkout Kit — `make dev` runs the shop, `make test` checks it and runs every test.
 .DEFAULT_GOAL := help
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,11 +8,13 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help dev test bench site emulator clean
+.PHONY: help dev test check doctor bench site emulator clean
 
 help:
 	@echo "make dev    run the shop on http://127.0.0.1:$(PORT) (offline Stripe emulator unless STRIPE_SECRET_KEY is set)"
-	@echo "make test   run the whole test suite, browser tests included"
+	@echo "make test   check the shop, then run the whole test suite, browser tests included"
+	@echo "make check  check the shop: catalog.toml and every buy button in site/ (also run by make test and the build)"
+	@echo "make doctor check the configuration (.env): keys, webhook secret, database, mail, prices in Stripe"
 	@echo "make bench  measure speed; writes benchmarks/results.json"
 	@echo "make site   assemble public/, the only files ever served"
 
@@ -37,7 +39,14 @@ emulator: $(VENV)/.runtime
 	$(BIN)/python -m checkout_kit emulator
 
 test: $(VENV)/.dev
+	$(BIN)/python -m checkout_kit check
 	$(BIN)/python -m pytest
+
+check: $(VENV)/.runtime
+	$(BIN)/python -m checkout_kit check
+
+doctor: $(VENV)/.runtime
+	$(BIN)/python -m checkout_kit doctor
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import core_bench, emulator_bench, netlify_bench, site_bench, startup, vercel_bench
+from benchmarks import core_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, vercel_bench
 
 SUITES = {
     "startup": startup.run,
@@ -22,6 +22,7 @@ SUITES = {
     "vercel": vercel_bench.run,
     "netlify": netlify_bench.run,
     "site": site_bench.run,
+    "prewarm": prewarm_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -111,6 +111,7 @@ def run() -> list[tuple[str, object, str, str]]:
     from checkout_kit.webhook_signature import sign_header
     from tests.core.test_mail import MailApiStandIn
     from tests.netlify.test_pyodide import Instance, paid_event, req
+    from tests.support.deploy import first_sale
     from tests.support import vercel
 
     if not (shutil.which("node") and shutil.which("npm")):
@@ -138,7 +139,7 @@ def run() -> list[tuple[str, object, str, str]]:
                                EMAIL_FROM="Shop <shop@shop.example>",
                                KIT_SIGNING_KEY="bench-signing-key-0123456789-abcdefghijklmnop")
             vercel_env = dict(common, DATABASE_URL=pg.create_database(), OUTBOX_DIR=f"{tmp}/outbox")
-            create_body = json.dumps({"priceId": "price_1QkitEbookDemo000000001"}).encode()
+            create_body = first_sale().body
 
             def event_body(n: int) -> bytes:  # the event vercel_bench sends: signed, logged, not an order
                 return json.dumps({"id": f"evt_bench_{n}_{time.time_ns()}", "type": "payment_intent.created",

@@ -59,6 +59,7 @@ def run() -> list[tuple[str, object, str, str]]:
     from checkout_kit.devserver import seed_payload
     from checkout_kit.emulator import Emulator
     from checkout_kit.webhook_signature import sign_header
+    from tests.support.deploy import first_sale
     from tests.support.vercel import ROOT, request
 
     secret = "whsec_bench_vercel_0001"
@@ -75,7 +76,7 @@ def run() -> list[tuple[str, object, str, str]]:
             emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
         base_env = {"STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_API_BASE": emu.url, "STRIPE_WEBHOOK_SECRET": secret,
                     "SITE_URL": "https://shop.example.com", "OUTBOX_DIR": f"{tmp}/outbox", "RATE_LIMIT_PER_MINUTE": "0"}
-        create = request("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitEbookDemo000000001"}).encode(),
+        create = request("POST", "/api/create-checkout-session", first_sale().body,
                          {"content-type": "application/json"})
 
         def webhook(n: int) -> dict[str, Any]:

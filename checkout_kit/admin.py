@@ -16,6 +16,7 @@ from typing import Any
 from checkout_kit import catalog as catalog_module
 from checkout_kit.config import ConfigError
 from checkout_kit.services import Services, shared
+from checkout_kit.stripe_diagnosis import diagnose
 from checkout_kit.stripe_gateway import GatewayError
 from checkout_kit.stripe_version import API_VERSION
 from checkout_kit.events import handled_types
@@ -98,7 +99,7 @@ def catalog_push(write: bool = False) -> int:
                     additions[price.lookup_key] = found["id"]
                 print(f"{product.key:<14} {price.lookup_key or '-':<22} {found['id']:<34} {status}")
     except GatewayError as exc:
-        print(f"Stripe refused: {exc.detail}", file=sys.stderr)
+        print(diagnose(exc, services.settings).lines(), file=sys.stderr)
         return 1
     if not replacements and not additions:
         print("catalog.toml already names these prices.")
@@ -159,7 +160,7 @@ def setup_webhook(url: str) -> int:
             "description": "Checkout Kit",
         })
     except GatewayError as exc:
-        print(f"Stripe refused: {exc.detail}", file=sys.stderr)
+        print(diagnose(exc, services.settings).lines(), file=sys.stderr)
         return 1
     print(f"Created webhook endpoint {endpoint['id']} for {url}")
     print(f"Events: {', '.join(sorted(handled_types()))}; API version {API_VERSION}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,36 @@ PRODUCT_FIELDS = {"name", "description", "fulfillment", "prices", "min_quantity"
 PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname",
                 "trial_period_days"}
 MAX_TRIAL_DAYS = 730  # Stripe's limit for subscription_data.trial_period_days
+SHOP_FIELDS = {"name", "support_email", "logo", "accent", "currency_display"}
+CURRENCY_DISPLAYS = ("symbol", "code")
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 
 
 class CatalogError(ValueError):
-    """The catalog file is missing or wrong; the message says where."""
+    """The catalog file is missing or wrong; the message says where (`where` is the TOML table, when known)."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+@dataclass(frozen=True)
+class Shop:
+    """Who is selling, from `[shop]`: what the pages (filled in by the build and the dev server),
+    the emails and the success page show. `SUPPORT_EMAIL` in the environment overrides
+    `support_email` (see `Services.shop`)."""
+
+    name: str = "Shop"
+    support_email: str | None = None
+    logo: str | None = None  # a path in the published site (/img/logo.svg) or an https:// URL
+    accent: str = "#3b3bd4"  # buttons, links and the browser's theme colour; white text sits on it
+    currency_display: str = "symbol"  # "symbol" ($15.00) or "code" (15.00 USD)
+
+    def with_support_email(self, override: str | None) -> "Shop":
+        """The identity with SUPPORT_EMAIL (the environment's, where replies go) winning over [shop]'s."""
+        override = (override or "").strip()
+        return replace(self, support_email=override) if override else self
 
 
 @dataclass(frozen=True)
@@ -61,8 +87,12 @@ class Product:
 
 @dataclass(frozen=True)
 class Catalog:
-    shop_name: str
+    shop: Shop
     products: dict[str, Product]
+
+    @property
+    def shop_name(self) -> str:
+        return self.shop.name
 
     def __post_init__(self) -> None:
         by_id: dict[str, Price] = {}
@@ -71,11 +101,11 @@ class Catalog:
             for price in product.prices:
                 if price.id:
                     if price.id in by_id:
-                        raise CatalogError(f"price id {price.id} appears twice")
+                        raise CatalogError(f"price id {price.id} appears twice", f"products.{product.key}")
                     by_id[price.id] = price
                 if price.lookup_key:
                     if price.lookup_key in by_lookup:
-                        raise CatalogError(f"lookup_key {price.lookup_key!r} appears twice")
+                        raise CatalogError(f"lookup_key {price.lookup_key!r} appears twice", f"products.{product.key}")
                     by_lookup[price.lookup_key] = price
         object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_by_lookup", by_lookup)
@@ -94,7 +124,34 @@ class Catalog:
 
 
 def _fail(where: str, problem: str) -> CatalogError:
-    return CatalogError(f"catalog.toml [{where}]: {problem}")
+    return CatalogError(f"catalog.toml [{where}]: {problem}", where)
+
+
+def _shop(raw: Any) -> Shop:
+    if raw is None:
+        return Shop()
+    if not isinstance(raw, dict):
+        raise _fail("shop", "must be a table: [shop] with name = \"Your Shop\"")
+    unknown = set(raw) - SHOP_FIELDS
+    if unknown:
+        raise _fail("shop", f"unknown field(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(SHOP_FIELDS))})")
+    name = raw.get("name", "Shop")
+    if not isinstance(name, str) or not name.strip() or len(name) > 100:
+        raise _fail("shop", "name must be the shop's name, 1 to 100 characters")
+    email = raw.get("support_email")
+    if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
+        raise _fail("shop", f"support_email must be an address like help@example.com (got {email!r})")
+    logo = raw.get("logo")
+    if logo is not None and (not isinstance(logo, str) or not re.fullmatch(r"(/|https://)[^\s\"'<>]*", logo)):
+        raise _fail("shop", "logo must be a path in your site like /img/logo.svg, or an https:// URL")
+    accent = raw.get("accent", Shop.accent)
+    if not isinstance(accent, str) or not HEX_COLOUR.fullmatch(accent):
+        raise _fail("shop", f"accent must be a colour like \"#3b3bd4\" (got {accent!r})")
+    display = raw.get("currency_display", Shop.currency_display)
+    if display not in CURRENCY_DISPLAYS:
+        raise _fail("shop", f"currency_display must be one of {', '.join(CURRENCY_DISPLAYS)}")
+    return Shop(name=name.strip(), support_email=email or None, logo=logo or None, accent=accent.lower(),
+                currency_display=display)
 
 
 def _int(value: Any, where: str, name: str, minimum: int = 0) -> int:
@@ -179,8 +236,7 @@ def parse(data: dict[str, Any]) -> Catalog:
             allow_promotion_codes=raw.get("allow_promotion_codes", False), shipping_countries=tuple(countries),
             automatic_tax=raw.get("automatic_tax", False), details=details,
         )
-    shop = data.get("shop", {})
-    return Catalog(shop_name=str(shop.get("name", "Shop")) if isinstance(shop, dict) else "Shop", products=products)
+    return Catalog(shop=_shop(data.get("shop")), products=products)
 
 
 def find_catalog(path: str = "catalog.toml") -> Path:

@@ -8,6 +8,7 @@ writes to the store: an order exists only once a session completes.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from checkout_kit.catalog import Catalog, Price
 from checkout_kit.config import Settings
 from checkout_kit.mail import valid_address
 from checkout_kit.stripe_gateway import INVALID_PRICE, Gateway, GatewayError
+
+log = logging.getLogger("checkout_kit.checkout")
 
 KIT_METADATA_KEY = "kit"
 KIT_METADATA_VALUE = "checkout-kit"
@@ -209,8 +212,8 @@ def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings
     return params
 
 
-def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gateway: Gateway) -> dict[str, str]:
-    """Create the Checkout Session; returns {"id", "url"}. Raises CheckoutError or GatewayError."""
+def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gateway: Gateway) -> dict[str, Any]:
+    """Create the Checkout Session; returns Stripe's session. Raises CheckoutError or GatewayError."""
     lookups = [line.price.lookup_key for line in cart.lines if not line.price.id and line.price.lookup_key]
     resolved: dict[str, str] = {}
     if lookups:
@@ -225,4 +228,17 @@ def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gate
         if exc.kind == INVALID_PRICE:
             raise CheckoutError(400, "price_unavailable", exc.message) from None
         raise
-    return {"id": session["id"], "url": session["url"]}
+    return session
+
+
+def record_intent(store: Any, session: dict[str, Any]) -> None:
+    """Note that a checkout started (id, amount, currency; no personal data), for conversion.
+
+    The one write on the create path besides the rate limiter, and best effort: a database
+    hiccup here must not cost the buyer their checkout.
+    """
+    try:
+        store.record_intent(session["id"], session.get("amount_total"), session.get("currency"),
+                            bool(session.get("livemode")))
+    except Exception as exc:
+        log.warning("checkout session %s not recorded for the numbers: %s", session.get("id"), type(exc).__name__)

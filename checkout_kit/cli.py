@@ -9,7 +9,7 @@ import argparse
 import logging
 import os
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 from checkout_kit.emulator.cards import BANK_FAILS, BANK_SUCCEEDS
 
@@ -78,6 +78,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return run()
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from checkout_kit.shop_check import run
+
+    return run(args.catalog)
+
+
 def cmd_catalog_push(args: argparse.Namespace) -> int:
     from checkout_kit.admin import catalog_push
 
@@ -108,6 +114,13 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     return subs.retry(args.target)
 
 
+def cmd_deploy_env(args: argparse.Namespace) -> int:
+    from checkout_kit.deploy_env import run
+
+    return run(args.host, dry_run=args.dry_run, allow_test_keys=args.allow_test_keys, file=args.file,
+               api_base=args.api_base)
+
+
 def cmd_compile_templates(args: argparse.Namespace) -> int:
     from checkout_kit.mail import compile_templates
 
@@ -119,6 +132,66 @@ def cmd_jobs_retry(args: argparse.Namespace) -> int:
     from checkout_kit.admin import jobs_retry
 
     return jobs_retry(include_failed=getattr(args, "failed", False))
+
+
+def desk(name: str, *fields: str):  # type: ignore[no-untyped-def]
+    """A command running `desk_commands.<name>` with the named arguments (imported only when run)."""
+    def run(args: argparse.Namespace) -> int:
+        from checkout_kit import desk_commands
+
+        return getattr(desk_commands, name)(**{f: getattr(args, f) for f in fields})
+    return run
+
+
+def add_desk_commands(sub: Any) -> None:
+    """`orders`, `deliveries`, `reconcile`, `customer`, `audit`: the owner's desk."""
+    orders = sub.add_parser("orders", help="find, show and export orders").add_subparsers(
+        dest="orders_command", required=True)
+    ls = orders.add_parser("list", help="recent orders, newest first (search by email, reference or session id)")
+    ls.add_argument("query", nargs="?", default="", help="an email (or its start), an order reference or a cs_… id")
+    ls.add_argument("--status", help="only orders in this state (paid, awaiting_payment, payment_failed, …)")
+    ls.add_argument("--kind", help="only orders with an item of this fulfillment kind (download, ticket, …)")
+    ls.add_argument("--to-ship", action="store_true", dest="to_ship", help="only orders with items still to ship")
+    ls.add_argument("--limit", type=int, default=20, help="how many (default 20, at most 200)")
+    ls.add_argument("--json", action="store_true", dest="as_json", help="JSON for scripts")
+    ls.set_defaults(func=desk("orders_list", "query", "status", "kind", "to_ship", "limit", "as_json"))
+    show = orders.add_parser("show", help="one order: items, fulfillment, emails, webhook deliveries")
+    show.add_argument("ref", metavar="ORDER", help="the order's reference (8 characters) or its cs_… session id")
+    show.add_argument("--json", action="store_true", dest="as_json", help="JSON for scripts")
+    show.set_defaults(func=desk("orders_show", "ref", "as_json"))
+    export = orders.add_parser("export", help="every order item as CSV, for accounting")
+    export.add_argument("--since", type=float, default=0.0, metavar="UNIX_TIME", help="orders created since")
+    export.add_argument("--format", choices=["csv"], default="csv", help="the only format: csv")
+    export.add_argument("--output", "-o", help="write to this file instead of the screen")
+    export.set_defaults(func=desk("orders_export", "since", "output"))
+
+    deliveries = sub.add_parser("deliveries", help="the log of Stripe webhook deliveries").add_subparsers(
+        dest="deliveries_command", required=True)
+    dl = deliveries.add_parser("list", help="recent deliveries (--failed: only those that failed)")
+    dl.add_argument("--failed", action="store_true", help="only deliveries that failed (Stripe retries them)")
+    dl.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    dl.add_argument("--json", action="store_true", dest="as_json", help="JSON for scripts")
+    dl.set_defaults(func=desk("deliveries_list", "failed", "days", "as_json"))
+
+    rec = sub.add_parser("reconcile", help="fulfill completed Stripe sessions the shop has no order for")
+    rec.add_argument("--since", default="3d", help="how far back: 3d, 12h, 90m (default 3d)")
+    rec.add_argument("--json", action="store_true", dest="as_json", help="JSON for scripts")
+    rec.set_defaults(func=desk("reconcile", "since", "as_json"))
+
+    customer = sub.add_parser("customer", help="a customer's data: export it, or erase it").add_subparsers(
+        dest="customer_command", required=True)
+    cx = customer.add_parser("export", help="print every record the shop holds about EMAIL, as JSON")
+    cx.add_argument("email")
+    cx.set_defaults(func=desk("customer_export", "email"))
+    cf = customer.add_parser("forget", help="erase EMAIL's personal data, keeping the amounts accounting needs")
+    cf.add_argument("email")
+    cf.add_argument("--yes", action="store_true", help="really erase (without it, says what would happen)")
+    cf.set_defaults(func=desk("customer_forget", "email", "yes"))
+
+    au = sub.add_parser("audit", help="the log of owner actions").add_subparsers(dest="audit_command", required=True)
+    ax = au.add_parser("export", help="every owner action (refund, ship, retry, forget, reconcile) as JSON")
+    ax.add_argument("--text", action="store_false", dest="as_json", help="one line each instead of JSON")
+    ax.set_defaults(func=desk("audit_export", "as_json"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     dev.set_defaults(func=cmd_dev)
 
     sub.add_parser("doctor", help="check the configuration and say how to fix it").set_defaults(func=cmd_doctor)
+
+    check = sub.add_parser("check", help="check the shop: catalog, buy buttons on every page, downloads, identity",
+                           description="Check catalog.toml and every page of site/: each buy button names a catalog "
+                                       "price with a quantity it allows, each product has what its kind needs. One "
+                                       "line per problem (file:line); exit status 1 when there are problems.")
+    check.add_argument("--catalog", metavar="PATH", help="the catalog (default CATALOG_PATH, else catalog.toml)")
+    check.set_defaults(func=cmd_check)
 
     cat = sub.add_parser("catalog", help="work with catalog.toml").add_subparsers(dest="catalog_command", required=True)
     push = cat.add_parser("push", help="create (or find by lookup key) the catalog's products and prices in Stripe")
@@ -172,6 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("target", metavar="sub_…|in_…")
     subs.set_defaults(func=cmd_subscriptions)
 
+    deploy = sub.add_parser(
+        "deploy-env", help="copy the production settings to Netlify or Vercel (names printed, never values)",
+        description="Copy the production settings from .env.production (or, without it, the kit's settings in the "
+                    "environment) to the host's environment variables through its API. Netlify needs "
+                    "NETLIFY_AUTH_TOKEN and NETLIFY_SITE_ID, Vercel VERCEL_TOKEN, VERCEL_PROJECT_ID and, for a "
+                    "team's project, VERCEL_TEAM_ID, exported in your shell. Stripe test keys are refused.")
+    deploy.add_argument("host", choices=["netlify", "vercel"])
+    deploy.add_argument("--dry-run", action="store_true", help="say what would be sent, send nothing")
+    deploy.add_argument("--allow-test-keys", action="store_true", help="accept sk_test_/pk_test_ keys (a test deployment)")
+    deploy.add_argument("--file", default=".env.production", metavar="PATH", help="the settings (default .env.production)")
+    deploy.add_argument("--api-base", metavar="URL", help=argparse.SUPPRESS)  # a stand-in of the host's API, for tests
+    deploy.set_defaults(func=cmd_deploy_env)
+
     sub.add_parser("compile-templates", help="precompile the mail templates (after editing them)").set_defaults(
         func=cmd_compile_templates)
 
@@ -183,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox = sub.add_parser("outbox", help="(old name) the email outbox").add_subparsers(
         dest="outbox_command", required=True)
     outbox.add_parser("retry", help="same as `jobs retry`").set_defaults(func=cmd_jobs_retry)
+    add_desk_commands(sub)
     return parser
 
 

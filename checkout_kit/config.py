@@ -123,6 +123,7 @@ class Settings:
     cron_secret: Secret | None = None
     admin_token: Secret | None = None
     kit_signing_key: Secret | None = None  # signs links and codes; generated under data_dir in development
+    alert_webhook_url: Secret | None = None  # Slack-compatible incoming webhook (its URL is its credential)
     data_dir: str = ".data"
     serverless: str | None = None  # "vercel" or "netlify" when running there
     rate_limit_per_minute: int = 30
@@ -162,7 +163,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value, for tests and log scrubbing."""
         values = [self.stripe_secret_key, *self.stripe_webhook_secrets, self.smtp_url, self.mail_api_key,
-                  self.cron_secret, self.admin_token, self.kit_signing_key]
+                  self.cron_secret, self.admin_token, self.kit_signing_key, self.alert_webhook_url]
         found = [v.reveal() for v in values if v]
         url = self.database_url.reveal()
         passwords = [urlsplit(url).password, _query_password(url)]
@@ -226,6 +227,18 @@ def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int)
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ConfigError(name, f"must be a whole number from {low} to {high} (got {raw!r})")
     return int(raw)
+
+
+def _alert_webhook(env: Mapping[str, str]) -> Secret | None:
+    """ALERT_WEBHOOK_URL: its path is its password (Slack's hooks), so errors never echo it."""
+    value = _secret(env, "ALERT_WEBHOOK_URL")
+    if value:
+        parts = urlsplit(value.reveal())
+        local = parts.hostname in ("127.0.0.1", "localhost")
+        if not parts.hostname or parts.scheme not in (("https", "http") if local else ("https",)):
+            raise ConfigError("ALERT_WEBHOOK_URL", "must be an https:// URL, like the one Slack gives an "
+                                                   "incoming webhook (not shown here: it is a secret)")
+    return value
 
 
 def _secret(env: Mapping[str, str], name: str) -> Secret | None:
@@ -334,6 +347,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         cron_secret=_secret(env, "CRON_SECRET"),
         admin_token=_secret(env, "ADMIN_TOKEN"),
         kit_signing_key=signing_key,
+        alert_webhook_url=_alert_webhook(env),
         data_dir=env.get("KIT_DATA_DIR", "").strip() or ".data",
         serverless=serverless,
         rate_limit_per_minute=rate,

@@ -1,14 +1,21 @@
-"""`python -m checkout_kit dev`: the whole shop on one local origin.
+"""`python -m checkout_kit dev`: the whole shop on one local origin, following your edits.
 
-Serves the published set (exactly what `make site` publishes) and every
-`/api/*` route. Without STRIPE_SECRET_KEY it also starts the emulator, seeds it
-with the catalog's prices (their exact ids), points the core at it, and has it
-deliver signed webhooks here. `/_dev/outbox` lists the emails written in dev.
+Serves the published set (exactly what `make site` publishes, with the shop's
+identity filled in as the build fills it) and every `/api/*` route. Without
+STRIPE_SECRET_KEY it also starts the emulator, seeds it with the catalog's
+prices (their exact ids), points the core at it, and has it deliver signed
+webhooks here. `/_dev/outbox` shows the emails written in dev.
+
+Edits need no restart: each request checks the modification time of
+catalog.toml and .env, and on a change the settings and catalog are read again
+(new prices are seeded into the emulator); a page added to site/ is served at
+once. A broken edit is logged and the previous version keeps serving.
+`localhost`, `127.0.0.1` and `[::1]` on the dev port are all accepted origins.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
 import mimetypes
 import os
@@ -17,17 +24,25 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
-from checkout_kit import public_site
-from checkout_kit.catalog import Catalog
-from checkout_kit.config import ConfigError, Secret, Settings, from_env, load_dotenv_file, redact_url
+from checkout_kit import public_site, shop_pages
+from checkout_kit.catalog import Catalog, CatalogError, Price, find_catalog
+from checkout_kit.catalog import load as load_catalog
+from checkout_kit.config import ConfigError, Secret, Settings, from_env, redact_url
 from checkout_kit.security_headers import headers_for, page_headers
 from checkout_kit.services import Services
 from checkout_kit.web import App
 
 log = logging.getLogger("checkout_kit.dev")
 EMULATOR_KEY = "sk_test_emulator_dev"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 READ_TIMEOUT_S = 4.0  # a request body that stops arriving gets its 400 within this
+
+
+def seeded_price_id(price: Price) -> str:
+    """The id a catalog price has in the dev emulator: its own, or one made from its lookup key."""
+    return price.id or f"price_dev_{(price.lookup_key or price.product_key).replace('-', '_')}"
 
 
 def seed_payload(catalog: Catalog) -> dict[str, Any]:
@@ -39,7 +54,7 @@ def seed_payload(catalog: Catalog) -> dict[str, Any]:
                          **({"description": product.description} if product.description else {})})
         for price in product.prices:
             entry: dict[str, Any] = {
-                "id": price.id or f"price_dev_{(price.lookup_key or product.key).replace('-', '_')}",
+                "id": seeded_price_id(price),
                 "product": product_id, "currency": price.currency,
                 "unit_amount": price.unit_amount if price.unit_amount is not None else 0,
             }
@@ -51,79 +66,185 @@ def seed_payload(catalog: Catalog) -> dict[str, Any]:
     return {"products": products, "prices": prices}
 
 
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """What changes when a file is edited (or appears, or goes)."""
+    try:
+        stat = path.stat() if path else None
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
 @dataclass
 class DevShop:
     """The dev server and, when offline, its emulator. `start()`, `stop()`, or use `with`."""
 
     port: int = 8000
     emulator_port: int = 12111
-    env: dict[str, str] | None = None
+    env: dict[str, str] | None = None  # the environment; None: os.environ at start()
     root: Path = public_site.ROOT
+    site: Path | None = None  # the storefront folder; None: root/site (the kit's tests serve a fixture one)
+    dotenv: Path | None = None  # a .env file, re-read when it changes (`run` passes ./.env)
     settle_after: float | None = 10.0
     retry_first_delay: float = 2.0
 
     def __post_init__(self) -> None:
         self.emulator: Any = None
         self._server: Any = None
+        self._server6: Any = None
+        self._lock = threading.Lock()
+        self._retired: list[Services] = []
         self.url = f"http://127.0.0.1:{self.port}"
+
+    # ---- configuration, read again when catalog.toml or .env change -----------------------
+
+    def environment(self) -> dict[str, str]:
+        """The base environment with .env under it (real variables win, as python-dotenv does)."""
+        env = dict(self._base_env)
+        if self.dotenv is not None and self.dotenv.is_file():
+            from dotenv import dotenv_values
+
+            for key, value in dotenv_values(self.dotenv).items():
+                if value is not None:
+                    env.setdefault(key, value)
+        env.setdefault("SITE_URL", self.url)
+        return env
+
+    def _settings(self) -> Settings:
+        settings = from_env(self.environment())
+        # The shop answers on each loopback name, whichever one the browser was given. (Only while SITE_URL
+        # is local too: with SITE_URL elsewhere the dev server plays the functions' host, not the site.)
+        if urlsplit(settings.site_url).hostname in ("127.0.0.1", "localhost", "::1"):
+            ports = dict.fromkeys([self.port, urlsplit(settings.site_url).port or 80])
+            local = tuple(f"http://{host}:{port}" for port in ports for host in LOOPBACK_HOSTS)
+            settings = replace(settings, allowed_origins=tuple(dict.fromkeys(settings.allowed_origins + local)))
+        if self.offline:
+            if settings.stripe_secret_key:
+                log.warning("STRIPE_SECRET_KEY is now set: restart `make dev` to use Stripe instead of the emulator")
+            settings = replace(settings, stripe_secret_key=Secret(EMULATOR_KEY), stripe_api_base=self.emulator.url,
+                               stripe_webhook_secrets=(self._webhook_secret,))
+        return settings
+
+    def _stamps(self, settings: Settings) -> tuple[Any, ...]:
+        return (_stamp(find_catalog(settings.catalog_path)), _stamp(self.dotenv))
+
+    def _load(self, settings: Settings, previous: Services | None = None) -> Services:
+        """Services for these settings, with the catalog read now (so a broken one is refused here) and
+        the emulator seeded with its prices. The database connection is kept while its URL is the same."""
+        same_db = previous is not None and previous.settings.database_url == settings.database_url
+        catalog = load_catalog(settings.catalog_path)
+        if self.emulator is not None:
+            payload = seed_payload(catalog)
+            with self.emulator.state.lock:
+                self.emulator.ctl_seed(payload)
+            if not settings.stripe_portal_configuration:  # what `setup-portal` makes in a real account
+                settings = replace(settings, stripe_portal_configuration=self._portal(catalog, payload, settings))
+        return Services(settings, _store=previous._store if same_db and previous else None, _catalog=catalog)
+
+    def _portal(self, catalog: Catalog, payload: dict[str, Any], settings: Settings) -> str:
+        """A customer portal configuration in the emulator for this catalog's plans; its id."""
+        from checkout_kit.subscriptions_admin import portal_configuration
+
+        products: dict[str, tuple[str, list[str]]] = {}
+        for price in payload["prices"]:
+            if price.get("recurring"):
+                products.setdefault(price["product"], (price["product"], []))[1].append(price["id"])
+        return self.emulator.configure_portal(portal_configuration(catalog, products, settings.site_url))
+
+    def _current(self) -> App:
+        """The app for the files as they are now: reloaded when catalog.toml or .env changed."""
+        app = self.app
+        if self._stamps(app.services.settings) == self._loaded:
+            return app
+        with self._lock:
+            app = self.app
+            old = app.services
+            if self._stamps(old.settings) == self._loaded:
+                return app
+            try:
+                settings = self._settings()
+                stamps = self._stamps(settings)
+                services = self._load(settings, old)
+            except (ConfigError, CatalogError) as exc:
+                self._loaded = self._stamps(old.settings)  # say it once per edit, not once per request
+                log.error("not reloaded, still serving the previous version: %s", exc)
+                return app
+            self._loaded = stamps
+            self.app = App(services)
+            self._retired.append(old)
+            log.warning("reloaded %s and .env: %d products", settings.catalog_path, len(services.catalog.products))
+            return self.app
+
+    @property
+    def services(self) -> Services:
+        return self.app.services
+
+    # ---- start and stop -------------------------------------------------------------------
 
     def start(self) -> "DevShop":
         from checkout_kit.local_server import serve, start_serving
 
-        env = dict(os.environ if self.env is None else self.env)
+        self._base_env = dict(os.environ if self.env is None else self.env)
         # Bind first so that port 0 (tests) is known before SITE_URL is set; serve once the app exists.
         # stop() waits for requests in flight before closing the store.
         self._server = serve(self._wsgi, "127.0.0.1", self.port, wait_for_requests=True, start=False,
                              read_timeout=READ_TIMEOUT_S)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
-        env.setdefault("SITE_URL", self.url)
-        settings = from_env(env)
-        self.offline = not settings.stripe_secret_key
-        if self.offline:
-            settings = self._start_emulator(settings)
-        self.services = Services(settings)
-        self.app = App(self.services)
+        try:
+            first = from_env(self.environment())
+            self.offline = not first.stripe_secret_key
+            if self.offline:
+                self._start_emulator(first)
+            settings = self._settings()
+            self._loaded = self._stamps(settings)
+            self.app = App(self._load(settings))
+        except BaseException:
+            # Never served, so shutdown() would wait forever: close the socket and the emulator only.
+            self._server.server_close()
+            self._server = None
+            if self.emulator is not None:
+                self.emulator.stop()
+                self.emulator = None
+            raise
         start_serving(self._server, "dev-http")
+        self._serve_ipv6()
         return self
 
-    def _start_emulator(self, settings: Settings) -> Settings:
+    def _serve_ipv6(self) -> None:
+        """Also answer on [::1]:port, where `localhost` may resolve first; skipped where IPv6 is off."""
+        from checkout_kit.local_server import serve
+
+        try:
+            self._server6 = serve(self._wsgi, "::1", self.port, name="dev-http6", read_timeout=READ_TIMEOUT_S)
+        except OSError as exc:
+            log.debug("not serving on [::1]:%d: %s", self.port, exc)
+
+    def _start_emulator(self, settings: Settings) -> None:
         from checkout_kit.emulator import Emulator
         from checkout_kit.emulator.delivery import RetryPolicy
 
         secret = settings.stripe_webhook_secrets[0] if settings.stripe_webhook_secrets else \
             Secret(f"whsec_dev_{secrets.token_hex(16)}")
+        self._webhook_secret = secret
         self.emulator = Emulator(port=self.emulator_port, endpoints=[(f"{self.url}/api/webhook", secret.reveal())],
                                  retry=RetryPolicy(first_delay=self.retry_first_delay), settle_after=self.settle_after)
         self.emulator.start()
-        settings = replace(settings, stripe_secret_key=Secret(EMULATOR_KEY), stripe_api_base=self.emulator.url,
-                           stripe_webhook_secrets=(secret,))
-        from checkout_kit import catalog as catalog_module
-
-        catalog = catalog_module.load(settings.catalog_path)
-        payload = seed_payload(catalog)
-        with self.emulator.state.lock:
-            self.emulator.ctl_seed(payload)
-        if not settings.stripe_portal_configuration:  # what `setup-portal` makes in a real account
-            from checkout_kit.subscriptions_admin import portal_configuration
-
-            products: dict[str, tuple[str, list[str]]] = {}
-            for price in payload["prices"]:
-                if price.get("recurring"):
-                    products.setdefault(price["product"], (price["product"], []))[1].append(price["id"])
-            config = self.emulator.configure_portal(portal_configuration(catalog, products, settings.site_url))
-            settings = replace(settings, stripe_portal_configuration=config)
-        return settings
 
     def stop(self) -> None:
         """Stop in dependency order: no new webhooks, no new requests, finish those running, then the store."""
         if self.emulator is not None:
             self.emulator.stop()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()  # joins the request threads still running (see serve's wait_for_requests)
-        if getattr(self, "services", None):
-            self.services.close()
+        for server in (self._server6, self._server):
+            if server is not None:
+                server.shutdown()
+                server.server_close()  # joins the request threads still running (see serve's wait_for_requests)
+        app = getattr(self, "app", None)
+        closed = set()
+        for services in [*self._retired, *([app.services] if app else [])]:
+            if id(services._store) not in closed:
+                closed.add(id(services._store))
+                services.close()
 
     def __enter__(self) -> "DevShop":
         return self.start()
@@ -135,21 +256,27 @@ class DevShop:
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "/")
+        app = self._current()
         if path.startswith("/api/"):
-            return self.app(environ, start_response)
-        if path.rstrip("/") == "/_dev/outbox":
-            return self._outbox(start_response)
-        return self._static(environ, path, start_response)
+            return app(environ, start_response)
+        if path.rstrip("/") == "/_dev/outbox" or path.startswith("/_dev/outbox/"):
+            from checkout_kit.dev_outbox import serve_outbox
 
-    def _static(self, environ: dict[str, Any], path: str, start_response: Any) -> Iterable[bytes]:
+            settings = app.services.settings
+            return serve_outbox(Path(settings.outbox_dir), path, start_response, settings.mail_transport)
+        return self._static(environ, path, start_response, app.services)
+
+    def _static(self, environ: dict[str, Any], path: str, start_response: Any,
+                services: Services) -> Iterable[bytes]:
         """The published set, as a static host serves it: `/404.html` for unknown paths (Vercel and
-        Netlify do the same), validators for revalidation, and the pages' security headers."""
+        Netlify do the same), validators for revalidation, the pages' security headers, and the
+        shop's identity filled in as `make site` fills it."""
         method = environ.get("REQUEST_METHOD", "GET")
-        file = public_site.resolve(path, self.root)
+        file = public_site.resolve(path, self.root, self.site)
         extra = self.emulator.url if self.emulator else None
         status = "200 OK"
         if file is None:
-            file = public_site.resolve("/404.html", self.root)
+            file = public_site.resolve("/404.html", self.root, self.site)
             status = "404 Not Found"
             if file is None:
                 start_response(status, page_headers(extra) + [("Content-Type", "text/plain; charset=utf-8")])
@@ -164,8 +291,12 @@ class DevShop:
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         body = file.read_bytes()
-        stat = file.stat()
-        etag = f'W/"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        if shop_pages.fills(file.name):
+            try:
+                body = shop_pages.fill(body.decode("utf-8"), shop_pages.Identity(services.shop)).encode("utf-8")
+            except shop_pages.FillError as exc:
+                log.error("%s: %s (served as it is; `make check` lists every such problem)", file, exc)
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:16]}"'
         headers += [("Content-Type", kind), ("ETag", etag)]
         if status.startswith("200") and environ.get("HTTP_IF_NONE_MATCH") == etag:
             start_response("304 Not Modified", headers)
@@ -173,18 +304,10 @@ class DevShop:
         start_response(status, headers + [("Content-Length", str(len(body)))])
         return [b"" if method == "HEAD" else body]
 
-    def _outbox(self, start_response: Any) -> Iterable[bytes]:
-        directory = Path(self.services.settings.outbox_dir)
-        files = sorted(directory.glob("*.eml"), reverse=True) if directory.is_dir() else []
-        body = json.dumps({"transport": self.services.settings.mail_transport, "directory": str(directory),
-                           "emails": [f.name for f in files]}, indent=2).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
-        return [body]
-
 
 def banner(shop: DevShop) -> str:
     settings = shop.services.settings
-    lines = [f"Checkout Kit dev shop: {shop.url}/"]
+    lines = [f"Checkout Kit dev shop: {shop.url}/  (also http://localhost:{shop.port}/)"]
     if shop.offline:
         lines.append(f"Offline: Stripe emulator on {shop.emulator.url} (no STRIPE_SECRET_KEY), seeded from "
                      f"{settings.catalog_path}; webhooks are signed and sent to {shop.url}/api/webhook")
@@ -194,19 +317,19 @@ def banner(shop: DevShop) -> str:
                      f"{shop.url}/api/webhook` and put the whsec_… it prints in STRIPE_WEBHOOK_SECRET, "
                      "or use a deployed endpoint (python -m checkout_kit setup-webhook URL).")
     where = {"smtp": "your SMTP server", "api": f"the {settings.mail_api} API",
-             "outbox": f"{settings.outbox_dir}/*.eml (list: {shop.url}/_dev/outbox)"}[settings.mail_transport]
+             "outbox": f"{settings.outbox_dir}/ (read them at {shop.url}/_dev/outbox)"}[settings.mail_transport]
     lines.append(f"Emails go to {where}; orders to {redact_url(settings.database_url.reveal())}")
+    lines.append(f"Edits of {settings.catalog_path}, .env and site/ apply at the next request: no restart needed.")
     return "\n".join(lines)
 
 
 def run(port: int, emulator_port: int) -> int:
     from checkout_kit.cli import TEST_CARDS_HELP
 
-    load_dotenv_file()
-    shop = DevShop(port=port, emulator_port=emulator_port)
+    shop = DevShop(port=port, emulator_port=emulator_port, dotenv=Path(".env"))
     try:
         shop.start()
-    except ConfigError as exc:
+    except (ConfigError, CatalogError) as exc:
         print(f"Configuration problem — {exc}")
         return 2
     except OSError as exc:

@@ -61,6 +61,8 @@ def check(services: Services) -> list[Finding]:
     except Exception as exc:  # any driver error: report it, without the URL's password
         add(FAIL, f"database {redact_url(s.database_url.reveal())}: {str(exc).splitlines()[0][:200]}",
             "check DATABASE_URL and that the database accepts connections from here")
+    else:
+        recent_problems(store, add)
 
     transport = s.mail_transport
     if transport == "outbox":
@@ -109,7 +111,10 @@ def check(services: Services) -> list[Finding]:
                     data = matches[0] if matches else None
             except GatewayError as exc:
                 if exc.kind != "not_found":
-                    add(FAIL, f"cannot read prices from Stripe: {exc.message}", "check STRIPE_SECRET_KEY and the network")
+                    from checkout_kit.stripe_diagnosis import diagnose
+
+                    problem = diagnose(exc, s)
+                    add(FAIL, f"cannot read the catalog's prices. {problem.what}", problem.fix)
                     break
                 data = None
             if data is None:
@@ -199,6 +204,21 @@ def portal_findings(services: Services) -> list[Finding]:
         found.append(Finding(OK, f"portal configuration {config_id}: cancel, card update"
                                  f"{', plan switching' if offered else ''}"))
     return found
+
+
+def recent_problems(store: object, add: object) -> None:
+    """The last 24 hours of problems (failed webhooks, jobs that gave up…), one line per kind."""
+    problems = store.problems()  # type: ignore[attr-defined]
+    if not problems:
+        add(OK, "no problems recorded in the last 24 hours")  # type: ignore[operator]
+        return
+    by_cause: dict[str, list] = {}
+    for problem in problems:  # newest first
+        by_cause.setdefault(problem.cause, []).append(problem)
+    for cause, found in sorted(by_cause.items()):
+        add(WARN, f"{len(found)} × {cause.replace('_', ' ')} in the last 24 hours; latest: "  # type: ignore[operator]
+            f"{found[0].detail[:160]}", "see `python -m checkout_kit orders show …` or the admin page; "
+            "`python -m checkout_kit jobs retry` once the cause is fixed")
 
 
 def run() -> int:

@@ -63,9 +63,9 @@ def queue(tx: Any, key: str, template: str, to: str | None, order: Order | None 
 
 
 def base_context(services: Any) -> dict[str, Any]:
-    settings = services.settings
-    return {"shop_name": services.catalog.shop_name, "support_email": settings.support_email,
-            "site_url": settings.site_url}
+    shop = services.shop  # [shop] of catalog.toml, with SUPPORT_EMAIL winning over its support_email
+    return {"shop_name": shop.name, "shop": shop, "support_email": shop.support_email,
+            "site_url": services.settings.site_url}
 
 
 def order_context(services: Any, order: Order) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def compose(services: Any, job: Job) -> Email:
         subject, text, html = render(payload["template"], **context)
     settings = services.settings
     return Email(to=to, subject=subject, text=text, html=html, sender=settings.email_from,
-                 reply_to=settings.support_email, key=job.key)
+                 reply_to=services.shop.support_email, key=job.key)
 
 
 def perform(services: Any, job: Job) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import valid_address
 from checkout_kit.services import Services
 from checkout_kit.store.records import (
-    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem,
+    AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem, order_reference,
 )
 
 log = logging.getLogger("checkout_kit.fulfillment")
@@ -61,8 +61,8 @@ def order_state(session: dict[str, Any]) -> str | None:
 
 
 def reference(session_id: str) -> str:
-    """A short order reference a customer can read out: derived, so every caller agrees."""
-    return hashlib.sha256(session_id.encode()).hexdigest()[:8].upper()
+    """The order reference customers see (8 characters, derived from the session id)."""
+    return order_reference(session_id)
 
 
 def _fulfillment(services: Services, session: dict[str, Any], item: OrderItem, product: Any) -> tuple[str, dict[str, Any]]:

@@ -75,7 +75,14 @@ def _environment(loader: Any) -> Any:
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # templates ship with the code: no stat() per email
     )
-    env.filters["money"] = format_amount
+
+    @jinja2.pass_context
+    def money(context: Any, amount: int, currency: str) -> str:
+        """Amounts as the shop shows them ([shop] currency_display), when `shop` is in the context."""
+        shop = context.get("shop")
+        return format_amount(amount, currency, getattr(shop, "currency_display", "symbol"))
+
+    env.filters["money"] = money
     return env
 
 

@@ -21,13 +21,14 @@ def decimals(currency: str) -> int:
     return 2
 
 
-def format_amount(amount: int, currency: str) -> str:
-    """`1999, "usd"` -> `"$19.99"`; unknown currencies get their code: `"19.99 PLN"`."""
+def format_amount(amount: int, currency: str, display: str = "symbol") -> str:
+    """`1999, "usd"` -> `"$19.99"`; unknown currencies, or `display="code"` ([shop] currency_display),
+    get their code: `"19.99 PLN"`, `"19.99 USD"`."""
     places = decimals(currency)
     sign = "-" if amount < 0 else ""
     value = abs(amount) / (10 ** places)
     number = f"{value:,.{places}f}"
-    symbol = SYMBOLS.get(currency.lower())
+    symbol = SYMBOLS.get(currency.lower()) if display == "symbol" else None
     if symbol:
         return f"{sign}{symbol}{number}"
     return f"{sign}{number} {currency.upper()}"

@@ -31,6 +31,7 @@ log = logging.getLogger("checkout_kit.outbox")
 PERFORMERS: dict[str, str] = {
     "email": "checkout_kit.emails:perform",
     "alert": "checkout_kit.alerts:perform",
+    "alert_chat": "checkout_kit.alerts:perform_chat",
 }
 FIRST_RETRY_S = 30.0
 MAX_BACKOFF_S = 6 * 3600.0

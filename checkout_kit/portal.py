@@ -108,7 +108,7 @@ def open_link(services: Any, token: str | None) -> str:
 
 
 def _page(services: Any, status: int, title: str, body: str) -> Response:
-    shop = html.escape(services.catalog.shop_name)
+    shop = html.escape(services.shop.name)
     document = (
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -31,6 +31,11 @@ class Services:
         return self._catalog
 
     @property
+    def shop(self) -> catalog_module.Shop:
+        """Who is selling (`[shop]`), with SUPPORT_EMAIL winning over the catalog's support address."""
+        return self.catalog.shop.with_support_email(self.settings.support_email)
+
+    @property
     def store(self) -> Any:
         if self._store is None:
             with self._lock:

@@ -39,12 +39,18 @@ UNAVAILABLE = "unavailable"
 
 
 class GatewayError(Exception):
-    def __init__(self, kind: str, message: str, detail: str = "", param: str | None = None) -> None:
+    """`message` is safe to show a buyer; `detail` is for logs; `status` (None: no HTTP answer at all)
+    and `reason` (Stripe's own message, or the network error) tell the owner what happened."""
+
+    def __init__(self, kind: str, message: str, detail: str = "", param: str | None = None,
+                 status: int | None = None, reason: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.detail = detail
         self.param = param
+        self.status = status
+        self.reason = reason
 
 
 class Gateway(Protocol):
@@ -81,18 +87,19 @@ def _classify(status: int, error: dict[str, Any], what: str) -> GatewayError:
     code = error.get("code") or ""
     message = str(error.get("message") or "")
     detail = f"{what}: HTTP {status} {error.get('type')} code={code} param={param}: {message[:300]}"
+    answer = {"status": status, "reason": message[:300]}
     if status in (401, 403):
-        return GatewayError(AUTH, "The shop cannot reach its payment service right now.", detail)
+        return GatewayError(AUTH, "The shop cannot reach its payment service right now.", detail, **answer)
     if status == 404:
-        return GatewayError(NOT_FOUND, "Not found.", detail, param)
+        return GatewayError(NOT_FOUND, "Not found.", detail, param, **answer)
     if status == 400 and param.startswith("line_items") and (
             code in ("resource_missing", "price_inactive", "product_inactive") or "active" in message):
-        return GatewayError(INVALID_PRICE, "That item is not available for sale right now.", detail, param)
+        return GatewayError(INVALID_PRICE, "That item is not available for sale right now.", detail, param, **answer)
     if status == 400 and code == "resource_missing":
-        return GatewayError(NOT_FOUND, "Not found.", detail, param)
+        return GatewayError(NOT_FOUND, "Not found.", detail, param, **answer)
     if status in (400, 402, 409):
-        return GatewayError(INVALID_REQUEST, "The payment service rejected the request.", detail, param)
-    return GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.", detail)
+        return GatewayError(INVALID_REQUEST, "The payment service rejected the request.", detail, param, **answer)
+    return GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.", detail, **answer)
 
 
 class StripeGateway:
@@ -160,7 +167,7 @@ class StripeGateway:
                     attempt += 1
                     continue
                 raise GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.",
-                                   f"{what}: {exc}") from None
+                                   f"{what}: {exc}", reason=str(exc)) from None
             retryable = response.status == 429 or response.status >= 500 or \
                 response.headers.get("stripe-should-retry") == "true"
             if retryable and response.headers.get("stripe-should-retry") != "false" and may_retry():
@@ -171,7 +178,8 @@ class StripeGateway:
                 data = json.loads(response.body or b"{}")
             except ValueError:
                 raise GatewayError(UNAVAILABLE, "The payment service is unavailable; please try again.",
-                                   f"{what}: HTTP {response.status} with a body that is not JSON") from None
+                                   f"{what}: HTTP {response.status} with a body that is not JSON",
+                                   status=response.status, reason="an answer that is not Stripe's JSON") from None
             if 200 <= response.status < 300:
                 return data
             raise _classify(response.status, data.get("error") or {}, what)

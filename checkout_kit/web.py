@@ -10,7 +10,7 @@ Routes (DESIGN §4):
     GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
     POST /api/portal, GET /api/portal   a magic link to the customer portal (portal.py)
     GET  /api/access                    whether an email has a membership (ADMIN_TOKEN)
-    GET  /api/admin/orders              recent orders for the owner (ADMIN_TOKEN)
+    *    /api/admin/*                    the owner's desk (ADMIN_TOKEN; checkout_kit/admin_api.py)
     GET  /api/health                    liveness
 
 Errors are JSON `{"error": {"code", "message"}}`, never a trace.
@@ -129,6 +129,25 @@ def _origin_allowed(request: Request, services: Any) -> bool:
     return origin != "null" and origin_of(origin) in services.settings.origins
 
 
+_origins_told: set[str] = set()  # each refused origin is explained once per process, not once per request
+
+
+def _refuse_origin(request: Request, services: Any, headers: list[tuple[str, str]] | None = None) -> Response:
+    """403, and one log line saying which page was refused and how to allow it if it is the owner's."""
+    origin = re.sub(r"[^\x21-\x7e]", "?", request.header("Origin") or "")[:200]
+    if origin not in _origins_told and len(_origins_told) < 100:
+        _origins_told.add(origin)
+        settings = services.settings
+        if origin == "null":
+            log.warning("refused a checkout from a page that sends Origin: null (a file:// page, or one with "
+                        "<meta name=\"referrer\" content=\"no-referrer\">): serve it over http(s) without that tag")
+        else:
+            log.warning("refused a checkout from a page on %s: only SITE_URL (%s) and ALLOWED_ORIGINS may start one. "
+                        "If that page is yours, add it: ALLOWED_ORIGINS=%s (comma-separated, after any you have)",
+                        origin, settings.site_origin, origin)
+    return error(403, "origin_not_allowed", "This site may not start a checkout here.", headers)
+
+
 def _client_ip(request: Request, services: Any) -> str:
     # Platform headers are set by the platform's edge, so they are only trusted there.
     if services.settings.serverless == "netlify" and request.header("X-Nf-Client-Connection-Ip"):
@@ -139,9 +158,10 @@ def _client_ip(request: Request, services: Any) -> str:
 
 
 def _form_error_page(status: int, message: str, services: Any) -> Response:
+    shop = html.escape(services.shop.name)
     page = (f"<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            f"<title>Checkout problem</title><main><h1>We could not start checkout</h1><p role=alert>"
-            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to the shop</a>"
+            f"<title>Checkout problem — {shop}</title><main><h1>We could not start checkout</h1><p role=alert>"
+            f"{html.escape(message)}</p><p><a href='{html.escape(services.settings.site_url)}/'>Back to {shop}</a>"
             f"</p></main></html>")
     return Response(status, page.encode(), [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")])
 
@@ -153,14 +173,14 @@ def create_checkout_session(request: Request, services: Any) -> Response:
     cors = _cors_headers(request, services)
     if request.method == "OPTIONS":
         if not _origin_allowed(request, services):
-            return error(403, "origin_not_allowed", "This site may not start a checkout here.")
+            return _refuse_origin(request, services)
         return Response(204, b"", cors + [("Access-Control-Allow-Methods", "POST, OPTIONS"),
                                           ("Access-Control-Allow-Headers", "Content-Type"),
                                           ("Access-Control-Max-Age", "600")])
     if request.method != "POST":
         return error(405, "method_not_allowed", "Use POST.", [("Allow", "POST, OPTIONS")])
     if not _origin_allowed(request, services):
-        return error(403, "origin_not_allowed", "This site may not start a checkout here.", cors)
+        return _refuse_origin(request, services, cors)
     kind = request.content_type
     is_form = kind == "application/x-www-form-urlencoded"
     if kind != "application/json" and not is_form:
@@ -197,9 +217,10 @@ def create_checkout_session(request: Request, services: Any) -> Response:
         log.error("checkout session not created: %s", exc.detail)
         return refuse(502, "stripe_error", "Checkout is unavailable right now. Please try again in a moment.")
     log.info("checkout session %s created (%d lines)", session["id"], len(cart.lines))
+    checkout.record_intent(services.store, session)
     if is_form:
         return Response(303, b"", [("Location", session["url"]), ("Cache-Control", "no-store")])
-    return Response.json(200, session, cors)
+    return Response.json(200, {"id": session["id"], "url": session["url"]}, cors)
 
 
 def webhook(request: Request, services: Any) -> Response:
@@ -305,41 +326,46 @@ def cron_outbox(request: Request, services: Any) -> Response:
     if refused:
         return refused
     result = outbox.drain(services)
-    answer = {"done": result.done, "retrying": result.retrying, "gave_up": result.gave_up,
-              "pending": services.store.pending_job_count()}
+    answer: dict[str, Any] = {"done": result.done, "retrying": result.retrying, "gave_up": result.gave_up,
+                              "pending": services.store.pending_job_count()}
     if result.stopped:
         answer["stopped"] = result.stopped
+    # Once a day (the first run of each UTC day, however often the scheduler calls): reconcile
+    # the last three days with Stripe, in case a webhook never arrived.
+    if services.store.hit("cron:reconcile", 86400) == 1:
+        answer["reconciled"] = _daily_reconcile(services)
     return Response.json(200, answer)
 
 
-def admin_orders(request: Request, services: Any) -> Response:
-    """Recent orders for the owner (ADMIN_TOKEN): states, items and whether their emails went out."""
-    refused = _refuse_bearer(request, services.settings.admin_token, "ADMIN_TOKEN")
-    if refused:
-        return refused
-    if request.method != "GET":
-        return error(405, "method_not_allowed", "Use GET.", [("Allow", "GET")])
-    raw = request.query.get("limit", "50")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 500:
-        return error(400, "invalid_limit", "limit must be a whole number from 1 to 500.")
-    store = services.store
-    orders = []
-    for order in store.list_orders(int(raw)):
-        emails = store.emails(order.session_id)
-        orders.append({
-            "session_id": order.session_id, "status": order.status, "mode": order.mode, "livemode": order.livemode,
-            "customer_email": order.customer_email, "amount_total": order.amount_total, "currency": order.currency,
-            "created_at": order.created_at, "paid_at": order.paid_at, "shipping": order.shipping,
-            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total,
-                       "fulfillment_type": i.fulfillment_type, "fulfillment_status": i.fulfillment_status}
-                      for i in order.items],
-            "emails": [{"kind": m.kind, "status": m.status, "attempts": m.attempts, "last_error": m.last_error}
-                       for m in emails],
-        })
-    return Response.json(200, {"orders": orders, "pending_emails": store.pending_email_count()})
+def _daily_reconcile(services: Any) -> dict[str, Any]:
+    from checkout_kit.reconcile import reconcile
+    from checkout_kit.stripe_gateway import GatewayError
+
+    try:
+        report = reconcile(services, actor="cron", gateway=services.gateway.within(25))
+    except GatewayError as exc:
+        log.error("daily reconcile: %s", exc.detail)
+        return {"error": "Stripe unavailable; tomorrow's run covers these days again"}
+    return {"checked": report.checked, "fixed": len(report.fixed)}
+
+
+_warmed = False
 
 
 def health(request: Request, services: Any) -> Response:
+    """Liveness, and the JS library's warm-up (one GET per page view, when a buy button shows): the
+    first call in an instance also loads what the checkout route needs (its modules, the catalog, the
+    database connection), so the customer's click does not pay for it."""
+    global _warmed
+    if not _warmed:
+        _warmed = True
+        try:
+            from checkout_kit import checkout, stripe_gateway  # noqa: F401  (imported for the next request)
+
+            services.catalog
+            services.store.ping()  # connects, and checks the schema once
+        except Exception as exc:  # a warm-up that fails changes nothing: the checkout route reports it
+            log.debug("warm-up incomplete: %s", exc)
     return Response.json(200, {"ok": True})
 
 
@@ -360,7 +386,6 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/webhook": webhook,
     "/api/checkout-session": checkout_session_summary,
     "/api/cron/outbox": cron_outbox,
-    "/api/admin/orders": admin_orders,
     "/api/health": health,
     "/api/portal": portal,
     "/api/access": access,
@@ -425,6 +450,10 @@ class App:
 
     def dispatch(self, request: Request) -> Response:
         route = ROUTES.get(request.path.rstrip("/") or "/")
+        if route is None and request.path.startswith("/api/admin/"):
+            from checkout_kit import admin_api  # the owner's routes: imported only when used
+
+            route = admin_api.dispatch
         if route is None:
             return error(404, "not_found", "No such route.")
         try:

@@ -1,22 +1,20 @@
-/*! Checkout Kit buy buttons (MIT): <button data-price-id="price_…">Buy</button> + this script.
- * Options, events and StripeCheckout.start(): see /add-a-buy-button.html */
+/*! Checkout Kit buy buttons (MIT). Options, events, StripeCheckout.start(): /add-a-buy-button.html */
 (function (w, d) {
   "use strict";
   var me = d.currentScript || d.querySelector("script[data-endpoint]");
   var endpoint = (me && me.getAttribute("data-endpoint")) || "/api/create-checkout-session";
-  var SEL = "[data-price-id],[data-lookup-key]";
+  var SEL = "[data-price-id],[data-lookup-key],[data-portal] button";
   var BUSY = "aria-busy", went;
 
   function emit(el, name, detail) {
     return el.dispatchEvent(new CustomEvent("checkout:" + name, { bubbles: true, cancelable: true, detail: detail }));
   }
 
-  // POST the cart as JSON; resolves with {id, url}, rejects with a message a customer can read.
   function post(body, url) {
     var ctl = new AbortController();
     var timer = setTimeout(function () { ctl.abort(); }, 15e3);
     return fetch(url || endpoint, {
-      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+      method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body), signal: ctl.signal
     }).then(function (r) {
       return r.json().then(null, function () { return {}; }).then(function (data) {
@@ -31,7 +29,6 @@
     }).finally(function () { clearTimeout(timer); });
   }
 
-  // The public API; `el` (a button, or the document) receives the events.
   function start(o, el) {
     el = el || d;
     var body = o.items ? { items: o.items } : o.priceId ? { priceId: o.priceId } : { lookupKey: o.lookupKey };
@@ -80,39 +77,46 @@
 
   function buy(el) {
     if (el.getAttribute(BUSY) == "true") return; // a double click sends one request
-    var q = quantity(el), box;
+    var q = quantity(el), box, f = el.closest("[data-portal]");
     if (q == null) return;
     box = alertFor(el);
     box.textContent = "";
     busy(el, true);
-    start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q }, el)
-      .then(function (s) { if (!s || !went) busy(el, false); }, function (e) {
+    (f ? post({ email: f.email.value }, f.action)
+      : start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q }, el))
+      .then(function (s) { if (!s || !went) busy(el, false); if (f) box.textContent = s.message; }, function (e) {
         busy(el, false);
         box.textContent = e.message;
         if (d.activeElement == d.body) el.focus();
       });
   }
 
-  // Delegated, so buttons added to the page later work too.
+  // Delegated: buttons added later work too.
   d.addEventListener("click", function (e) {
     var el = e.target.closest && e.target.closest(SEL);
     if (el) { e.preventDefault(); buy(el); }
   });
   d.addEventListener("submit", function (e) {
-    var f = e.target, el = f.querySelector(SEL);
-    if (el || f.hasAttribute("data-portal")) e.preventDefault(), el ? buy(el) : portal(f);
+    var el = e.target.querySelector(SEL);
+    if (el) { e.preventDefault(); buy(el); }
   });
-  // <form data-portal>: see /account.html.
-  function portal(f) {
-    var el = f.querySelector("button"), box = alertFor(el);
-    function say(x) { busy(el, false); box.textContent = x.message; }
-    busy(el, true);
-    box.textContent = "";
-    post({ email: f.email.value }, f.action).then(say, say);
-  }
-  // Back from Checkout through the browser's back/forward cache: the page comes back as it was left.
+  // Back from Checkout via the back/forward cache.
   w.addEventListener("pageshow", function (e) {
     if (e.persisted) [].forEach.call(d.querySelectorAll(SEL), function (el) { if (el.getAttribute(BUSY)) busy(el, false); });
   });
+  // Warm the function on intent: one GET of /api/health per page view (data-prewarm="off": none).
+  var warmed = me && me.getAttribute("data-prewarm") == "off", io;
+  function warm() {
+    warmed || fetch(endpoint.replace(/[^/]*$/, "health"), { mode: "no-cors", credentials: "omit", keepalive: true })
+      .catch(function () {});
+    warmed = 1;
+  }
+  function hint(e) { if (e.target.closest && e.target.closest(SEL)) warm(); }
+  d.addEventListener("pointerover", hint);
+  d.addEventListener("focusin", hint);
+  if (w.IntersectionObserver) {
+    io = new IntersectionObserver(function (es) { if (es.some(function (e) { return e.isIntersecting; })) warm(); });
+    [].forEach.call(d.querySelectorAll(SEL), function (el) { io.observe(el); });
+  }
   w.StripeCheckout = { start: start, endpoint: endpoint };
 })(window, document);

@@ -4,6 +4,8 @@
   "use strict";
   var KEY = "checkout-kit:session";
   var SHOP = d.title.split(" — ").pop();
+  // [shop] currency_display of catalog.toml, filled into the page by the build: "symbol" ($15.00) or "code".
+  var DISPLAY = (d.querySelector('meta[name="currency-display"]') || {}).content || "symbol";
   var id = new URLSearchParams(w.location.search).get("session_id");
   var polls = 0, timer = null, state = "loading";
 
@@ -24,7 +26,7 @@
 
   function money(amount, currency) {
     var cur = (currency || "usd").toUpperCase(), fmt;
-    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur }); }
+    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur, currencyDisplay: DISPLAY }); }
     catch (e) { return (amount / 100).toFixed(2) + " " + cur; }
     return fmt.format((amount || 0) / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
   }

@@ -48,6 +48,9 @@ class Dialect:
         """Where the database is, for messages: never a password."""
         return self.name
 
+    def compact(self, conn: Any) -> None:
+        """Rewrite storage so that erased values are gone from the files, not only from queries."""
+
 
 class SqliteDialect(Dialect):
     name = "sqlite"
@@ -112,6 +115,16 @@ class SqliteDialect(Dialect):
     def is_broken(self, conn: Any) -> bool:
         return False  # a SQLite connection is a file handle: it does not drop
 
+    def compact(self, conn: Any) -> None:
+        # secure_delete zeroes freed space; VACUUM rebuilds every page; the checkpoint moves the
+        # WAL's pages (which still hold old row images) into the file and truncates the WAL.
+        conn.execute("PRAGMA secure_delete=ON")
+        try:
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.execute("PRAGMA secure_delete=OFF")
+
 
 class PostgresDialect(Dialect):
     name = "postgresql"
@@ -146,6 +159,11 @@ class PostgresDialect(Dialect):
 
     def lock_migrations(self, cursor: Any) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(715517)")
+
+    def compact(self, conn: Any) -> None:
+        # Updated rows leave dead versions behind until vacuumed (autocommit: VACUUM cannot run in a transaction).
+        for table in ("orders", "jobs", "problems", "webhook_deliveries", "audit_log"):
+            conn.execute(f"VACUUM {table}")
 
     def is_lost(self, exc: BaseException) -> bool:
         import psycopg

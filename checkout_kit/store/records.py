@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     PAYMENT_FAILED: (AWAITING_PAYMENT,),
     AWAITING_PAYMENT: (),
 }
+
+
+def order_reference(session_id: str) -> str:
+    """A short order reference a customer can read out: derived from the session, so every caller agrees."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:8].upper()
 
 
 @dataclass
@@ -51,6 +57,10 @@ class Order:
     updated_at: float = 0.0
     paid_at: float | None = None
     items: list[OrderItem] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return order_reference(self.session_id)
 
 
 # Job states: queued (maybe waiting for its backoff), leased to a worker, finished, given up.

@@ -30,6 +30,13 @@ def _emails_to_jobs(run: Run) -> None:
              sent if done else None))
 
 
+def _backfill_references(run: Run) -> None:
+    from checkout_kit.store.records import order_reference
+
+    for (session_id,) in run("SELECT session_id FROM orders WHERE reference IS NULL").fetchall():
+        run("UPDATE orders SET reference = ? WHERE session_id = ?", (order_reference(session_id), session_id))
+
+
 MIGRATIONS: dict[int, list[Step]] = {
     1: [
         """CREATE TABLE orders (
@@ -198,19 +205,49 @@ MIGRATIONS: dict[int, list[Step]] = {
         )""",
         "CREATE INDEX invoices_subscription ON invoices (subscription_id)",
     ],
+    # The owner's desk: searchable orders, records of intent (created sessions), the audit log.
+    7: [
+        "ALTER TABLE orders ADD COLUMN reference TEXT",
+        _backfill_references,
+        "CREATE INDEX orders_reference ON orders (reference)",
+        "CREATE INDEX orders_email ON orders (lower(customer_email))",
+        "CREATE INDEX orders_created ON orders (created_at)",
+        "CREATE INDEX orders_status ON orders (status, created_at)",
+        "CREATE INDEX webhook_deliveries_outcome ON webhook_deliveries (outcome, received_at)",
+        """CREATE TABLE checkout_intents (
+            session_id TEXT PRIMARY KEY,
+            created_at {real} NOT NULL,
+            amount_total BIGINT,
+            currency TEXT,
+            livemode INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX checkout_intents_created ON checkout_intents (created_at)",
+        """CREATE TABLE audit_log (
+            id {serial},
+            at {real} NOT NULL,
+            actor TEXT NOT NULL,
+            client TEXT,
+            action TEXT NOT NULL,
+            target TEXT,
+            detail TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_log_at ON audit_log (at)",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
-def apply(run: Run, ddl: dict[str, str], current: int) -> int:
-    """Apply every migration after `current` (inside the caller's transaction); the new version."""
-    for version in sorted(v for v in MIGRATIONS if v > current):
+def apply(run: Run, ddl: dict[str, str], done: set[int]) -> None:
+    """Apply, in order, every migration not in `done` (inside the caller's transaction).
+
+    Versions are applied by set, not by "after the highest": a migration merged later with a
+    lower number than one already applied (parallel work) still runs.
+    """
+    for version in sorted(v for v in MIGRATIONS if v not in done):
         for step in MIGRATIONS[version]:
             if callable(step):
                 step(run)
             else:
                 run(step.format(**ddl))
         run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", (version, time.time()))
-        current = version
-    return current

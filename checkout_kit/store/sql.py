@@ -19,21 +19,22 @@ from checkout_kit.store.errors import StoreError, StoreUnavailable
 from checkout_kit.store.jobs import JobsStore, JobsTx
 from checkout_kit.store.pool import ConnectionPool
 from checkout_kit.store.problems import ProblemsStore, ProblemsTx
-from checkout_kit.store.records import TRANSITIONS, Delivery, Order, OrderItem
+from checkout_kit.store.desk import DeskStore, DeskTx
+from checkout_kit.store.privacy import PrivacyStore, PrivacyTx
+from checkout_kit.store.records import TRANSITIONS, Delivery, Order
+from checkout_kit.store.rows import ITEM_COLUMNS, ORDER_COLUMNS, item_from_row, order_from_row
 from checkout_kit.store.subscriptions import SubscriptionsStore, SubscriptionsTx
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 T = TypeVar("T")
 
-ORDER_COLUMNS = ("session_id, status, mode, livemode, customer_email, customer_name, amount_total, currency, "
-                 "payment_intent, subscription, customer, client_reference_id, shipping, created_at, updated_at, paid_at")
-ITEM_COLUMNS = ("position, price_id, product_key, description, quantity, amount_total, currency, fulfillment_type, "
-                "fulfillment_status, fulfillment")
+# Stored for search only (derived from the session id); not read back into Order.
+INSERT_ORDER_COLUMNS = ORDER_COLUMNS + ", reference"
 TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
-          "used_tokens", "subscriptions", "subscription_items", "invoices"}
+          "used_tokens", "checkout_intents", "audit_log", "subscriptions", "subscription_items", "invoices"}
 
 
-class Tx(JobsTx, ProblemsTx, SubscriptionsTx):
+class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, SubscriptionsTx):
     """Writes inside one transaction: all of them happen, or none."""
 
     def __init__(self, store: "SqlStore", conn: Any) -> None:
@@ -53,11 +54,12 @@ class Tx(JobsTx, ProblemsTx, SubscriptionsTx):
     def insert_order(self, order: Order) -> bool:
         """Create the order with its items; False if it exists already (nothing changes)."""
         cur = self._exec(
-            f"INSERT INTO orders ({ORDER_COLUMNS}) VALUES ({', '.join('?' * 16)}) ON CONFLICT (session_id) DO NOTHING",
+            f"INSERT INTO orders ({INSERT_ORDER_COLUMNS}) VALUES ({', '.join('?' * 17)}) "
+            f"ON CONFLICT (session_id) DO NOTHING",
             (order.session_id, order.status, order.mode, int(order.livemode), order.customer_email, order.customer_name,
              order.amount_total, order.currency, order.payment_intent, order.subscription, order.customer,
              order.client_reference_id, json.dumps(order.shipping) if order.shipping else None,
-             self.now, self.now, self.now if order.status == "paid" else None))
+             self.now, self.now, self.now if order.status == "paid" else None, order.reference))
         if cur.rowcount != 1:
             return False
         for item in order.items:
@@ -104,7 +106,7 @@ class Tx(JobsTx, ProblemsTx, SubscriptionsTx):
         self._store._insert_delivery(self._conn, delivery)
 
 
-class SqlStore(JobsStore, ProblemsStore, SubscriptionsStore):
+class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, SubscriptionsStore):
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.pool = ConnectionPool(dialect)
@@ -175,12 +177,12 @@ class SqlStore(JobsStore, ProblemsStore, SubscriptionsStore):
         if conn is None:
             with self.pool.connection() as held:
                 return self.migrate(held.conn)
-        latest = schema.SCHEMA_VERSION
+        wanted = set(schema.MIGRATIONS)
         try:  # the usual case on a cold start: already current, one read instead of a locked transaction
-            row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
-            if row and row[0] == latest:
+            done = {r[0] for r in self._execute(conn, "SELECT version FROM schema_migrations").fetchall()}
+            if done >= wanted:
                 self._migrated = True
-                return latest
+                return schema.SCHEMA_VERSION
         except Exception as exc:  # no table yet (each driver names that differently): migrate below
             if self.dialect.is_lost(exc):
                 raise
@@ -189,11 +191,10 @@ class SqlStore(JobsStore, ProblemsStore, SubscriptionsStore):
             self.dialect.lock_migrations(conn.cursor())
             self._execute(conn, f"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                                 f"applied_at {self.dialect.ddl['real']} NOT NULL)")
-            row = self._execute(conn, "SELECT MAX(version) FROM schema_migrations").fetchone()
-            current = schema.apply(lambda sql, params=(): self._execute(conn, sql, params), self.dialect.ddl,
-                                   row[0] or 0)
+            done = {r[0] for r in self._execute(conn, "SELECT version FROM schema_migrations").fetchall()}
+            schema.apply(lambda sql, params=(): self._execute(conn, sql, params), self.dialect.ddl, done)
         self._migrated = True
-        return current
+        return schema.SCHEMA_VERSION
 
     def schema_version(self) -> int:
         return self._query("SELECT MAX(version) FROM schema_migrations")[0][0] or 0
@@ -214,24 +215,16 @@ class SqlStore(JobsStore, ProblemsStore, SubscriptionsStore):
         row = self._execute(conn, f"SELECT {ORDER_COLUMNS} FROM orders WHERE session_id = ?", (session_id,)).fetchone()
         if row is None:
             return None
-        items = self._execute(conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position",
-                              (session_id,)).fetchall()
-        return Order(
-            session_id=row[0], status=row[1], mode=row[2], livemode=bool(row[3]), customer_email=row[4],
-            customer_name=row[5], amount_total=row[6], currency=row[7], payment_intent=row[8], subscription=row[9],
-            customer=row[10], client_reference_id=row[11], shipping=json.loads(row[12]) if row[12] else None,
-            created_at=row[13], updated_at=row[14], paid_at=row[15],
-            items=[OrderItem(position=i[0], price_id=i[1], product_key=i[2], description=i[3], quantity=i[4],
-                             amount_total=i[5], currency=i[6], fulfillment_type=i[7], fulfillment_status=i[8],
-                             fulfillment=json.loads(i[9])) for i in items],
-        )
+        order = order_from_row(row)
+        order.items = [item_from_row(i) for i in self._execute(
+            conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position", (session_id,))]
+        return order
 
     def get_order(self, session_id: str) -> Order | None:
         return self._statement(lambda conn: self._read_order(conn, session_id))
 
     def list_orders(self, limit: int = 50) -> list[Order]:
-        rows = self._query("SELECT session_id FROM orders ORDER BY created_at DESC LIMIT ?", (limit,))
-        return [o for o in (self.get_order(r[0]) for r in rows) if o]
+        return self.search_orders(limit=limit)
 
     def count(self, table: str) -> int:
         if table not in TABLES:

@@ -118,6 +118,12 @@ class SubscriptionsTx:
                             item.current_period_end))
         return applied
 
+    def erase_member_email(self, email: str) -> int:
+        """Forget the email on `email`'s memberships (the customer asked to be forgotten); how many.
+        Delete the customer in Stripe too, or its next event brings the email back."""
+        return self._exec("UPDATE subscriptions SET email = NULL, email_key = NULL, updated_at = ? WHERE email_key = ?",
+                          (self.now, email_key(email))).rowcount
+
     def record_invoice(self, invoice: InvoiceRecord) -> bool:
         """Insert or replace the invoice if this reading is the newest; True if so."""
         return self._exec(

@@ -1,5 +1,7 @@
 """The whole shop for the core's tests: the dev server (WSGI app + emulator)
-on free ports, a real SMTP server, and SQLite or a real PostgreSQL."""
+on free ports, a real SMTP server, and SQLite or a real PostgreSQL. It sells the
+fixture catalog from the fixture storefront (tests/fixtures/), never the owner's
+catalog.toml or site/, so the owner's edits cannot fail a kit test."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from tests.support.outbox import make_due as jobs_due
 from tests.support.smtp import SmtpServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE_SITE = FIXTURES / "site"
 WEBHOOK_SECRET = "whsec_core_tests_0123456789"
 CUSTOMER = "jenny@example.com"
 MERCHANT = "owner@shop.example"
@@ -131,8 +134,10 @@ def shop_env(database_url: str, smtp: SmtpServer, **extra: str) -> dict[str, str
     }
 
 
-def start_shop(env: dict[str, str], smtp: SmtpServer) -> Shop:
-    dev = DevShop(port=0, emulator_port=0, env=env, settle_after=None, retry_first_delay=0.05)
+def start_shop(env: dict[str, str], smtp: SmtpServer, site: Path = FIXTURE_SITE, root: Path | None = None) -> Shop:
+    """The dev shop on free ports; `site` is its storefront, `root` the project with js/ and the landing pages."""
+    dev = DevShop(port=0, emulator_port=0, env=env, site=site, settle_after=None, retry_first_delay=0.05,
+                  **({"root": root} if root else {}))
     dev.start()
     return Shop(dev, smtp)
 

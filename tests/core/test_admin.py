@@ -26,11 +26,54 @@ def emulator():
         yield emu
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+LOOKUP_KEYS = ["ebook", "tshirt", "membership-monthly", "sticker-pack"]
+# What the fixture storefront sells, each price with a lookup key (so a second push finds it).
+CATALOG = """
+[shop]
+name = "Test Shop"
+[products.ebook]
+name = "The Static Shop Handbook"
+fulfillment = "download"
+download_url = "https://downloads.example.com/handbook.zip"
+max_quantity = 1
+  [[products.ebook.prices]]
+  id = "price_test_ebook"
+  lookup_key = "ebook"
+  unit_amount = 1500
+[products.tshirt]
+name = "Checkout Kit T-shirt"
+fulfillment = "shipment"
+max_quantity = 10
+shipping_countries = ["US", "CA"]
+  [[products.tshirt.prices]]
+  id = "price_test_tshirt"
+  lookup_key = "tshirt"
+  unit_amount = 2500
+[products.membership]
+name = "Supporter Membership"
+fulfillment = "subscription"
+max_quantity = 1
+  [[products.membership.prices]]
+  id = "price_test_monthly"
+  lookup_key = "membership-monthly"
+  unit_amount = 900
+  recurring = "month"
+[products.stickers]
+name = "Sticker Pack"
+fulfillment = "shipment"
+shipping_countries = ["US"]
+  [[products.stickers.prices]]
+  lookup_key = "sticker-pack"
+  unit_amount = 500
+"""
+
+
 @pytest.fixture
 def project(tmp_path):
-    """A copy of the demo project files the commands touch."""
-    shutil.copy(ROOT / "catalog.toml", tmp_path / "catalog.toml")
-    shutil.copytree(ROOT / "site", tmp_path / "site")
+    """A shop the commands work on: the fixture storefront and a catalog for it (never the owner's)."""
+    (tmp_path / "catalog.toml").write_text(CATALOG)
+    shutil.copytree(FIXTURES / "site", tmp_path / "site")
     return tmp_path
 
 
@@ -48,36 +91,36 @@ def sdk(emulator):
 
 
 def test_catalog_push_creates_then_finds_and_writes_ids(project, emulator):
+    count = len(LOOKUP_KEYS)
     first = run(["catalog", "push"], project, emulator)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("created") == 4 and "--write" in first.stdout
-    prices = sdk(emulator).v1.prices.list(params={"lookup_keys": ["ebook", "tshirt", "membership-monthly",
-                                                                  "membership-yearly"]}).data
-    assert {p.lookup_key for p in prices} == {"ebook", "tshirt", "membership-monthly", "membership-yearly"}
+    assert first.stdout.count("created") == count and "--write" in first.stdout
+    prices = sdk(emulator).v1.prices.list(params={"lookup_keys": LOOKUP_KEYS}).data
+    assert {p.lookup_key for p in prices} == set(LOOKUP_KEYS)
     monthly = next(p for p in prices if p.lookup_key == "membership-monthly")
     assert monthly.recurring.interval == "month" and monthly.unit_amount == 900
     # Again: found by lookup key, nothing new in Stripe.
     again = run(["catalog", "push", "--write"], project, emulator)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count("exists") == 4 and "created" not in again.stdout
-    assert len(sdk(emulator).v1.prices.list(params={"limit": 100}).data) == 4
-    assert len(sdk(emulator).v1.products.list(params={"limit": 100}).data) == 3
+    assert again.stdout.count("exists") == count and "created" not in again.stdout
+    assert len(sdk(emulator).v1.prices.list(params={"limit": 100}).data) == count
+    assert len(sdk(emulator).v1.products.list(params={"limit": 100}).data) == count
     ebook = next(p for p in prices if p.lookup_key == "ebook")
     assert f'id = "{ebook.id}"' in (project / "catalog.toml").read_text()
     page = (project / "site" / "index.html").read_text()
-    assert f'data-price-id="{ebook.id}"' in page and "price_1QkitEbookDemo000000001" not in page
+    assert f'data-price-id="{ebook.id}"' in page and "price_test_ebook" not in page
     assert "+++ b/catalog.toml" in again.stdout and "+++ b/site/index.html" in again.stdout
     # The rewritten catalog loads, and doctor finds every price active.
     doctor = run(["doctor"], project, emulator, STRIPE_WEBHOOK_SECRET="whsec_abcdefabcdef")
     assert doctor.returncode == 0, doctor.stdout
-    assert doctor.stdout.count("is active in Stripe") == 4
+    assert doctor.stdout.count("is active in Stripe") == count
 
 
 def test_doctor_reports_missing_prices_and_secret_without_printing_secrets(project, emulator):
     result = run(["doctor"], project, emulator)
     assert result.returncode == 1
     assert "STRIPE_WEBHOOK_SECRET is not set" in result.stdout
-    assert result.stdout.count("does not exist in this Stripe account") == 4
+    assert result.stdout.count("does not exist in this Stripe account") == len(LOOKUP_KEYS)
     assert "catalog push --write" in result.stdout
     assert "sk_test_owner_key_123456" not in result.stdout + result.stderr
     assert "sk_test_…3456" in result.stdout

@@ -154,6 +154,12 @@ BAD = [
 ]
 
 
+def test_a_bad_alert_webhook_url_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as info:
+        from_env({"ALERT_WEBHOOK_URL": "http://hooks.slack.example/services/T0/B0/SecretPart123"})
+    assert info.value.variable == "ALERT_WEBHOOK_URL" and "SecretPart123" not in str(info.value)
+
+
 @pytest.mark.parametrize("url", ["https://owner:hunter2@shop.example.com/shop", "https://owner:hunter2@shop.example.com"])
 def test_a_bad_site_url_is_reported_without_its_password(url: str) -> None:
     with pytest.raises(ConfigError) as info:

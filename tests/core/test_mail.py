@@ -7,6 +7,7 @@ import json
 import pytest
 
 from checkout_kit import mail
+from checkout_kit.catalog import Shop
 from checkout_kit.store.records import Order, OrderItem
 from tests.support.deploy import MailApiStandIn
 from tests.support.smtp import SmtpServer, html_of, text_of
@@ -24,7 +25,8 @@ def order(**overrides) -> Order:
 
 
 CONTEXT = {"reference": "AB12CD34", "shop_name": "Test Shop", "support_email": "help@shop.example",
-           "site_url": "https://shop.example", "interval": "month"}
+           "site_url": "https://shop.example", "interval": "month",
+           "shop": Shop(name="Test Shop", support_email="help@shop.example", logo="/img/logo.svg")}
 
 
 def test_precompiled_templates_are_up_to_date():

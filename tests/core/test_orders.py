@@ -11,6 +11,7 @@ import pytest
 from checkout_kit.store import sql as store_sql
 from tests.core.conftest import CUSTOMER, MERCHANT, SUPPORT, make_due, run_threads
 from tests.support.smtp import html_of, text_of
+from tests.support.outbox import drained
 
 
 def completed_event(shop, session_id: str) -> dict:
@@ -258,7 +259,7 @@ def test_cron_route_retries_pending_mail(tmp_path, smtp):
         make_due(shop)  # the cron runs after the receipt's backoff
         answer = http("GET", f"{shop.url}/api/cron/outbox", headers={"Authorization": "Bearer cron-secret-value-123"})
         assert answer.status == 200
-        assert answer.json() == {"done": 2, "retrying": 0, "gave_up": 0, "pending": 0}
+        assert drained(answer.json()) == {"done": 2, "retrying": 0, "gave_up": 0, "pending": 0}
         assert len(smtp.messages) == 2
     finally:
         shop.dev.stop()
@@ -293,8 +294,10 @@ def test_owner_lists_orders_with_the_admin_token(make_shop):
     assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
     [order] = answer.json()["orders"]
     assert order["session_id"] == session_id and order["status"] == "paid"
-    assert order["items"][0] == {"description": "Checkout Kit T-shirt", "quantity": 2, "amount_total": 5000,
-                                 "fulfillment_type": "shipment", "fulfillment_status": "to_ship"}
+    assert order["items"][0] == {"position": 0, "description": "Checkout Kit T-shirt", "quantity": 2,
+                                 "amount_total": 5000, "product_key": "tshirt", "fulfillment_type": "shipment",
+                                 "fulfillment_status": "to_ship"}
+    assert len(order["reference"]) == 8 and order["to_ship"] is True
     assert order["shipping"]["address"]["city"] == "Springfield"
     assert sorted((m["kind"], m["status"]) for m in order["emails"]) == [("merchant_order", "sent"), ("receipt", "sent")]
     assert "text_body" not in answer.body.decode() and "admin-token-for-tests-42" not in answer.body.decode()

@@ -29,6 +29,7 @@ from checkout_kit.web import App, call_wsgi, environ_for
 from checkout_kit.webhook_signature import sign_header
 from tests.core.conftest import CUSTOMER, MERCHANT, WEBHOOK_SECRET, Shop, make_due, shop_env, start_shop
 from tests.support.smtp import SmtpServer, _Collect
+from tests.support.outbox import drained
 
 # aiosmtpd warns when AUTH is offered without TLS: on loopback in a test that is the point.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -361,5 +362,5 @@ def test_cron_route_needs_the_right_bearer(secret_shop: Shop) -> None:
         assert CRON_SECRET.encode() not in answer.body
     answer = http("GET", url, headers={"Authorization": f"Bearer {CRON_SECRET}"})
     assert answer.status == 200, answer.body
-    assert answer.json() == {"done": 0, "retrying": 0, "gave_up": 0, "pending": 0}
+    assert drained(answer.json()) == {"done": 0, "retrying": 0, "gave_up": 0, "pending": 0}
     assert answer.headers["Cache-Control"] == "no-store"

@@ -1,5 +1,5 @@
 """Browser e2e: the whole shop (dev server, emulator, a real SMTP server, SQLite in a temp
-dir, the repository's catalog.toml with the demo price ids) driven through Chromium.
+dir, the fixture catalog and storefront of tests/fixtures/) driven through Chromium.
 
 Every browser context records Content-Security-Policy violations (Chromium's console
 reports and `securitypolicyviolation` events); a test that saw one fails at teardown.
@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 from tests.core.conftest import Shop, shop_env, start_shop
-from tests.e2e.flows import CATALOG
 from tests.support.smtp import SmtpServer
 
 REPORT_VIOLATIONS = """
@@ -61,8 +60,8 @@ def context(new_context: Any, csp: CspWatch) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Shop]:
-    """The dev shop on free ports with the demo catalog, a real SMTP server and a fresh SQLite."""
-    s = start_shop(shop_env(f"sqlite:///{tmp_path}/orders.db", smtp, CATALOG_PATH=str(CATALOG)), smtp)
+    """The dev shop on free ports with the fixture shop, a real SMTP server and a fresh SQLite."""
+    s = start_shop(shop_env(f"sqlite:///{tmp_path}/orders.db", smtp), smtp)
     yield s
     s.dev.stop()
 

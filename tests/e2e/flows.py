@@ -1,5 +1,6 @@
-"""What a customer does in the browser, shared by the e2e tests: the demo products, the
-test cards, paying on the hosted Checkout page (the emulator's, with Stripe's field ids)."""
+"""What a customer does in the browser, shared by the e2e tests: the fixture shop's products
+(tests/fixtures/: the owner's catalog.toml and site/ are theirs to change), the test cards,
+paying on the hosted Checkout page (the emulator's, with Stripe's field ids)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,14 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.core.conftest import CUSTOMER
+from tests.core.conftest import CUSTOMER, FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "catalog.toml"
+CATALOG = FIXTURES / "catalog.toml"
 
-EBOOK = "price_1QkitEbookDemo000000001"
-TSHIRT = "price_1QkitTshirtDemo00000001"
-MEMBERSHIP = "price_1QkitMemberDemo00000001"
+EBOOK = "price_test_ebook"
+TSHIRT = "price_test_tshirt"
+MEMBERSHIP = "price_test_monthly"
 
 CARD_OK = "4242 4242 4242 4242"
 CARD_DECLINED = "4000 0000 0000 0002"
@@ -30,6 +31,16 @@ SESSION_IN_URL = re.compile(r"/c/pay/(cs_test_[A-Za-z0-9]+)")
 
 def buy_button(page: Page, name: str) -> Any:
     return page.get_by_role("button", name=name, exact=True)
+
+
+def add_button(page: Page, label: str, **data: str) -> Any:
+    """A buy button added to the page's <main> by script, after the library loaded (priceId=…, lookupKey=…)."""
+    page.evaluate("""([label, data]) => {
+        const b = document.createElement("button");
+        Object.assign(b.dataset, data); b.textContent = label;
+        document.querySelector("main").append(b);
+    }""", [label, data])
+    return page.get_by_role("button", name=label)
 
 
 def start_checkout(page: Page, shop: Any, button: str = "Buy the e-book") -> str:

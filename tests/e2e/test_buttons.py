@@ -14,7 +14,7 @@ from playwright.sync_api import Page, Route, expect
 from checkout_kit.security_headers import page_headers
 from tests.core.conftest import CUSTOMER
 from tests.e2e.conftest import CspWatch
-from tests.e2e.flows import (EBOOK, buy_button, expect_state, pay_with_card, receipts_after_settling,
+from tests.e2e.flows import (EBOOK, add_button, buy_button, expect_state, pay_with_card, receipts_after_settling,
                              row_texts, start_checkout)
 
 pytestmark = pytest.mark.browser
@@ -155,18 +155,13 @@ def test_a_double_click_sends_one_request(shop, shop_page: Page) -> None:
 
 def test_a_button_added_to_the_page_later_works(shop, shop_page: Page) -> None:
     page = shop_page
-    page.evaluate("""(price) => {
-        const b = document.createElement("button");
-        b.dataset.priceId = price; b.textContent = "Added later";
-        document.querySelector("main").append(b);
-    }""", EBOOK)
-    page.get_by_role("button", name="Added later").click()
+    add_button(page, "Added later", priceId=EBOOK).click()
     page.wait_for_url(f"{shop.emulator.url}/c/pay/**")
     expect(page.locator("#total-amount")).to_have_text("$15.00")
 
 
-def test_the_docs_page_button_outside_a_form_reports_errors_next_to_itself(shop, page: Page) -> None:
-    page.goto(shop.url + "/add-a-buy-button.html")
+def test_a_button_outside_a_form_reports_errors_next_to_itself(shop, page: Page) -> None:
+    page.goto(shop.url + "/button-outside-a-form.html")
     page.route(API, lambda route: route.fulfill(status=400, json={"error": {"message": "Not for sale."}}))
     button = page.get_by_role("button", name="Buy the e-book ($15.00, test mode)")
     button.click()
@@ -225,7 +220,7 @@ def test_success_page_offers_a_retry_when_the_order_cannot_be_loaded(shop, page:
     expect(page.locator('[data-state="paid"]')).to_contain_text(CUSTOMER)
 
 
-PAGES = ["/", "/add-a-buy-button.html", "/account.html", "/success.html", "/canceled.html", "/no-such-page"]
+PAGES = ["/", "/button-outside-a-form.html", "/account.html", "/success.html", "/canceled.html", "/no-such-page"]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

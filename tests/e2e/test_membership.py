@@ -4,7 +4,7 @@ from the payment-failed email's link, cancel in the portal, keep access until th
 and lose it after. Every email is checked at a real SMTP server, each exactly once; access is
 asked of `GET /api/access` as the owner's code would.
 
-The storefront, the membership page and success.html are the kit's; the Checkout page, the
+The storefront and membership page (the test fixtures'), success.html are the kit's; the Checkout page, the
 customer portal and the clock are the offline emulator's (docs/emulator.md lists their ids).
 """
 
@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.core.conftest import CUSTOMER, MERCHANT, Shop, http, shop_env, start_shop
-from tests.e2e.flows import CATALOG, buy_button, expect_state, pay_with_card
+from tests.e2e.flows import buy_button, expect_state, pay_with_card
 from tests.support.smtp import SmtpServer, text_of
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,7 @@ DAY = 86400
 
 @pytest.fixture
 def shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Shop]:
-    s = start_shop(shop_env(f"sqlite:///{tmp_path}/orders.db", smtp, CATALOG_PATH=str(CATALOG), ADMIN_TOKEN=ADMIN),
-                   smtp)
+    s = start_shop(shop_env(f"sqlite:///{tmp_path}/orders.db", smtp, ADMIN_TOKEN=ADMIN), smtp)
     yield s
     s.dev.stop()
 
@@ -134,7 +133,7 @@ def test_a_members_life_from_subscribing_to_the_end(shop: Shop, page: Page) -> N
     member = sorted(m["Subject"].split(" — ")[0] for m in shop.smtp.to(CUSTOMER))
     assert member == sorted([
         "Welcome to Supporter Membership", renewal["Subject"].split(" — ")[0], failed["Subject"].split(" — ")[0],
-        mail(shop, "receipt", count=2)["Subject"].split(" — ")[0], "Your link to your membership at Field Notes Supply",
+        mail(shop, "receipt", count=2)["Subject"].split(" — ")[0], "Your link to your membership at Test Shop",
         scheduled["Subject"].split(" — ")[0], ended["Subject"].split(" — ")[0]])
     assert len({m["Subject"] for m in shop.smtp.to(CUSTOMER)}) == 7  # two receipts, two invoice numbers
     assert sorted(m["Subject"].split(":")[0] for m in shop.smtp.to(MERCHANT)) == ["Membership ended", "New member"]

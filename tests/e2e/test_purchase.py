@@ -30,7 +30,7 @@ def test_ebook_with_4242_shows_the_order_sends_one_receipt_and_records_it_paid(s
     expect(page.locator("tfoot")).to_contain_text("$15.00")
     expect(page.locator('[data-state="paid"]')).to_contain_text(CUSTOMER)
     download = page.get_by_role("link", name="Download")
-    expect(download).to_have_attribute("href", "https://downloads.example.com/static-shop-handbook.zip")
+    expect(download).to_have_attribute("href", "https://downloads.example.com/handbook.zip")
     # It arrived with the session id, which is then dropped from the address bar.
     assert any(f"session_id={session_id}" in u for u in urls), urls
     assert page.url == shop.url + "/success.html"

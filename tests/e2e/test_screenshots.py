@@ -31,8 +31,8 @@ def test_screenshots_of_the_shop_checkout_and_landing_pages(shop, page: Page, sc
     expect(page.get_by_role("button", name="Buy the e-book")).to_be_visible()
     shoot(page, screenshots, f"storefront-{size}")
 
-    page.goto(shop.url + "/add-a-buy-button.html")
-    shoot(page, screenshots, f"add-a-buy-button-{size}")
+    page.goto(shop.url + "/button-outside-a-form.html")
+    shoot(page, screenshots, f"button-outside-a-form-{size}")
 
     page.goto(shop.url + "/")
     page.get_by_label("Quantity").fill("2")

@@ -1,22 +1,23 @@
 """The published set: what `make site` (scripts/build-site.sh) puts in public/, what the
-dev server serves, and rules every published page keeps (no inline code, referrer policy,
-buttons that name catalog prices, a small library)."""
+dev server serves, and the rules the kit's own pages keep (no inline code, referrer policy,
+buttons that name catalog prices: `check`'s rules), and a small library."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import subprocess
-import tomllib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from checkout_kit import public_site
+from checkout_kit import public_site, shop_pages
+from checkout_kit.catalog import load
 from checkout_kit.devserver import DevShop
 from checkout_kit.security_headers import STRIPE_CHECKOUT_ORIGIN, content_security_policy
-from tests.core.conftest import http, shop_env
+from checkout_kit.shop_check import check, scan
+from tests.core.conftest import FIXTURE_SITE, http, shop_env
 from tests.e2e.flows import CATALOG, ROOT
 from tests.support.smtp import SmtpServer
 
@@ -36,8 +37,12 @@ def test_the_build_publishes_exactly_the_public_set(built: Path) -> None:
     published = {p.relative_to(built).as_posix(): p for p in built.rglob("*") if p.is_file()}
     expected = public_site.public_files()
     assert sorted(published) == sorted(expected)
+    identity = shop_pages.Identity(load(str(ROOT / "catalog.toml")).shop.with_support_email(os.environ.get("SUPPORT_EMAIL")))
     for name, source in expected.items():
-        assert published[name].read_bytes() == source.read_bytes(), name
+        if shop_pages.fills(name):  # pages and stylesheets, with the shop's identity filled in
+            assert published[name].read_text() == shop_pages.fill(source.read_text(), identity), name
+        else:
+            assert published[name].read_bytes() == source.read_bytes(), name
     assert {"index.html", "js/stripe-checkout.js", "success.html", "canceled.html"} <= set(published)
 
 
@@ -48,97 +53,21 @@ def test_the_build_publishes_no_source_config_secrets_or_tests(built: Path) -> N
     assert not (built / "stale.py").exists(), "the build starts from an empty public/"
 
 
-class PageScan(HTMLParser):
-    """Collects what a strict CSP would block, and what the pages must carry."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inline: list[str] = []
-        self.meta_referrer: str | None = None
-        self.forms: list[dict[str, str | None]] = []
-        self.buttons: list[dict[str, str | None]] = []
-        self.hidden: dict[str, str | None] = {}
-        self.ids: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.append(a["id"] or "")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.inline.append(f"<{tag} {name}>")
-            if name == "style":
-                self.inline.append(f"<{tag} style>")
-            if name in ("href", "src", "action") and (value or "").strip().lower().startswith("javascript:"):
-                self.inline.append(f"<{tag} {name}=javascript:>")
-        if tag == "style":
-            self.inline.append("<style>")
-        if tag == "script":
-            self._in_script = not a.get("src")
-            if not a.get("src"):
-                self.inline.append("<script> without src")
-        if tag == "meta" and a.get("name") == "referrer":
-            self.meta_referrer = a.get("content")
-        if tag == "form":
-            self.forms.append(a)
-        if tag == "input" and a.get("type") == "hidden":
-            self.hidden[a.get("name") or ""] = a.get("value")
-        if "data-price-id" in a or "data-lookup-key" in a:
-            self.buttons.append(a)
-
-
-def scan(path: Path) -> PageScan:
-    parser = PageScan()
-    parser.feed(path.read_text())
-    return parser
-
-
-PAGES = sorted(name for name in public_site.public_files() if name.endswith(".html"))
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_published_pages_have_no_inline_scripts_styles_or_handlers(name: str) -> None:
-    page = scan(public_site.public_files()[name])
-    assert page.inline == []
-    assert len(page.ids) == len(set(page.ids)), "duplicate ids"
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_referrer_policy_success_page_hides_the_session_and_form_pages_do_not(name: str) -> None:
-    page = scan(public_site.public_files()[name])
-    if name == "success.html":
-        assert page.meta_referrer == "no-referrer"
-    if page.forms or page.buttons:
-        # Chromium would send `Origin: null` with the post, and the API answers 403.
-        assert page.meta_referrer is None
-
-
-def test_every_buy_button_sells_a_catalog_price_and_its_form_posts_the_same_one() -> None:
-    catalog = tomllib.loads(CATALOG.read_text())
-    ids = {p["id"] for product in catalog["products"].values() for p in product["prices"]}
-    keys = {p.get("lookup_key") for product in catalog["products"].values() for p in product["prices"]}
-    seen = 0
-    for name in PAGES:
-        text = public_site.public_files()[name].read_text()
-        for form in re.findall(r"<form\b.*?</form>", text, re.S):
-            page = PageScan()
-            page.feed(form)
-            if "data-portal" in page.forms[0]:  # the membership page's email form (account.html)
-                assert page.forms[0].get("action") == "/api/portal" and not page.buttons
-                continue
-            for button in page.buttons:
-                assert page.hidden.get("priceId") == button.get("data-price-id"), (name, form)
-            assert page.forms[0].get("method") == "post"
-            assert page.forms[0].get("action") == "/api/create-checkout-session"
-        for button in scan(public_site.public_files()[name]).buttons:
-            seen += 1
-            assert button.get("data-price-id") in ids or button.get("data-lookup-key") in keys, (name, button)
-    assert seen >= 3
+def test_the_kit_pages_pass_the_shop_check() -> None:
+    """success.html, canceled.html and the fixture storefront keep `check`'s rules: no inline code
+    (the CSP), a referrer policy that lets forms post, buttons that name catalog prices."""
+    result = check(CATALOG, root=ROOT, site=FIXTURE_SITE)
+    assert result.problems == []
+    assert result.pages >= 5 and result.buttons >= 5
+    # success.html never sends the session id in its address on as a referrer.
+    assert scan((ROOT / "success.html").read_text()).no_referrer is not None
 
 
 def test_the_guide_shows_the_policy_the_kit_sends() -> None:
-    guide = (ROOT / "site" / "add-a-buy-button.html").read_text()
+    guide_file = ROOT / "site" / "add-a-buy-button.html"
+    if not guide_file.is_file():
+        pytest.skip("the owner removed the guide page from site/")
+    guide = guide_file.read_text()
     shown = " ".join(re.search(r"<code>Content-Security-Policy: (.*?)</code>", guide, re.S).group(1).split())
     assert shown == content_security_policy()
 
@@ -150,10 +79,10 @@ def test_the_library_stays_within_its_size_budget() -> None:
 
 def test_the_dev_server_serves_exactly_the_published_set_with_the_security_headers(tmp_path: Path) -> None:
     smtp = SmtpServer()  # configured, never started: nothing is sent here
-    shop = DevShop(port=0, emulator_port=0, settle_after=None,
-                   env=shop_env(f"sqlite:///{tmp_path}/o.db", smtp, CATALOG_PATH=str(CATALOG))).start()
+    shop = DevShop(port=0, emulator_port=0, settle_after=None, site=FIXTURE_SITE,
+                   env=shop_env(f"sqlite:///{tmp_path}/o.db", smtp)).start()
     try:
-        for name in public_site.public_files():
+        for name in public_site.public_files(ROOT, FIXTURE_SITE):
             answer = http("GET", f"{shop.url}/{name}")
             assert answer.status == 200, name
             csp = answer.headers["Content-Security-Policy"]
@@ -167,12 +96,13 @@ def test_the_dev_server_serves_exactly_the_published_set_with_the_security_heade
         # Pages with buy buttons send their Origin with the form post.
         assert home.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert home.headers["Cache-Control"] == "no-cache"
-        assert home.body == (ROOT / "site" / "index.html").read_bytes()
+        fixture_shop = shop_pages.Identity(shop.services.shop)
+        assert home.body.decode() == shop_pages.fill((FIXTURE_SITE / "index.html").read_text(), fixture_shop)
         for secret in ["/catalog.toml", "/.env", "/checkout_kit/web.py", "/tests/conftest.py", "/README.md",
                        "/site/index.html", "/js/../catalog.toml", "/%2e%2e/catalog.toml", "/pyproject.toml"]:
             answer = http("GET", shop.url + secret)
             assert answer.status == 404, secret
-            assert b"Field Notes" in answer.body or answer.body == b"Not found"
+            assert b"Page not found" in answer.body and b"Test Shop" in answer.body
         etag = home.headers["ETag"]
         assert http("GET", shop.url + "/", headers={"If-None-Match": etag}).status == 304
         assert http("POST", shop.url + "/index.html", b"x").status == 405

@@ -27,8 +27,8 @@ import pytest
 from checkout_kit.store import open_store
 from tests.netlify.conftest import netlify_env
 from tests.netlify.test_pyodide import body_of, paid_event, receipts, req, signed
-from tests.support.outbox import make_due
-from tests.support.deploy import copy_project
+from tests.support.outbox import drained, make_due
+from tests.support.deploy import copy_project, first_sale
 from tests.support.tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,7 +166,7 @@ def test_packaged_function_answers_from_its_own_files(built, tmp_path, emulator,
     plan = {"env": function_env, "requests": [
         signed(body),
         signed(body, "whsec_forged_by_someone"),
-        req("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitEbookDemo000000001"}).encode(),
+        req("POST", "/api/create-checkout-session", first_sale().body,
             {"content-type": "application/json", "origin": "https://shop.example.com"}),
         req("GET", f"/api/checkout-session?session_id={session_id}"),
     ]}
@@ -202,6 +202,6 @@ def test_packaged_scheduled_function_sends_pending_emails(built, tmp_path, emula
                   {"env": function_env, "requests": [{"method": "GET", "path": "/"}]}, tmp_path)
     assert data["main"] == "./functions/outbox-cron.mjs" and data["config"] == {"schedule": "@daily"}
     cron = data["results"][0]
-    assert cron["status"] == 200 and json.loads(body_of(cron)) == {"done": 1, "retrying": 0, "gave_up": 0,
+    assert cron["status"] == 200 and drained(json.loads(body_of(cron))) == {"done": 1, "retrying": 0, "gave_up": 0,
                                                                     "pending": 0}
     assert len(receipts(mail_api, session_id)) == 2  # the failed attempt, then the scheduled retry

@@ -28,8 +28,8 @@ from checkout_kit.pyodide_platform import decode_rows, environ_for, numbered_pla
 from checkout_kit.store import open_store
 from checkout_kit.webhook_signature import sign_header
 from tests.netlify.conftest import SECRET, netlify_env
-from tests.support.deploy import MailApiStandIn, odd_bytes, paid_session_event, seeded_emulator
-from tests.support.outbox import make_due
+from tests.support.deploy import MailApiStandIn, first_sale, odd_bytes, paid_session_event, seeded_emulator
+from tests.support.outbox import drained, make_due
 
 DRAINED_ONE = {"done": 1, "retrying": 0, "gave_up": 0, "pending": 0}
 
@@ -81,8 +81,7 @@ def test_routes_through_the_netlify_function(function_env, emulator, mail_api, t
         signed(body, "whsec_forged_by_someone"),
         signed(body),
         *[signed(body) for _ in range(4)],  # the same event 5 times in all, one after the other
-        req("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitTshirtDemo00000001",
-                                                                 "quantity": 2}).encode(),
+        req("POST", "/api/create-checkout-session", first_sale().body,
             {"content-type": "application/json", "origin": "https://shop.example.com"}),
         req("GET", f"/api/checkout-session?session_id={session_id}"),
         req("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}),
@@ -155,7 +154,7 @@ def test_scheduled_function_sends_pending_emails(function_env, emulator, mail_ap
     make_due(function_env["DATABASE_URL"])  # the daily schedule comes after the receipt's backoff
     cron = finish(start({"env": function_env, "module": "outbox-cron.mjs", "requests": [{"method": "GET"}]},
                         tmp_path, "cron"))["results"][0]
-    assert cron["status"] == 200 and json.loads(body_of(cron)) == DRAINED_ONE
+    assert cron["status"] == 200 and drained(json.loads(body_of(cron))) == DRAINED_ONE
     assert len(receipts(mail_api, session_id)) == 2  # the failed attempt, then the scheduled retry
 
 
@@ -246,10 +245,11 @@ class NetlifyShop:
         self.store = open_store(env["DATABASE_URL"])
         self.stripe = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
 
-    def new_session(self, price: str = "price_1QkitEbookDemo000000001") -> str:
+    def new_session(self) -> str:
+        sale = first_sale()
         return self.stripe.v1.checkout.sessions.create(params={
-            "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": price, "quantity": 1}]}).id
+            "mode": sale.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": sale.price_id, "quantity": sale.quantity}]}).id
 
     def control(self, path: str, body: dict) -> dict:
         """The emulator's control routes, over HTTP as any tool would call them."""
@@ -404,10 +404,10 @@ def test_mail_api_refusal_leaves_the_email_pending_and_one_retry_sends_it(shop, 
     else:
         cron = shop.instances[1].send(req("GET", "/api/cron/outbox",
                                           headers={"authorization": "Bearer cron-secret-for-tests"}))
-        assert cron["status"] == 200 and json.loads(body_of(cron)) == DRAINED_ONE
+        assert cron["status"] == 200 and drained(json.loads(body_of(cron))) == DRAINED_ONE
     [sent] = shop.store.emails(session_id)
     assert (sent.status, sent.attempts) == ("sent", 2)
     again = shop.instances[2].send(req("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}))
-    assert json.loads(body_of(again)) == {"done": 0, "retrying": 0, "gave_up": 0, "pending": 0}
+    assert drained(json.loads(body_of(again))) == {"done": 0, "retrying": 0, "gave_up": 0, "pending": 0}
     attempts = shop.mail(session_id, "receipt")
     assert len(attempts) == 2 and attempts[0] == attempts[1]  # the same email, the same Idempotency-Key

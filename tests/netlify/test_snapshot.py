@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.netlify.test_pyodide import ROOT, body_of, paid_event, req, signed
+from tests.support.deploy import first_sale
 
 PYODIDE = (ROOT / "netlify" / "node_modules" / "pyodide" / "pyodide.mjs").as_uri()
 # What a careless build environment could hold; none of the values may reach the snapshot.
@@ -155,8 +156,7 @@ json.dumps([random.getrandbits(64), random.random(), random.randrange(1 << 30), 
 def shop_plan(emulator, env: dict[str, str]) -> tuple[dict, str]:
     session_id, body = paid_event(emulator)
     return {"env": env, "requests": [
-        req("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitTshirtDemo00000001",
-                                                                 "quantity": 2}).encode(),
+        req("POST", "/api/create-checkout-session", first_sale().body,
             {"content-type": "application/json", "origin": "https://shop.example.com"}),
         signed(body),
         signed(body, "whsec_forged_by_someone"),

@@ -5,22 +5,46 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import stripe
 
 from checkout_kit import catalog as catalog_module
-from checkout_kit.devserver import seed_payload
+from checkout_kit.devserver import seed_payload, seeded_price_id
 from checkout_kit.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_EBOOK = "price_1QkitEbookDemo000000001"
+
+
+@dataclass(frozen=True)
+class Sale:
+    """Something the repository's catalog.toml sells, which the deployed bundles ship: whatever the
+    owner has made of the demo catalog, these tests buy its first (one-time, if any) price."""
+
+    price_id: str  # its id in the seeded emulator
+    quantity: int
+    mode: str
+    request: dict[str, Any]  # a create-checkout-session body buying it
+
+    @property
+    def body(self) -> bytes:
+        return json.dumps(self.request).encode()
+
+
+def first_sale() -> Sale:
+    catalog = catalog_module.load(str(ROOT / "catalog.toml"))
+    price = min(catalog.prices(), key=lambda p: p.recurring is not None)  # one-time if there is one (bank debits)
+    quantity = catalog.product_for(price).min_quantity
+    request = {"priceId": price.id} if price.id else {"lookupKey": price.lookup_key}
+    return Sale(seeded_price_id(price), quantity, "subscription" if price.recurring else "payment",
+                {**request, "quantity": quantity})
 
 
 @contextmanager
 def seeded_emulator() -> Iterator[Emulator]:
-    """An emulator holding the demo catalog's prices under their own ids."""
+    """An emulator holding the repository catalog's prices under their own ids."""
     with Emulator(port=0, settle_after=None) as emu:
         with emu.state.lock:
             emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
@@ -28,11 +52,12 @@ def seeded_emulator() -> Iterator[Emulator]:
 
 
 def paid_session_event(emulator: Emulator) -> tuple[str, dict[str, Any]]:
-    """Pay for the demo e-book in a kit session; its checkout.session.completed event."""
+    """Pay for the catalog's first price in a kit session; its checkout.session.completed event."""
     client = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
+    sale = first_sale()
     session = client.v1.checkout.sessions.create(params={
-        "mode": "payment", "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": DEMO_EBOOK, "quantity": 1}]})
+        "mode": sale.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": sale.price_id, "quantity": sale.quantity}]})
     with emulator.state.lock:
         emulator.ctl_pay({"email": "buyer@example.com"}, session.id)
     event = client.v1.events.list(params={"type": "checkout.session.completed", "limit": 1}).data[0].to_dict()

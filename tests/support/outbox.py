@@ -22,3 +22,8 @@ def make_due(store: Any) -> None:
 def expire_leases(store: Any) -> None:
     """As if every lease ran out: the workers holding them died (or hung) long enough ago."""
     store._write("UPDATE jobs SET lease_until = 0 WHERE status = 'running'")
+
+
+def drained(answer: dict[str, Any]) -> dict[str, Any]:
+    """The cron route's answer about the job outbox (without the daily reconcile's part)."""
+    return {k: v for k, v in answer.items() if k != "reconciled"}

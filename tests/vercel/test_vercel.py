@@ -17,7 +17,7 @@ from checkout_kit.security_headers import page_headers
 from checkout_kit.web import ROUTES
 from checkout_kit.webhook_signature import sign_header
 from tests.support import vercel
-from tests.support.deploy import odd_bytes, paid_session_event
+from tests.support.deploy import first_sale, odd_bytes, paid_session_event
 from tests.support.vercel import ROOT, decode_body, request
 
 from tests.vercel.conftest import SECRET
@@ -29,7 +29,7 @@ def shop_requests(session_id: str, event: dict) -> list[dict]:
         request("POST", "/api/webhook", body, {"content-type": "application/json", "stripe-signature": sign_header(body, SECRET)}),
         request("POST", "/api/webhook", body, {"content-type": "application/json",
                                                "stripe-signature": sign_header(body, "whsec_forged_by_someone")}),
-        request("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitTshirtDemo00000001", "quantity": 2}).encode(),
+        request("POST", "/api/create-checkout-session", first_sale().body,
                 {"content-type": "application/json", "origin": "https://shop.example.com", "x-forwarded-for": "203.0.113.7"}),
         request("GET", f"/api/checkout-session?session_id={session_id}"),
         request("GET", "/api/cron/outbox", headers={"authorization": "Bearer cron-secret-for-tests"}),

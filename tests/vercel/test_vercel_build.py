@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from checkout_kit.webhook_signature import sign_header
-from tests.support.deploy import copy_project, paid_session_event
+from tests.support.deploy import copy_project, first_sale, paid_session_event
 from tests.support.vercel import decode_body, request
 from tests.vercel.conftest import SECRET
 from tests.support.tools import require
@@ -96,7 +96,7 @@ def test_built_function_answers_through_its_own_trampoline(built, tmp_path, emul
     requests = [
         request("POST", "/api/webhook", body, {"content-type": "application/json", "stripe-signature": sign_header(body, SECRET)}),
         request("POST", "/api/webhook", body, {"content-type": "application/json", "stripe-signature": "t=1,v1=00"}),
-        request("POST", "/api/create-checkout-session", json.dumps({"priceId": "price_1QkitEbookDemo000000001"}).encode(),
+        request("POST", "/api/create-checkout-session", first_sale().body,
                 {"content-type": "application/json"}),
         request("GET", f"/api/checkout-session?session_id={session_id}"),
     ]

@@ -28,6 +28,7 @@ def block_body(context, missing=missing):
     l_0_order = resolve('order')
     l_0_reference = resolve('reference')
     l_0_site_url = resolve('site_url')
+    l_0_shop = resolve('shop')
     try:
         t_1 = environment.filters['money']
     except KeyError:
@@ -36,7 +37,7 @@ def block_body(context, missing=missing):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield '<h1 style="margin:0 0 8px;font-size:22px;">Your payment did not go through</h1>\n<p>Your bank payment of <strong>'
-    yield escape(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield escape(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '</strong> for order '
     yield escape((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield ' failed, so the order is not complete and nothing was charged.</p>\n<ul>'
@@ -51,7 +52,9 @@ def block_body(context, missing=missing):
     l_1_item = missing
     yield '</ul>\n<p><a href="'
     yield escape((undefined(name='site_url') if l_0_site_url is missing else l_0_site_url))
-    yield '/" style="display:inline-block;background:#635bff;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">Order again</a></p>\n'
+    yield '/" style="display:inline-block;background:'
+    yield escape(environment.getattr((undefined(name='shop') if l_0_shop is missing else l_0_shop), 'accent'))
+    yield ';color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">Order again</a></p>\n'
 
 blocks = {'body': block_body}
-debug_info = '1=13&2=16&3=21&5=39&6=43&7=53'
+debug_info = '1=13&2=16&3=21&5=40&6=44&7=54'

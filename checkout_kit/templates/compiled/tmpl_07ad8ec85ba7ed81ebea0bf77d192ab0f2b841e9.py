@@ -47,11 +47,11 @@ def root(context, missing=missing):
         yield ' × '
         yield str(environment.getattr(l_1_item, 'description'))
         yield '  '
-        yield str(t_3(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_3(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '\n'
     l_1_item = missing
     yield '\nTotal paid: '
-    yield str(t_3(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_3(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
         pass
         yield ' per '

@@ -60,7 +60,7 @@ def block_body(context, missing=missing):
             yield ' and runs until '
             yield escape((undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end))
         yield '. After it, the membership is '
-        yield escape(t_2(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield escape(t_2(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
         yield '; cancel before the trial ends and you pay nothing.</p>\n'
@@ -69,7 +69,7 @@ def block_body(context, missing=missing):
         yield '<p>Your membership (<strong>'
         yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
         yield '</strong>) is active: '
-        yield escape(t_2(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield escape(t_2(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
         yield ', renewed automatically until you cancel.</p>\n'

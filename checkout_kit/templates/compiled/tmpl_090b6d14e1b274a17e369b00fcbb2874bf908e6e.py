@@ -39,7 +39,7 @@ def root(context, missing=missing):
         yield '>\nPlan: '
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
         yield ', '
-        yield str(t_1(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield str(t_1(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
         if (undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end):
@@ -48,7 +48,7 @@ def root(context, missing=missing):
             yield str((undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end))
             yield ')'
         yield '\nPaid today: '
-        yield str(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+        yield str(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
         yield '\n'
     else:
         pass

@@ -25,11 +25,11 @@ def root(context, missing=missing):
         yield '<br><span style="color:#5b6275;font-size:13px;">Qty '
         yield escape(environment.getattr(l_1_item, 'quantity'))
         yield '</span></td>\n<td style="padding:8px 0;border-bottom:1px solid #e3e8ee;text-align:right;white-space:nowrap;">'
-        yield escape(t_1(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield escape(t_1(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '</td>\n</tr>\n'
     l_1_item = missing
     yield '<tr><td style="padding:12px 0;font-weight:700;">Total</td><td style="padding:12px 0;text-align:right;font-weight:700;">'
-    yield escape(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield escape(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
         pass
         yield ' / '

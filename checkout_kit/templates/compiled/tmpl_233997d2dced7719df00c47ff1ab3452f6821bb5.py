@@ -55,6 +55,7 @@ def block_body(context, missing=missing):
             yield event
     finally: gen.close()
     for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
+        l_1_shop = resolve('shop')
         l_1_f = missing
         _loop_vars = {}
         pass
@@ -64,7 +65,9 @@ def block_body(context, missing=missing):
             pass
             yield '<p><a href="'
             yield escape(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'url'))
-            yield '" style="display:inline-block;background:#635bff;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">Download '
+            yield '" style="display:inline-block;background:'
+            yield escape(environment.getattr((undefined(name='shop') if l_1_shop is missing else l_1_shop), 'accent'))
+            yield ';color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none;">Download '
             yield escape(environment.getattr(l_1_item, 'description'))
             yield '</a></p>\n'
         elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'ticket'):
@@ -90,7 +93,7 @@ def block_body(context, missing=missing):
             yield '<p>We will ship '
             yield escape(environment.getattr(l_1_item, 'description'))
             yield ' to the address below and email you when it leaves.</p>\n'
-    l_1_item = l_1_f = missing
+    l_1_item = l_1_f = l_1_shop = missing
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'shipping'):
         pass
         yield '<p style="margin:16px 0 0;"><strong>Shipping to</strong><br>'
@@ -110,4 +113,4 @@ def block_body(context, missing=missing):
         yield '</p>\n'
 
 blocks = {'body': block_body}
-debug_info = '1=13&2=16&3=21&4=44&5=49&6=51&7=57&8=61&9=63&10=66&11=70&12=73&13=79&14=82&15=88&16=91&19=94&20=97'
+debug_info = '1=13&2=16&3=21&4=44&5=49&6=51&7=57&8=62&9=64&10=67&11=73&12=76&13=82&14=85&15=91&16=94&19=97&20=100'

@@ -50,11 +50,11 @@ def root(context, missing=missing):
         yield '  '
         yield str(environment.getattr(l_1_line, 'description'))
         yield '  '
-        yield str(t_1(environment.getattr(l_1_line, 'amount'), environment.getattr(l_1_line, 'currency')))
+        yield str(t_1(context, environment.getattr(l_1_line, 'amount'), environment.getattr(l_1_line, 'currency')))
         yield '\n'
     l_1_line = missing
     yield '  Paid: '
-    yield str(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+    yield str(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
     yield '\n'
     if (undefined(name='hosted_invoice_url') if l_0_hosted_invoice_url is missing else l_0_hosted_invoice_url):
         pass

@@ -40,7 +40,7 @@ def block_body(context, missing=missing):
     yield '</h1>\n<p>Then your membership (<strong>'
     yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
     yield '</strong>) continues at '
-    yield escape(t_1(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+    yield escape(t_1(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
     yield ' per '
     yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
     yield ', charged to your card. To change your card, switch plans or cancel before you are charged:</p>\n'

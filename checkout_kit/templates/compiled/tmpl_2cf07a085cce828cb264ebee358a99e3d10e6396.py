@@ -31,7 +31,7 @@ def root(context, missing=missing):
     yield ' ends on '
     yield str((undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end))
     yield '. Then your membership continues at '
-    yield str(t_1(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+    yield str(t_1(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
     yield ' per '
     yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
     yield ', charged to your card.\n\nTo change your card, switch plans or cancel before you are charged:\n'

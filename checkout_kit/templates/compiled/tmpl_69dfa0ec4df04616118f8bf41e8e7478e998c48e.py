@@ -61,7 +61,7 @@ def block_body(context, missing=missing):
     if ((undefined(name='kind') if l_0_kind is missing else l_0_kind) == 'new'):
         pass
         yield ': '
-        yield escape(t_1(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield escape(t_1(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
         if (undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end):
@@ -70,7 +70,7 @@ def block_body(context, missing=missing):
             yield escape((undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end))
             yield ')'
         yield '. Paid today: '
-        yield escape(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+        yield escape(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
         yield '.'
     else:
         pass

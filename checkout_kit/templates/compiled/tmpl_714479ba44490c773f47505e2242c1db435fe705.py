@@ -48,7 +48,7 @@ def root(context, missing=missing):
             yield ' and runs until '
             yield str((undefined(name='trial_end') if l_0_trial_end is missing else l_0_trial_end))
         yield '. After it, the membership is '
-        yield str(t_2(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield str(t_2(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
         yield '; cancel before the trial ends and you pay nothing.\n'
@@ -57,7 +57,7 @@ def root(context, missing=missing):
         yield 'Your membership ('
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
         yield ') is active: '
-        yield str(t_2(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield str(t_2(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
         yield ', renewed automatically until you cancel.\n'
@@ -73,11 +73,11 @@ def root(context, missing=missing):
         yield '  '
         yield str(environment.getattr(l_1_line, 'description'))
         yield '  '
-        yield str(t_2(environment.getattr(l_1_line, 'amount'), environment.getattr(l_1_line, 'currency')))
+        yield str(t_2(context, environment.getattr(l_1_line, 'amount'), environment.getattr(l_1_line, 'currency')))
         yield '\n'
     l_1_line = missing
     yield '  Paid today: '
-    yield str(t_2((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+    yield str(t_2(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
     yield '\n'
     if environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'access_url'):
         pass

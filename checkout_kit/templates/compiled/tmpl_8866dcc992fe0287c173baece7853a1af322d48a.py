@@ -25,7 +25,7 @@ def root(context, missing=missing):
         yield ' '
         yield str(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'customer_name'))
     yield ',\n\nyour bank payment of '
-    yield str(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield ' for order '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield ' did not go through, so the order is not complete and nothing was charged.\n\n'

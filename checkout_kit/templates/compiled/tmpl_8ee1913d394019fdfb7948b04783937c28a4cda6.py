@@ -25,13 +25,13 @@ def root(context, missing=missing):
         yield '<tr>\n<td style="padding:8px 0;border-bottom:1px solid #e3e8ee;">'
         yield escape(environment.getattr(l_1_line, 'description'))
         yield '</td>\n<td style="padding:8px 0;border-bottom:1px solid #e3e8ee;text-align:right;white-space:nowrap;">'
-        yield escape(t_1(environment.getattr(l_1_line, 'amount'), environment.getattr(l_1_line, 'currency')))
+        yield escape(t_1(context, environment.getattr(l_1_line, 'amount'), environment.getattr(l_1_line, 'currency')))
         yield '</td>\n</tr>\n'
     l_1_line = missing
     yield '<tr><td style="padding:12px 0;font-weight:700;">'
     yield escape((undefined(name='paid_label') if l_0_paid_label is missing else l_0_paid_label))
     yield '</td><td style="padding:12px 0;text-align:right;font-weight:700;">'
-    yield escape(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+    yield escape(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
     yield '</td></tr>\n</table>\n'
 
 blocks = {}

@@ -41,11 +41,11 @@ def root(context, missing=missing):
         yield ' ['
         yield str(environment.getattr(l_1_item, 'fulfillment_type'))
         yield ']  '
-        yield str(t_1(environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_1(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
         yield '\n'
     l_1_item = missing
     yield '\nTotal: '
-    yield str(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '\n'
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'shipping'):
         pass

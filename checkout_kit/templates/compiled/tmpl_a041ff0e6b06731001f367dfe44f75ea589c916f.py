@@ -24,7 +24,7 @@ def root(context, missing=missing):
         yield ' — '
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
         yield ', '
-        yield str(t_1(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
+        yield str(t_1(context, environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'amount'), environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'currency')))
         yield ' per '
         yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'every'))
     else:

@@ -29,7 +29,7 @@ def root(context, missing=missing):
         yield ' '
         yield str((undefined(name='member_name') if l_0_member_name is missing else l_0_member_name))
     yield ',\n\nyour bank asks you to confirm the '
-    yield str(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+    yield str(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
     yield ' payment for your membership ('
     yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
     yield ').\n'

@@ -38,7 +38,7 @@ def block_body(context, missing=missing):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield '<h1 style="margin:0 0 8px;font-size:22px;">Your payment did not go through</h1>\n<p>We could not charge your card <strong>'
-    yield escape(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+    yield escape(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
     yield '</strong> for your membership ('
     yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
     yield '). Your membership is still on'

@@ -19,7 +19,7 @@ def root(context, missing=missing):
     yield 'New order '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield ': '
-    yield str(t_1(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    yield str(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield ' from '
     yield str((environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'customer_email') or 'a customer'))
     yield '\n'

@@ -38,7 +38,7 @@ def block_body(context, missing=missing):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield '<h1 style="margin:0 0 8px;font-size:22px;">Please confirm your payment</h1>\n<p>Your bank asks you to confirm the <strong>'
-    yield escape(t_1((undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
+    yield escape(t_1(context, (undefined(name='amount') if l_0_amount is missing else l_0_amount), (undefined(name='currency') if l_0_currency is missing else l_0_currency)))
     yield '</strong> payment for your membership ('
     yield escape(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
     yield ').</p>\n'
