@@ -217,7 +217,8 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, SubscriptionsS
             return None
         order = order_from_row(row)
         order.items = [item_from_row(i) for i in self._execute(
-            conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position", (session_id,))]
+            conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position",
+            (session_id,)).fetchall()]
         return order
 
     def get_order(self, session_id: str) -> Order | None:
