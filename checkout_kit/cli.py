@@ -106,7 +106,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     from checkout_kit import subscriptions_admin as subs
 
     if args.subscriptions_command == "list":
-        return subs.list_members(args.status)
+        return subs.list_members(args.status, args.as_json)
     if args.subscriptions_command == "cancel":
         return subs.cancel(args.target, now=args.now)
     if args.subscriptions_command == "change-plan":
@@ -242,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = subs_sub.add_parser("list", help="every membership the kit knows (from its store)")
     listing.add_argument("--status", choices=("trialing", "active", "past_due", "unpaid", "canceled", "incomplete",
                                               "incomplete_expired", "paused"), help="only this status")
+    listing.add_argument("--json", action="store_true", dest="as_json", help="JSON for scripts")
     cancel = subs_sub.add_parser("cancel", help="cancel at the end of the period (or --now)")
     cancel.add_argument("target", metavar="EMAIL|sub_…")
     cancel.add_argument("--now", action="store_true", help="end it at once instead")

@@ -99,6 +99,7 @@ def check(services: Services) -> list[Finding]:
     except catalog_module.CatalogError as exc:
         add(FAIL, str(exc), "fix catalog.toml")
         return found
+    reached = bool(key)  # Stripe answered (the checks below would only repeat why not)
     if key:
         from checkout_kit.stripe_gateway import GatewayError
 
@@ -115,6 +116,7 @@ def check(services: Services) -> list[Finding]:
 
                     problem = diagnose(exc, s)
                     add(FAIL, f"cannot read the catalog's prices. {problem.what}", problem.fix)
+                    reached = False
                     break
                 data = None
             if data is None:
@@ -124,7 +126,7 @@ def check(services: Services) -> list[Finding]:
                 add(FAIL, f"price {price.ref} ({price.product_key}) is archived in Stripe", "reactivate it or push a new one")
             else:
                 add(OK, f"price {price.ref} ({price.product_key}) is active in Stripe")
-    if key:
+    if reached:
         found += webhook_findings(services)
         if any(price.recurring for price in catalog.prices()):
             found += portal_findings(services)
@@ -148,7 +150,10 @@ def webhook_findings(services: Services) -> list[Finding]:
         endpoints = [e for e in services.gateway.list_all("/v1/webhook_endpoints")
                      if urlsplit(e.get("url") or "").path.rstrip("/").endswith("/api/webhook")]
     except GatewayError as exc:
-        return [Finding(WARN, f"cannot list webhook endpoints: {exc.message}", "check STRIPE_SECRET_KEY's permissions")]
+        from checkout_kit.stripe_diagnosis import diagnose
+
+        problem = diagnose(exc, services.settings)
+        return [Finding(WARN, f"cannot list webhook endpoints. {problem.what}", problem.fix)]
     if not endpoints:
         return [Finding(WARN, "no webhook endpoint of this Stripe account ends in /api/webhook",
                         "run `python -m checkout_kit setup-webhook https://<site>/api/webhook` (or use `stripe listen`)")]
@@ -186,7 +191,10 @@ def portal_findings(services: Services) -> list[Finding]:
     except GatewayError as exc:
         if exc.kind == "not_found":
             return [Finding(FAIL, f"portal configuration {config_id} does not exist in this Stripe account", fix)]
-        return [Finding(WARN, f"cannot read portal configuration {config_id}: {exc.message}")]
+        from checkout_kit.stripe_diagnosis import diagnose
+
+        problem = diagnose(exc, services.settings)
+        return [Finding(WARN, f"cannot read portal configuration {config_id}. {problem.what}", problem.fix)]
     features = config.get("features") or {}
     found = []
     if not config.get("active"):

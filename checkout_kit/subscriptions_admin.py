@@ -40,16 +40,30 @@ def _stripe() -> Services | None:
     return _services()
 
 
+def _refused(services: Services, exc: GatewayError) -> int:
+    """Stripe could not be reached, refused the key, or refused the request: said plainly."""
+    from checkout_kit.stripe_diagnosis import diagnose
+
+    return _fail(diagnose(exc, services.settings).lines())
+
+
 # ---- list ------------------------------------------------------------------------------
 
 
-def list_members(status: str | None = None) -> int:
+def list_members(status: str | None = None, as_json: bool = False) -> int:
     """Every membership the kit knows, newest first: who, which plan, state, until when, access."""
     try:
         services = shared()
         members = services.store.list_subscriptions(status)
     except ConfigError as exc:
         return _fail(f"Configuration problem — {exc}", 2)
+    if as_json:
+        import dataclasses
+        import json
+
+        print(json.dumps([{**dataclasses.asdict(m), "access": memberships.grants_access(m)} for m in members],
+                         indent=2))
+        return 0
     print(f"{'subscription':<30} {'email':<32} {'plan':<14} {'status':<10} {'period end':<10} "
           f"{'cancels':<10} access")
     for m in members:
@@ -100,7 +114,7 @@ def cancel(target: str, now: bool = False) -> int:
             print(f"{sub_id} ends on {_date(sub.get('cancel_at'))}: no further charges, access until then; the "
                   f"member gets the \"cancellation scheduled\" email.")
     except GatewayError as exc:
-        return _fail(f"Stripe refused: {exc.detail}")
+        return _refused(services, exc)
     return 0
 
 
@@ -140,7 +154,7 @@ def change_plan(target: str, price_ref: str) -> int:
             return 0
         sub = services.gateway.post(_path(sub_id), {"items": [{"id": item["id"], "price": new_id}]})
     except GatewayError as exc:
-        return _fail(f"Stripe refused: {exc.detail}")
+        return _refused(services, exc)
     product = services.catalog.product_for(price)
     amount = format_amount(price.unit_amount or 0, price.currency) if price.unit_amount is not None else "?"
     print(f"{sub_id} is now on {product.name} at {amount} per {price.recurring} ({new_id}).")
@@ -174,7 +188,9 @@ def retry(target: str) -> int:
             return _fail("Give a subscription (sub_…) or an invoice (in_…).", 2)
         paid = services.gateway.post(f"/v1/invoices/{quote(invoice_id, safe='')}/pay", {})
     except GatewayError as exc:
-        return _fail(f"The payment did not go through: {exc.detail}")
+        if exc.status == 402:  # the card declined: Stripe's own words, and the invoice stays open
+            return _fail(f"The payment did not go through: {exc.detail}")
+        return _refused(services, exc)
     print(f"{invoice_id} is {paid.get('status')}: {format_amount(int(paid.get('amount_paid') or 0), paid.get('currency') or 'usd')} "
           f"charged.")
     return 0
@@ -238,7 +254,7 @@ def setup_portal() -> int:
     except LookupError as exc:
         return _fail(f"The price {exc} does not exist in Stripe: run `python -m checkout_kit catalog push --write`.")
     except GatewayError as exc:
-        return _fail(f"Stripe refused: {exc.detail}")
+        return _refused(services, exc)
     if not products:
         return _fail("catalog.toml has no recurring price: there is nothing for a customer portal to manage.")
     params = portal_configuration(services.catalog, products, services.settings.site_url)
@@ -251,7 +267,7 @@ def setup_portal() -> int:
             config = services.gateway.post("/v1/billing_portal/configurations", params)
             print(f"Created portal configuration {config['id']}.")
     except GatewayError as exc:
-        return _fail(f"Stripe refused: {exc.detail}")
+        return _refused(services, exc)
     plans = sum(len(prices) for _, prices in products.values())
     print(f"Members can cancel (at the end of the period), update their card, see invoices"
           f"{f', and switch between {plans} plans' if plans > 1 else ''}.")

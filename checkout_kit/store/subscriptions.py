@@ -144,7 +144,7 @@ class SubscriptionsStore:
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
-    def _with_items(self, members: list[Member]) -> list[Member]:
+    def _members_with_items(self, members: list[Member]) -> list[Member]:
         for member in members:
             member.items = [MemberItem(*r) for r in self._query(
                 f"SELECT {ITEM_COLUMNS} FROM subscription_items WHERE subscription_id = ? ORDER BY item_id",
@@ -153,7 +153,7 @@ class SubscriptionsStore:
 
     def subscription(self, subscription_id: str) -> Member | None:
         rows = self._query(f"SELECT {SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,))
-        return self._with_items([_member(r) for r in rows])[0] if rows else None
+        return self._members_with_items([_member(r) for r in rows])[0] if rows else None
 
     def subscriptions_of(self, email: str | None = None, customer: str | None = None) -> list[Member]:
         """Every subscription of an email (any case) or a customer, newest period first."""
@@ -163,13 +163,13 @@ class SubscriptionsStore:
         else:
             rows = self._query(f"SELECT {SUB_COLUMNS} FROM subscriptions WHERE email_key = ? "
                                "ORDER BY current_period_end DESC, id", (email_key(email),))
-        return self._with_items([_member(r) for r in rows])
+        return self._members_with_items([_member(r) for r in rows])
 
     def list_subscriptions(self, status: str | None = None, limit: int = 500) -> list[Member]:
         where, params = ("WHERE status = ? ", (status,)) if status else ("", ())
         rows = self._query(f"SELECT {SUB_COLUMNS} FROM subscriptions {where}ORDER BY created_at DESC, id LIMIT ?",
                            (*params, limit))
-        return self._with_items([_member(r) for r in rows])
+        return self._members_with_items([_member(r) for r in rows])
 
     def invoices_of(self, subscription_id: str) -> list[InvoiceRecord]:
         rows = self._query(f"SELECT {INVOICE_COLUMNS} FROM invoices WHERE subscription_id = ? ORDER BY created_at, id",

@@ -4,6 +4,7 @@ receives the webhooks: `subscriptions list|cancel|change-plan|retry`, `setup-por
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,9 @@ def test_list_shows_who_is_a_member(member):
     assert CUSTOMER in row and "membership" in row and "active" in row and row.endswith("yes")
     assert "1 subscription(s)." in listed.stdout
     assert "0 subscription(s) with status canceled." in cli(shop, "subscriptions", "list", "--status", "canceled").stdout
+    (listed_json,) = json.loads(cli(shop, "subscriptions", "list", "--json").stdout)
+    assert (listed_json["id"], listed_json["email"], listed_json["access"]) == (sub, CUSTOMER, True)
+    assert listed_json["items"][0]["product_key"] == "membership"
 
 
 def test_cancel_by_email_at_period_end_then_by_id_now(member):
