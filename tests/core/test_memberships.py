@@ -12,7 +12,6 @@ import pytest
 
 from checkout_kit import catalog as catalog_module
 from checkout_kit import memberships
-from checkout_kit.store import open_store
 from checkout_kit.store.subscriptions import InvoiceRecord, Member, MemberItem
 from tests.core.conftest import CUSTOMER, MERCHANT, http
 from tests.support.smtp import text_of
@@ -126,15 +125,6 @@ def test_invoice_emails_are_keyed_by_invoice_and_read_its_state_now(catalog):
 # ---- the store keeps the newest reading --------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    url = f"sqlite:///{tmp_path}/m.db" if request.param == "sqlite" else \
-        request.getfixturevalue("postgres").create_database()
-    s = open_store(url)
-    yield s
-    s.close()
-
-
 def test_a_late_older_reading_never_replaces_a_newer_one(store, catalog):
     newer = memberships.member_from(subscription("active"), catalog, seen_at=20.0)
     older = memberships.member_from(subscription("past_due", items={"data": []}), catalog, seen_at=10.0)
@@ -206,18 +196,12 @@ def member_shop(make_shop):
     return make_shop(ADMIN_TOKEN=ADMIN)
 
 
-def subscribe(shop, price: str = "price_test_monthly", card: str = "4242424242424242") -> str:
-    session = shop.new_session(price)
-    assert shop.pay(session, card=card)["result"] == "paid"
-    return session
-
-
 def test_a_trial_welcomes_then_warns_then_charges(make_shop, tmp_path):
     trial_catalog = tmp_path / "catalog.toml"
     trial_catalog.write_text((FIXTURES / "catalog.toml").read_text().replace(
         'id = "price_test_monthly"', 'id = "price_test_monthly"\n  trial_period_days = 14'))
     shop = make_shop(ADMIN_TOKEN=ADMIN, CATALOG_PATH=str(trial_catalog))
-    session = subscribe(shop)
+    session = shop.join()
     (welcome,) = wait_mail(shop, "Welcome")
     assert "free trial" in text_of(welcome) and "$9.00 per month" in text_of(welcome)
     assert access(shop)["status"] == "trialing" and access(shop)["access"] is True
@@ -232,8 +216,7 @@ def test_a_trial_welcomes_then_warns_then_charges(make_shop, tmp_path):
 
 def test_a_renewal_that_needs_authentication_asks_the_member_to_confirm(member_shop):
     shop = member_shop
-    subscribe(shop)
-    wait_mail(shop, "Welcome")
+    shop.join()
     customer = access(shop)["customer"]
     shop.control(f"customers/{customer}/payment_method", {"card": "4000002760003184"})
     advance(shop, 32)
@@ -247,8 +230,7 @@ def test_the_welcome_is_one_email_whichever_event_comes_first(member_shop):
     """The order (checkout.session.completed) and the first invoice (invoice.paid) both queue it, under
     one key; whichever is handled first wins, the other finds it queued."""
     shop = member_shop
-    session = subscribe(shop)
-    wait_mail(shop, "Welcome")
+    session = shop.join()
     for event_type in ("invoice.paid", "checkout.session.completed", "customer.subscription.created"):
         for event in shop.events(event_type):
             assert shop.deliver({**event, "id": event["id"] + "_replay"}).status == 200
@@ -298,8 +280,7 @@ def test_the_access_route_is_the_owners_and_answers_for_unknown_emails(member_sh
         answer = http("GET", f"{shop.url}/api/access?{query}", headers={"Authorization": f"Bearer {ADMIN}"})
         assert (answer.status, answer.json()["error"]["code"]) == (400, code), query
     assert http("POST", f"{shop.url}/api/access", b"", {"Authorization": f"Bearer {ADMIN}"}).status == 405
-    subscribe(shop)
-    wait_mail(shop, "Welcome")
+    shop.join()
     granted = access(shop)
     assert granted["access"] is True and granted["status"] == "active" and granted["current_period_end"] > time.time()
     assert access(shop, product="membership")["access"] is True
@@ -310,8 +291,7 @@ def test_the_access_route_is_the_owners_and_answers_for_unknown_emails(member_sh
 def test_has_access_for_the_owners_python(member_shop):
     shop = member_shop
     assert not memberships.has_access(CUSTOMER, services=shop.services)
-    subscribe(shop)
-    wait_mail(shop, "Welcome")
+    shop.join()
     assert memberships.has_access(CUSTOMER, services=shop.services)
     assert memberships.has_access(access(shop)["customer"], "membership", services=shop.services)
     assert not memberships.has_access(CUSTOMER, "ticket", services=shop.services)
