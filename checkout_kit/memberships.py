@@ -107,12 +107,11 @@ def member_from(subscription: dict[str, Any], catalog: Catalog, seen_at: float) 
                                 product_key=known.product_key if known else None,
                                 quantity=int(item.get("quantity") or 1),
                                 current_period_end=item.get("current_period_end")))
-    ends = [i.current_period_end for i in items if i.current_period_end]
     plan = items[0] if items else None
     return Member(
         id=subscription["id"], customer=_customer(subscription).get("id"), email=member_email(subscription),
         status=subscription.get("status") or "incomplete", price_id=plan.price_id if plan else None,
-        product_key=plan.product_key if plan else None, current_period_end=min(ends) if ends else None,
+        product_key=plan.product_key if plan else None, current_period_end=period_end_of(subscription),
         cancel_at_period_end=bool(subscription.get("cancel_at_period_end")), cancel_at=subscription.get("cancel_at"),
         canceled_at=subscription.get("canceled_at"), ended_at=subscription.get("ended_at"),
         trial_end=subscription.get("trial_end"), latest_invoice=_id(subscription.get("latest_invoice")),

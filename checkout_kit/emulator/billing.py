@@ -50,6 +50,7 @@ from checkout_kit.emulator.errors import StripeError, invalid
 from checkout_kit.emulator.expansion import first_page
 from checkout_kit.emulator.objects import build, nested, new_id, now
 from checkout_kit.emulator.state import State
+from checkout_kit.money import format_amount
 
 DAY = 86400
 DRAFT_WINDOW_S = 3600  # a renewal invoice stays a draft this long, then is finalized and charged
@@ -126,12 +127,6 @@ def _product_name(state: State, price: dict[str, Any]) -> str:
     return (state.objects["product"].get(price["product"]) or {}).get("name") or "Subscription"
 
 
-def _money(amount: int, currency: str) -> str:
-    from checkout_kit.money import format_amount
-
-    return format_amount(amount, currency)
-
-
 def _date(ts: int) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%d %b %Y")
 
@@ -186,7 +181,7 @@ def item_line(state: State, invoice_id: str, sub: dict[str, Any], item: dict[str
         amount = 0
     else:
         amount = price["unit_amount"] * item["quantity"]
-        description = (f"{item['quantity']} × {name} (at {_money(price['unit_amount'], price['currency'])} / "
+        description = (f"{item['quantity']} × {name} (at {format_amount(price['unit_amount'], price['currency'])} / "
                        f"{price['recurring']['interval']})")
     return line(invoice_id, sub["id"], price=price, quantity=item["quantity"], amount=amount, description=description,
                 start=start, end=end, sub_item=item["id"])
@@ -456,8 +451,7 @@ def renew(state: State, sub: dict[str, Any]) -> None:
 def end(state: State, sub: dict[str, Any], reason: str, at: int | None = None) -> None:
     """Cancel the subscription now (at period end, or at once, or when the retries ran out)."""
     moment = at or now()
-    sub.update(status="canceled", ended_at=moment, cancel_at_period_end=False,
-               canceled_at=sub["canceled_at"] or moment)
+    sub.update(status="canceled", ended_at=moment, canceled_at=sub["canceled_at"] or moment)
     sub["cancellation_details"]["reason"] = reason
     state.pending_lines.pop(sub["id"], None)
     state.emit("customer.subscription.deleted", sub)
@@ -555,6 +549,7 @@ def run_due(state: State, until: float, limit: int = 10_000) -> int:
 def cancel_now(state: State, sub: dict[str, Any], reason: str = "cancellation_requested") -> None:
     if sub["status"] in ENDED:
         raise invalid(f"No such subscription: '{sub['id']}'", param="id", code="resource_missing")
+    sub.update(cancel_at_period_end=False, cancel_at=None, canceled_at=None)
     end(state, sub, reason)
 
 
