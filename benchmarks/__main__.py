@@ -13,7 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import core_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, vercel_bench
+from benchmarks import (
+    core_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, storm_bench, vercel_bench,
+)
 
 SUITES = {
     "startup": startup.run,
@@ -23,6 +25,7 @@ SUITES = {
     "netlify": netlify_bench.run,
     "site": site_bench.run,
     "prewarm": prewarm_bench.run,
+    "storm": storm_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -176,6 +176,9 @@ def after_commit(services: Any, own: Iterable[Job] = (), limit: int = 10, sessio
         perform_all(services, own, result)
         if limit:
             run_due(services, limit, session_id, result)
+    except StoreError as exc:  # an outage (a restart, a dropped connection), not a bug: no trace
+        log.error("job outbox stopped, the jobs stay queued: %s", exc)
+        result.stopped = "database unavailable"
     except Exception:
         log.exception("the job outbox pass failed; the jobs stay queued")
         result.stopped = result.stopped or "error"

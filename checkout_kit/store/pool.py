@@ -78,7 +78,7 @@ class ConnectionPool:
         try:
             yield held
         except BaseException as exc:
-            if self.dialect.is_lost(exc) or self.dialect.is_broken(held.conn):
+            if self.dialect.is_lost(exc) or held.conn is None or self.dialect.is_broken(held.conn):
                 keep = False
                 if not isinstance(exc, StoreUnavailable):
                     raise StoreUnavailable(f"lost the database connection ({self.dialect.where()}): "
@@ -86,15 +86,21 @@ class ConnectionPool:
             raise
         finally:
             self._local.held = None
-            self._checkin(held.conn, keep and not self.dialect.is_broken(held.conn))
+            if held.conn is not None:  # None: it was dropped and no replacement could be opened
+                self._checkin(held.conn, keep and not self.dialect.is_broken(held.conn))
             self._slots.release()
 
     def discard_held(self) -> None:
-        """Drop this thread's connection (it failed before any work was done) and open another."""
+        """Drop this thread's connection (it failed before any work was done) and open another.
+
+        If no other can be opened (StoreUnavailable), the thread holds none: the dropped one is
+        closed and counted closed once, not again when the block ends.
+        """
         held = self.held()
         if held is None:
             return
-        self._close(held.conn)
+        dead, held.conn = held.conn, None
+        self._close(dead)
         held.conn = self._connect()
         held.fresh = True
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import psycopg
 import pytest
@@ -55,7 +56,11 @@ def test_a_thread_per_request_leaves_a_bounded_pool_on_postgres(postgres):
         assert backends(postgres.url(), database) <= 3
     finally:
         store.close()
-    assert backends(postgres.url(), database) == 0  # closed, not abandoned
+    # Closed, not abandoned: each backend exits once it reads the goodbye (a moment later under load).
+    deadline = time.monotonic() + 10
+    while backends(postgres.url(), database) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert backends(postgres.url(), database) == 0
 
 
 def test_a_thread_per_request_uses_one_sqlite_connection(tmp_path):
@@ -142,3 +147,22 @@ def test_every_route_answers_503_with_retry_after_when_the_database_is_down(tmp_
             assert b"Traceback" not in answer.body and b"pw@" not in answer.body
     finally:
         shop.dev.stop()
+
+
+def test_a_dead_connection_that_cannot_be_replaced_is_counted_once(postgres):
+    """The server ended the pooled connection and then went away: the statement that found it dead
+    drops it and cannot open another (503). The pool must count that one connection closed once,
+    so open_connections stays true (it was -1 when the failed replacement closed it again)."""
+    url = postgres.create_database()
+    database = url.rsplit("/", 1)[1]
+    store = open_store(url, pool_size=1)
+    try:
+        store.ping()
+        assert store.open_connections == 1
+        store.dialect.url = f"postgresql://kit:pw@127.0.0.1:{free_port()}/{database}"  # from now on: unreachable
+        assert kill_backends(postgres.url(), database) == 1
+        with pytest.raises(StoreUnavailable):
+            store.get_order("cs_test_unreachable")
+        assert store.open_connections == 0
+    finally:
+        store.close()

@@ -118,3 +118,20 @@ def test_a_broken_template_leaves_the_order_recorded_and_retries(shop, monkeypat
     assert outbox.drain(shop.services).done == 1
     shop.smtp.wait_for(lambda ms: len(ms) >= 2)
     assert len(shop.receipts()) == 1
+
+
+def test_a_database_gone_after_commit_is_one_logged_line_not_a_trace(shop, monkeypatch, caplog):
+    """The order committed, then the database went away before its due jobs could be claimed (a
+    restart): the request still answers, the jobs wait for their lease, and the log says what
+    happened in one line — a trace is for bugs, and an outage must not read like one."""
+    from checkout_kit.store import StoreUnavailable
+
+    def gone(*args, **kwargs):
+        raise StoreUnavailable("cannot connect to PostgreSQL at db:5432: the database system is shutting down")
+
+    monkeypatch.setattr(shop.store, "claim_jobs", gone)
+    with caplog.at_level("ERROR", logger="checkout_kit.outbox"):
+        result = outbox.after_commit(shop.services, [], limit=10)
+    assert result.stopped == "database unavailable"
+    [record] = caplog.records
+    assert record.exc_info is None and "shutting down" in record.getMessage()

@@ -72,26 +72,55 @@ def odd_bytes(event: dict[str, Any]) -> bytes:
 
 class MailApiStandIn:
     """A local stand-in for Resend's POST /emails: checks the key, answers like the service
-    (`statuses` are answered in turn before 200s, to play refusals and outages)."""
+    (`statuses` are answered in turn before 200s, to play refusals and outages).
+
+    It honours `Idempotency-Key` as Resend does: a repeat of a key it accepted, with the same
+    body, gets the first answer again and sends nothing; the same key with another body is a
+    409. `requests` holds every request; `delivered` only the emails actually sent.
+    """
 
     def __init__(self, statuses: list[int] | None = None) -> None:
+        import threading
+
         from werkzeug.wrappers import Request, Response
 
         from checkout_kit.local_server import serve
 
         self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.delivered: list[dict[str, Any]] = []
+        self.replayed = 0  # repeats answered from the idempotency record
         self.statuses = list(statuses or [])
+        self._answers: dict[str, tuple[bytes, int, str]] = {}  # key -> (body, status, answer)
+        self._lock = threading.Lock()
 
         def app(environ: dict[str, Any], start_response: Any) -> Any:
             request = Request(environ)
-            self.requests.append((request.path, dict(request.headers), request.get_data()))
-            if request.headers.get("Authorization") != "Bearer re_test_key":
-                return Response('{"name": "validation_error"}', 401)(environ, start_response)
-            status = self.statuses.pop(0) if self.statuses else 200
-            return Response(json.dumps({"id": "email_123"}), status, mimetype="application/json")(environ, start_response)
+            body = request.get_data()
+            with self._lock:
+                status, answer = self._answer(request.path, dict(request.headers), body)
+            return Response(answer, status, mimetype="application/json")(environ, start_response)
 
         self.server = serve(app, name="mail-api")
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def _answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:
+        self.requests.append((path, headers, body))
+        if headers.get("Authorization") != "Bearer re_test_key":
+            return 401, '{"name": "validation_error"}'
+        key = headers.get("Idempotency-Key")
+        if key and key in self._answers:
+            first_body, status, answer = self._answers[key]
+            if first_body != body:
+                return 409, '{"name": "invalid_idempotent_request"}'
+            self.replayed += 1
+            return status, answer
+        status = self.statuses.pop(0) if self.statuses else 200
+        answer = json.dumps({"id": f"email_{len(self.requests)}"})
+        if 200 <= status < 300:
+            self.delivered.append(json.loads(body))
+            if key:
+                self._answers[key] = (body, status, answer)
+        return status, answer
 
     def close(self) -> None:
         self.server.shutdown()

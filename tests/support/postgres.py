@@ -3,6 +3,11 @@
 initdb refuses to run as root, so as root the server runs as the `postgres`
 system user (or `nobody`) through runuser, in a temp dir, on a free loopback
 port. It starts in about a second and is removed afterwards.
+
+The reliability suite plays outages with it: a small `max_connections`, `restart()`
+(what a managed database's maintenance does), `terminate(application_name)` (what an
+idle timeout or Neon's autosuspend does) and `backends(application_name)` to count
+who is connected.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ def find_bin(name: str) -> str | None:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, max_connections: int = 200) -> None:
         initdb = find_bin("initdb")
         pg_ctl = find_bin("pg_ctl")
         if not initdb or not pg_ctl:
@@ -47,6 +52,7 @@ class PostgresServer:
             shutil.chown(self.dir, user=self.user)
         self.dbuser = "kit"
         self.password = "kit-test-password"
+        self.max_connections = max_connections
 
     def _run(self, *args: str) -> None:
         cmd = list(args)
@@ -63,8 +69,29 @@ class PostgresServer:
                   "--no-sync", "-E", "UTF8")
         self._run(self.pg_ctl, "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "30", "-o",
                   f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-                  f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", "start")
+                  f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                  f"-c max_connections={self.max_connections}", "start")
         return self
+
+    def restart(self) -> None:
+        """Stop (fast: open connections are ended) and start again on the same port and options."""
+        self._run(self.pg_ctl, "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "30", "-m", "fast",
+                  "restart")
+
+    def _admin(self, sql: str, params: tuple[object, ...]) -> int:
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(sql, params).fetchone()[0]
+
+    def backends(self, application_name: str) -> int:
+        """How many connections a client calling itself `application_name` holds now."""
+        return self._admin("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s", (application_name,))
+
+    def terminate(self, application_name: str) -> int:
+        """End every backend of `application_name` (pg_terminate_backend); how many there were."""
+        return self._admin("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE application_name = %s AND pid <> pg_backend_pid()", (application_name,))
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.dbuser}:{self.password}@127.0.0.1:{self.port}/{database}"

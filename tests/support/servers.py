@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -90,12 +91,23 @@ class HangingServer:
     """A TCP server that accepts connections and never answers (a hung Stripe or SMTP server).
 
     `greeting` is sent first if given (an SMTP server that greets, then stalls). It counts the
-    connections it got, and closes them all on `close()`.
+    connections it held (`count`), and closes them all on `close()`.
+
+    With `forward_to` (host, port) it can also play the service coming and going on the same
+    address: `mode` is "hang" (the default), "down" (each connection is reset at once, like a
+    crashed server) or "forward" (bytes are piped to the real service). A change applies to
+    connections accepted afterwards.
     """
 
-    def __init__(self, greeting: bytes = b"") -> None:
+    MODES = ("hang", "down", "forward")
+
+    def __init__(self, greeting: bytes = b"", forward_to: tuple[str, int] | None = None) -> None:
         self.greeting = greeting
+        self.forward_to = forward_to
+        self.mode = "hang"
         self.connections: list[socket.socket] = []
+        self.reset = 0  # connections refused in "down" mode
+        self._pipes: list[list[socket.socket]] = []
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(64)
@@ -106,15 +118,55 @@ class HangingServer:
         self._thread = threading.Thread(target=self._accept, name="hanging-server", daemon=True)
         self._thread.start()
 
+    def set_mode(self, mode: str) -> None:
+        if mode not in self.MODES or (mode == "forward" and self.forward_to is None):
+            raise ValueError(f"mode must be one of {self.MODES} (forward needs forward_to)")
+        self.mode = mode
+
     def _accept(self) -> None:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
             except OSError:
                 continue
-            if self.greeting:
-                conn.sendall(self.greeting)
-            self.connections.append(conn)
+            mode = self.mode
+            if mode == "down":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
+                conn.close()
+                self.reset += 1
+            elif mode == "forward":
+                self._forward(conn)
+            else:
+                if self.greeting:
+                    conn.sendall(self.greeting)
+                self.connections.append(conn)
+
+    def _forward(self, conn: socket.socket) -> None:
+        assert self.forward_to is not None
+        try:
+            upstream = socket.create_connection(self.forward_to, timeout=5)
+        except OSError:
+            conn.close()
+            return
+        upstream.settimeout(None)
+        conn.settimeout(None)
+        pair = [conn, upstream]
+        self._pipes.append(pair)
+        ended: list[bool] = []
+        lock = threading.Lock()
+
+        def pipe(source: socket.socket, sink: socket.socket) -> None:
+            _pipe(source, sink)
+            with lock:
+                ended.append(True)
+                last = len(ended) == 2
+            if last:  # both directions ended: this pair is done
+                self._pipes.remove(pair)
+                _quiet_close(conn)
+                _quiet_close(upstream)
+
+        for source, sink in ((conn, upstream), (upstream, conn)):
+            threading.Thread(target=pipe, args=(source, sink), name="hanging-server-pipe", daemon=True).start()
 
     @property
     def count(self) -> int:
@@ -123,6 +175,26 @@ class HangingServer:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(2)
-        for conn in self.connections:
-            conn.close()
+        for conn in self.connections + [sock for pair in list(self._pipes) for sock in pair]:
+            _quiet_close(conn)
         self._sock.close()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    """Copy bytes one way until the source ends, then pass the end on to the sink."""
+    try:
+        while chunk := source.recv(65536):
+            sink.sendall(chunk)
+    except OSError:
+        pass
+    try:
+        sink.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+def _quiet_close(sock: socket.socket) -> None:
+    try:
+        sock.close()
+    except OSError:
+        pass
