@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from benchmarks import (
-    core_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, storm_bench, vercel_bench,
+    core_bench, desk_bench, emulator_bench, netlify_bench, prewarm_bench, site_bench, startup, storm_bench,
+    vercel_bench,
 )
 
 SUITES = {
@@ -26,6 +27,7 @@ SUITES = {
     "site": site_bench.run,
     "prewarm": prewarm_bench.run,
     "storm": storm_bench.run,
+    "desk": desk_bench.run,
 }
 RESULTS = Path(__file__).with_name("results.json")
 

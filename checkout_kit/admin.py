@@ -7,13 +7,13 @@ they did, and never print a secret except the one `setup-webhook` must show once
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from checkout_kit import catalog as catalog_module
+from checkout_kit import promotions
 from checkout_kit.config import ConfigError
 from checkout_kit.services import Services, shared
 from checkout_kit.stripe_diagnosis import diagnose
@@ -34,9 +34,7 @@ def _services() -> Services | None:
     return services
 
 
-def _push_key(*parts: Any) -> str:
-    """An idempotency key from the catalog entry: rerunning within 24 h cannot create twins."""
-    return "kit-push-" + hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+_push_key = promotions.push_key
 
 
 def _find_product(services: Services, key: str) -> dict[str, Any] | None:
@@ -54,6 +52,7 @@ def catalog_push(write: bool = False) -> int:
     replacements: dict[str, str] = {}
     additions: dict[str, str] = {}  # lookup key -> new id, for prices given by lookup key only
     problems = 0
+    product_ids: dict[str, str] = {}  # product key -> Stripe product id, for coupons restricted to products
     print(f"{'product':<14} {'lookup key':<22} {'price id':<34} status")
     try:
         for product in catalog.products.values():
@@ -91,6 +90,8 @@ def catalog_push(write: bool = False) -> int:
                         params.update(lookup_key=price.lookup_key, transfer_lookup_key=True)
                     if price.recurring:
                         params["recurring"] = {"interval": price.recurring, "interval_count": price.interval_count}
+                    if price.currency_options:
+                        params["currency_options"] = {c: {"unit_amount": a} for c, a in price.currency_options}
                     found = gateway.post("/v1/prices", params, _push_key("price", product.key, price.ref, params))
                     status = "created"
                 if price.id and price.id != found["id"]:
@@ -98,6 +99,9 @@ def catalog_push(write: bool = False) -> int:
                 elif not price.id and price.lookup_key:
                     additions[price.lookup_key] = found["id"]
                 print(f"{product.key:<14} {price.lookup_key or '-':<22} {found['id']:<34} {status}")
+                product_ids[product.key] = found["product"] if isinstance(found["product"], str) else found["product"]["id"]
+        for kind, name, status in promotions.push(gateway, catalog, product_ids):
+            print(f"{kind:<14} {name:<22} {'-':<34} {status}")
     except GatewayError as exc:
         print(diagnose(exc, services.settings).lines(), file=sys.stderr)
         return 1
@@ -139,13 +143,15 @@ def setup_webhook(url: str) -> int:
     if not re.match(r"^https://[^/]+/", url) and not re.match(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/", url):
         print("The URL must be https://your-site/api/webhook (http only for 127.0.0.1 or localhost).", file=sys.stderr)
         return 2
+    gateway = services.gateway.on_platform()  # endpoints belong to the platform, even for a connected account
+    connect = bool(services.settings.stripe_account)
     wanted = sorted(handled_types())
     try:
-        for endpoint in services.gateway.list_all("/v1/webhook_endpoints"):
+        for endpoint in gateway.list_all("/v1/webhook_endpoints"):
             if endpoint.get("url") == url:
                 have = sorted(endpoint.get("enabled_events") or [])
                 if have != wanted:  # the kit handles more (or other) events than when it was made: bring it up to date
-                    services.gateway.post(f"/v1/webhook_endpoints/{endpoint['id']}", {"enabled_events": wanted})
+                    gateway.post(f"/v1/webhook_endpoints/{endpoint['id']}", {"enabled_events": wanted})
                     added, removed = sorted(set(wanted) - set(have)), sorted(set(have) - set(wanted))
                     print(f"Updated the events of endpoint {endpoint['id']} for {url} to the kit's {len(wanted)}"
                           f"{'; added ' + ', '.join(added) if added else ''}"
@@ -155,9 +161,9 @@ def setup_webhook(url: str) -> int:
                       "shows its signing secret in the Dashboard (Developers → Webhooks); put it in "
                       "STRIPE_WEBHOOK_SECRET.")
                 return 1
-        endpoint = services.gateway.post("/v1/webhook_endpoints", {
+        endpoint = gateway.post("/v1/webhook_endpoints", {
             "url": url, "enabled_events": wanted, "api_version": API_VERSION,
-            "description": "Checkout Kit",
+            "description": "Checkout Kit", **({"connect": True} if connect else {}),
         })
     except GatewayError as exc:
         print(diagnose(exc, services.settings).lines(), file=sys.stderr)

@@ -1,4 +1,4 @@
-"""`/api/admin/*`: the owner's desk over HTTP, for the admin page (`site/admin/`).
+"""`/api/admin/*`: the owner's desk over HTTP, for the admin page (`admin/`, published at /admin/).
 
 Every route needs `Authorization: Bearer <ADMIN_TOKEN>` and answers `Cache-Control: no-store`.
 Reads: today, orders (search, filters, cursor), one order, problems, the revenue chart, the
@@ -102,7 +102,11 @@ def customer(request: Request, services: Any) -> Response:
     email = request.query.get("email", "").strip()
     if "@" not in email or len(email) > 254:
         raise BadRequest("email must be an email address.")
-    return _ok(exports.customer_record(services.store, email))
+    record = exports.customer_record(services.store, email)
+    # Reading a person's records is an owner action too (as `customer export` on the command line).
+    audit.record(services, audit.ADMIN_PAGE, "customer export", None, f"{len(record['orders'])} order(s)",
+                 _client_ip(request, services))
+    return _ok(record)
 
 
 def export_csv(request: Request, services: Any) -> Response:
@@ -179,7 +183,8 @@ def dispatch(request: Request, services: Any) -> Response:
         return refused
     entry = ROUTES.get(request.path.rstrip("/"))
     if entry is None:
-        return error(404, "not_found", "No such admin route.", NO_REFERRER)
+        # Its own code, so the page tells "this kit has no such action yet" from "no such order".
+        return error(404, "unknown_route", "No such admin route.", NO_REFERRER)
     method, route = entry
     if request.method != method:
         return error(405, "method_not_allowed", f"Use {method}.", [("Allow", method)] + NO_REFERRER)

@@ -12,14 +12,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from checkout_kit import offers as offers_module
+from checkout_kit.offers import Offers
+
 BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "service")
 INTERVALS = ("day", "week", "month", "year")
 # Use fullmatch with these patterns: `$` alone also matches before a trailing newline ("usd\n").
 PRODUCT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 PRODUCT_FIELDS = {"name", "description", "fulfillment", "prices", "min_quantity", "max_quantity",
-                  "allow_promotion_codes", "shipping_countries", "automatic_tax", "images"}
+                  "allow_promotion_codes", "shipping_countries", "automatic_tax", "images",
+                  "shipping_rates", "invoice"}
 PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname",
-                "trial_period_days"}
+                "currency_options", "trial_period_days"}
 MAX_TRIAL_DAYS = 730  # Stripe's limit for subscription_data.trial_period_days
 SHOP_FIELDS = {"name", "support_email", "logo", "accent", "currency_display"}
 CURRENCY_DISPLAYS = ("symbol", "code")
@@ -63,6 +67,10 @@ class Price:
     recurring: str | None  # interval, or None for one-time
     interval_count: int = 1
     trial_period_days: int | None = None  # a free trial before the first charge (recurring prices only)
+    currency_options: tuple[tuple[str, int], ...] = ()  # other currencies' amounts: (("eur", 1400),)
+
+    def currencies(self) -> tuple[str, ...]:
+        return (self.currency, *(c for c, _ in self.currency_options))
 
     @property
     def ref(self) -> str:
@@ -81,6 +89,8 @@ class Product:
     allow_promotion_codes: bool = False
     shipping_countries: tuple[str, ...] = ()
     automatic_tax: bool = False
+    shipping_rates: tuple[str, ...] = ()  # keys of [shipping_rates.*] the buyer chooses from
+    invoice: bool = False  # an invoice for one-time purchases of it (or [checkout] invoice for all)
     # Fulfillment details beyond the type (download_url, access_url, venue…), kept as given.
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -89,6 +99,7 @@ class Product:
 class Catalog:
     shop: Shop
     products: dict[str, Product]
+    offers: Offers = field(default_factory=Offers)  # coupons, shipping rates, currencies, invoices
 
     @property
     def shop_name(self) -> str:
@@ -182,6 +193,9 @@ def _price(key: str, n: int, raw: Any) -> Price:
     if not isinstance(currency, str) or not re.fullmatch(r"[a-zA-Z]{3}", currency):
         raise _fail(where, "currency must be a three-letter code such as usd")
     amount = raw.get("unit_amount")
+    options = offers_module.amounts_by_currency(CatalogError, raw.get("currency_options", {}), where)
+    if any(code == currency.lower() for code, _ in options):
+        raise _fail(where, "currency_options repeats the price's own currency")
     trial = raw.get("trial_period_days")
     if trial is not None:
         if recurring is None:
@@ -195,6 +209,7 @@ def _price(key: str, n: int, raw: Any) -> Price:
         currency=currency.lower(), recurring=recurring,
         interval_count=_int(raw.get("interval_count", 1), where, "interval_count", 1),
         trial_period_days=trial,
+        currency_options=options,
     )
 
 
@@ -225,7 +240,10 @@ def parse(data: dict[str, Any]) -> Catalog:
         countries = raw.get("shipping_countries", [])
         if not isinstance(countries, list) or any(not isinstance(c, str) or not re.fullmatch(r"[A-Z]{2}", c) for c in countries):
             raise _fail(where, "shipping_countries is a list of two-letter codes like [\"US\", \"CA\"]")
-        for flag in ("allow_promotion_codes", "automatic_tax"):
+        rates = raw.get("shipping_rates", [])
+        if not isinstance(rates, list) or any(r not in data.get("shipping_rates", {}) for r in rates):
+            raise _fail(where, "shipping_rates lists keys of [shipping_rates.*] tables")
+        for flag in ("allow_promotion_codes", "automatic_tax", "invoice"):
             if not isinstance(raw.get(flag, False), bool):
                 raise _fail(where, f"{flag} must be true or false")
         parsed_prices = tuple(_price(key, n, p) for n, p in enumerate(prices))
@@ -234,9 +252,11 @@ def parse(data: dict[str, Any]) -> Catalog:
             key=key, name=name.strip(), description=str(raw.get("description", "")), fulfillment=fulfillment,
             prices=parsed_prices, min_quantity=min_q, max_quantity=max_q,
             allow_promotion_codes=raw.get("allow_promotion_codes", False), shipping_countries=tuple(countries),
-            automatic_tax=raw.get("automatic_tax", False), details=details,
+            automatic_tax=raw.get("automatic_tax", False), shipping_rates=tuple(rates),
+            invoice=raw.get("invoice", False), details=details,
         )
-    return Catalog(shop=_shop(data.get("shop")), products=products)
+    offers = offers_module.parse(CatalogError, data, set(products))
+    return Catalog(shop=_shop(data.get("shop")), products=products, offers=offers)
 
 
 def find_catalog(path: str = "catalog.toml") -> Path:

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from checkout_kit.catalog import Catalog, Price
 from checkout_kit.config import Settings
+from checkout_kit import session_options
 from checkout_kit.mail import valid_address
 from checkout_kit.stripe_gateway import INVALID_PRICE, Gateway, GatewayError
 
@@ -54,6 +55,9 @@ class CartRequest:
     lines: tuple[CartLine, ...]
     customer_email: str | None = None
     client_reference_id: str | None = None
+    currency: str | None = None  # the buyer's choice among the offered currencies
+    promotion_code: str | None = None  # a code to apply (looked up in Stripe), instead of the code field
+    ui_mode: str = "hosted_page"  # or "embedded_page": Checkout mounted in the shop's own page
 
 
 def _quantity(value: Any, where: str) -> int:
@@ -111,7 +115,19 @@ def _optional_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     reference = data.get("clientReferenceId")
     if reference is not None and (not isinstance(reference, str) or not REFERENCE.fullmatch(reference)):
         raise bad("invalid_reference", "clientReferenceId may hold up to 200 letters, digits and _ . : -")
-    return {"customer_email": email.strip() if email else None, "client_reference_id": reference}
+    currency = data.get("currency")
+    if currency is not None and (not isinstance(currency, str) or
+                                 not session_options.CURRENCY.fullmatch(currency.lower())):
+        raise bad("invalid_currency", "currency must be a three-letter code such as usd.")
+    code = data.get("promotionCode")
+    if code is not None and (not isinstance(code, str) or not session_options.PROMOTION_CODE.fullmatch(code)):
+        raise bad("invalid_promotion_code", "promotionCode is 3 to 200 letters, digits, - and _.")
+    ui_mode = data.get("uiMode", "hosted")
+    if ui_mode not in session_options.UI_MODES:
+        raise bad("invalid_ui_mode", "uiMode is hosted or embedded.")
+    return {"customer_email": email.strip() if email else None, "client_reference_id": reference,
+            "currency": currency.lower() if currency else None, "promotion_code": code,
+            "ui_mode": session_options.UI_MODES[ui_mode]}
 
 
 def is_buyer_email(value: Any) -> bool:
@@ -119,7 +135,8 @@ def is_buyer_email(value: Any) -> bool:
     return isinstance(value, str) and valid_address(value.strip()) and "." in value.strip().rpartition("@")[2]
 
 
-TOP_FIELDS = {"priceId", "lookupKey", "quantity", "items", "customerEmail", "clientReferenceId"}
+TOP_FIELDS = {"priceId", "lookupKey", "quantity", "items", "customerEmail", "clientReferenceId", "currency",
+              "promotionCode", "uiMode"}
 ITEM_FIELDS = {"priceId", "lookupKey", "quantity"}
 
 
@@ -156,20 +173,28 @@ def parse_json(data: Any, catalog: Catalog) -> CartRequest:
 def parse_form(form: Mapping[str, str], catalog: Catalog) -> CartRequest:
     """The no-JavaScript form post: priceId or lookupKey, and quantity as text."""
     raw_quantity = (form.get("quantity") or "1").strip()
+    currency = (form.get("currency") or "").strip().lower() or None
+    if currency is not None and not session_options.CURRENCY.fullmatch(currency):
+        raise bad("invalid_currency", "currency must be a three-letter code such as usd.")
     # Not str.isdigit(): it accepts "²" (which int() rejects) and 5,000-digit numbers (which int() refuses).
     if not FORM_QUANTITY.fullmatch(raw_quantity):
         raise bad("invalid_quantity", "quantity must be a whole number.")
     price = _price(catalog, form.get("priceId") or None, form.get("lookupKey") or None, "")
-    return CartRequest(_merge(catalog, [(price, _quantity(int(raw_quantity), ""))]))
+    return CartRequest(_merge(catalog, [(price, _quantity(int(raw_quantity), ""))]), currency=currency)
 
 
 def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings,
-                         resolved: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Stripe's parameters for this cart. `resolved` maps lookup keys to price ids found in Stripe."""
+                         resolved: Mapping[str, str] | None = None,
+                         promotion_code_id: str | None = None) -> dict[str, Any]:
+    """Stripe's parameters for this cart. `resolved` maps lookup keys to price ids found in Stripe;
+    `promotion_code_id` is the id of the buyer's `promotionCode`, when one was given and found."""
     resolved = resolved or {}
-    currencies = {line.price.currency for line in cart.lines}
-    if len(currencies) > 1:
-        raise bad("mixed_currency", "Items in one checkout must share a currency.")
+    prices = [line.price for line in cart.lines]
+    try:
+        currency = session_options.choose_currency(catalog, prices, cart.currency)
+    except ValueError as exc:
+        code = "mixed_currency" if cart.currency is None else "currency_unavailable"
+        raise bad(code, str(exc)) from None
     cadences = {(line.price.recurring, line.price.interval_count) for line in cart.lines if line.price.recurring}
     if len(cadences) > 1:
         raise bad("mixed_interval", "Subscriptions in one checkout must share a billing interval.")
@@ -190,6 +215,8 @@ def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings
         "cancel_url": settings.cancel_url,
         "metadata": metadata,
     }
+    if cart.ui_mode == "embedded_page":  # the embedded form returns to return_url instead
+        del params["success_url"], params["cancel_url"]
     if mode == "payment":
         params["payment_intent_data"] = {"metadata": metadata}
     else:
@@ -202,13 +229,15 @@ def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings
         params["customer_email"] = cart.customer_email
     if cart.client_reference_id:
         params["client_reference_id"] = cart.client_reference_id
-    if any(p.allow_promotion_codes for p in products):
-        params["allow_promotion_codes"] = True
+    if any(p.allow_promotion_codes for p in products) and not promotion_code_id:
+        params["allow_promotion_codes"] = True  # Stripe takes a code field or a discount, not both
     countries = sorted({c for p in products for c in p.shipping_countries})
     if countries:
         params["shipping_address_collection"] = {"allowed_countries": countries}
     if any(p.automatic_tax for p in products):
         params["automatic_tax"] = {"enabled": True}
+    params.update(session_options.extra_params(catalog, settings, products, prices, mode, currency, cart.ui_mode,
+                                               promotion_code_id))
     return params
 
 
@@ -220,13 +249,20 @@ def create_session(cart: CartRequest, catalog: Catalog, settings: Settings, gate
         for price in gateway.prices_by_lookup_keys(lookups):  # type: ignore[attr-defined]
             if price.get("active"):
                 resolved[price["lookup_key"]] = price["id"]
-    params = build_session_params(cart, catalog, settings, resolved)
+    promotion_code_id = None
+    if cart.promotion_code:
+        promotion_code_id = gateway.find_promotion_code(cart.promotion_code)  # type: ignore[attr-defined]
+        if promotion_code_id is None:
+            raise bad("invalid_promotion_code", "That code is not valid.")
+    params = build_session_params(cart, catalog, settings, resolved, promotion_code_id)
     # A fresh key per request: a retry of this call is deduplicated, two purchases never are.
     try:
         session = gateway.create_checkout_session(params, idempotency_key=f"kit-{uuid.uuid4()}")
     except GatewayError as exc:
         if exc.kind == INVALID_PRICE:
             raise CheckoutError(400, "price_unavailable", exc.message) from None
+        if (exc.param or "").startswith("discounts"):  # expired, used up, or not for these items
+            raise bad("invalid_promotion_code", "That code cannot be used for this order.") from None
         raise
     return session
 
@@ -242,3 +278,10 @@ def record_intent(store: Any, session: dict[str, Any]) -> None:
                             bool(session.get("livemode")))
     except Exception as exc:
         log.warning("checkout session %s not recorded for the numbers: %s", session.get("id"), type(exc).__name__)
+
+
+def answer(session: dict[str, Any]) -> dict[str, str]:
+    """What the browser gets back: the Checkout URL to go to, or (embedded) the client secret to mount."""
+    if session.get("ui_mode") == "embedded_page":
+        return {"id": session["id"], "clientSecret": session["client_secret"]}
+    return {"id": session["id"], "url": session["url"]}

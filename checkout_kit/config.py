@@ -19,6 +19,8 @@ DEFAULT_OUTBOX_DIR = ".data/outbox"
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 PASSWORD_PARAMS = ("password", "pass", "passwd", "pwd")
 MAIL_APIS = ("resend",)
+STRIPE_JS = "https://js.stripe.com/v3/"
+
 
 
 class ConfigError(ValueError):
@@ -109,6 +111,8 @@ class Settings:
     stripe_publishable_key: str | None = None
     stripe_api_base: str | None = None
     stripe_portal_configuration: str | None = None  # bpc_…: what members may do in the portal (setup-portal)
+    stripe_account: str | None = None  # a connected account (acct_…) every call acts on, via Stripe-Account
+    stripe_js_url: str | None = None  # where pages load Stripe.js for embedded Checkout (default: see property)
     site_url: str = "http://127.0.0.1:8000"
     allowed_origins: tuple[str, ...] = ()
     database_url: Secret = field(default_factory=lambda: Secret(DEFAULT_DATABASE_URL))
@@ -147,6 +151,23 @@ class Settings:
     @property
     def success_url(self) -> str:
         return f"{self.site_url}/success.html?session_id={{CHECKOUT_SESSION_ID}}"
+
+    @property
+    def stripe_mode(self) -> str:
+        """"live" with a live key, else "test" (also offline, against the emulator)."""
+        key = self.stripe_secret_key.reveal() if self.stripe_secret_key else ""
+        return "live" if key.startswith(("sk_live_", "rk_live_")) else "test"
+
+    @property
+    def stripe_js(self) -> str:
+        """Stripe.js for embedded Checkout: STRIPE_JS_URL, else the emulator's stand-in when the API is
+        the emulator (STRIPE_API_BASE on a loopback host), else Stripe's own."""
+        if self.stripe_js_url:
+            return self.stripe_js_url
+        base = self.stripe_api_base or ""
+        if urlsplit(base).hostname in ("127.0.0.1", "localhost", "::1"):
+            return f"{base}/js/stripe.js"
+        return STRIPE_JS
 
     @property
     def cancel_url(self) -> str:
@@ -265,6 +286,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     if portal_configuration and not re.fullmatch(r"bpc_[A-Za-z0-9]+", portal_configuration):
         raise ConfigError("STRIPE_PORTAL_CONFIGURATION", "must be a portal configuration id (bpc_…); "
                           "`python -m checkout_kit setup-portal` creates one and prints it")
+    account = env.get("STRIPE_ACCOUNT", "").strip() or None
+    if account and not re.fullmatch(r"acct_[A-Za-z0-9]{1,64}", account):
+        raise ConfigError("STRIPE_ACCOUNT", "must be a connected account id like acct_1A2b3C (Dashboard → Connect → "
+                          "Accounts), or unset to use your own account")
     site_url = _url(env, "SITE_URL", "http://127.0.0.1:8000")
     assert site_url is not None
     # Origin only: the return URLs are built by appending to it, so a path, "?", "#" or space would break them.
@@ -333,6 +358,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         stripe_publishable_key=publishable,
         stripe_api_base=_url(env, "STRIPE_API_BASE"),
         stripe_portal_configuration=portal_configuration,
+        stripe_account=account,
+        stripe_js_url=_url(env, "STRIPE_JS_URL"),
         site_url=site_url,
         allowed_origins=tuple(origins),
         database_url=Secret(database_url),

@@ -120,17 +120,14 @@ def revenue_chart(store: Any, days: int = 30, offset_min: int = 0, now: float | 
     """Revenue per day for the last `days` days (today included), every day present, per currency."""
     now = time.time() if now is None else now
     first = day_start(now, offset_min) - (days - 1) * DAY_S
-    offset = offset_min * 60
-    rows = store.paid_by_day(first, offset)
-    first_day = int((first + offset) // DAY_S)
+    rows = store.paid_by_day(first, days)
+    first_day = int((first + offset_min * 60) // DAY_S)
     currencies = sorted({c for _, c, _, _ in rows})
     series = {c: [0] * days for c in currencies}
     counts = [0] * days
-    for day, currency, amount, count in rows:
-        index = day - first_day
-        if 0 <= index < days:
-            series[currency][index] += amount
-            counts[index] += count
+    for index, currency, amount, count in rows:
+        series[currency][index] += amount
+        counts[index] += count
     labels = [time.strftime("%Y-%m-%d", time.gmtime((first_day + n) * DAY_S)) for n in range(days)]
     return {"days": labels, "orders": counts, "series": [{"currency": c, "amounts": series[c]} for c in currencies]}
 

@@ -40,6 +40,10 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 READ_TIMEOUT_S = 4.0  # a request body that stops arriving gets its 400 within this
 
 
+def seed_product_id(key: str) -> str:
+    return f"prod_kit_{key.replace('-', '_')}"
+
+
 def seeded_price_id(price: Price) -> str:
     """The id a catalog price has in the dev emulator: its own, or one made from its lookup key."""
     return price.id or f"price_dev_{(price.lookup_key or price.product_key).replace('-', '_')}"
@@ -49,7 +53,7 @@ def seed_payload(catalog: Catalog) -> dict[str, Any]:
     """The emulator seed for a catalog: each product, and each price under its own id."""
     products, prices = [], []
     for product in catalog.products.values():
-        product_id = f"prod_kit_{product.key.replace('-', '_')}"
+        product_id = seed_product_id(product.key)
         products.append({"id": product_id, "name": product.name,
                          **({"description": product.description} if product.description else {})})
         for price in product.prices:
@@ -62,6 +66,8 @@ def seed_payload(catalog: Catalog) -> dict[str, Any]:
                 entry["lookup_key"] = price.lookup_key
             if price.recurring:
                 entry["recurring"] = {"interval": price.recurring, "interval_count": price.interval_count}
+            if price.currency_options:
+                entry["currency_options"] = {c: {"unit_amount": a} for c, a in price.currency_options}
             prices.append(entry)
     return {"products": products, "prices": prices}
 
@@ -134,9 +140,7 @@ class DevShop:
         same_db = previous is not None and previous.settings.database_url == settings.database_url
         catalog = load_catalog(settings.catalog_path)
         if self.emulator is not None:
-            payload = seed_payload(catalog)
-            with self.emulator.state.lock:
-                self.emulator.ctl_seed(payload)
+            payload = self._seed(settings, catalog)
             if not settings.stripe_portal_configuration:  # what `setup-portal` makes in a real account
                 settings = replace(settings, stripe_portal_configuration=self._portal(catalog, payload, settings))
         return Services(settings, _store=previous._store if same_db and previous else None, _catalog=catalog)
@@ -149,7 +153,25 @@ class DevShop:
         for price in payload["prices"]:
             if price.get("recurring"):
                 products.setdefault(price["product"], (price["product"], []))[1].append(price["id"])
-        return self.emulator.configure_portal(portal_configuration(catalog, products, settings.site_url))
+        return self.emulator.configure_portal(portal_configuration(catalog, products, settings.site_url),
+                                              account=settings.stripe_account)
+
+    def _seed(self, settings: Settings, catalog: Catalog) -> dict[str, Any]:
+        """The emulator gets the catalog's products and prices (in STRIPE_ACCOUNT's account when set), the
+        shop's name for invoices, and its coupons and codes through the API, as `catalog push` does."""
+        payload = seed_payload(catalog)
+        if settings.stripe_account:
+            payload["account"] = settings.stripe_account
+        with self.emulator.state.lock:
+            self.emulator.ctl_seed(payload)
+            self.emulator.account_state(settings.stripe_account).account_name = catalog.shop_name
+        if catalog.offers.coupons:
+            from checkout_kit import promotions
+            from checkout_kit.stripe_gateway import StripeGateway
+
+            product_ids = {key: seed_product_id(key) for key in catalog.products}
+            list(promotions.push(StripeGateway(settings), catalog, product_ids))
+        return payload
 
     def _current(self) -> App:
         """The app for the files as they are now: reloaded when catalog.toml or .env changed."""

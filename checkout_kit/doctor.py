@@ -147,7 +147,7 @@ def webhook_findings(services: Services) -> list[Finding]:
 
     wanted = set(handled_types())
     try:
-        endpoints = [e for e in services.gateway.list_all("/v1/webhook_endpoints")
+        endpoints = [e for e in services.gateway.on_platform().list_all("/v1/webhook_endpoints")
                      if urlsplit(e.get("url") or "").path.rstrip("/").endswith("/api/webhook")]
     except GatewayError as exc:
         from checkout_kit.stripe_diagnosis import diagnose

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from checkout_kit.mail import Email, MailError, render, valid_address
-from checkout_kit.store.records import Job, Order, OrderItem
+from checkout_kit.store.records import Job, LineTotals, Order, OrderItem, OrderTotals
 
 log = logging.getLogger("checkout_kit.emails")
 
@@ -33,7 +33,10 @@ def order_snapshot(order: Order) -> dict[str, Any]:
 def order_from_snapshot(data: dict[str, Any]) -> Order:
     fields = dict(data)
     items = [OrderItem(**item) for item in fields.pop("items", [])]
-    return Order(**fields, items=items)
+    totals = fields.pop("totals", None)  # absent from snapshots queued before order totals existed
+    if totals is not None:
+        totals = OrderTotals(**{**totals, "lines": [LineTotals(**line) for line in totals.get("lines", [])]})
+    return Order(**fields, items=items, totals=totals)
 
 
 def queue(tx: Any, key: str, template: str, to: str | None, order: Order | None = None,

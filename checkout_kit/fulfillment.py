@@ -21,6 +21,7 @@ from checkout_kit import emails, outbox
 from checkout_kit.events import DUPLICATE_EVENT, UNCHANGED, Event, apply
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import valid_address
+from checkout_kit.order_totals import totals_from_session
 from checkout_kit.services import Services
 from checkout_kit.store.records import (
     AWAITING_PAYMENT, PAID, PAYMENT_FAILED, Job, Order, OrderItem, order_reference,
@@ -109,6 +110,7 @@ def build_order(services: Services, session: dict[str, Any], status: str) -> Ord
         customer=session.get("customer") if isinstance(session.get("customer"), str) else None,
         client_reference_id=session.get("client_reference_id"),
         shipping=shipping,
+        totals=totals_from_session(session),
     )
     catalog = services.catalog
     for position, line in enumerate((session.get("line_items") or {}).get("data", [])):
@@ -169,6 +171,8 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
             return NO_ORDER, []
         order = build_order(services, session, status)
         created = tx.insert_order(order)
+        if order.totals is not None:
+            tx.record_totals(session_id, order.totals)
         jobs: list[Job] = []
         if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
             if not created and status == PAID:  # an awaiting order's items are fulfilled now

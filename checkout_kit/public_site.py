@@ -12,7 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # (source, URL prefix): a directory's files are served below the prefix. "site" is the storefront.
-PUBLISHED = (("site", ""), ("js", "js"), ("success.html", "success.html"), ("canceled.html", "canceled.html"))
+PUBLISHED = (("site", ""), ("js", "js"), ("admin", "admin"), ("success.html", "success.html"),
+             ("canceled.html", "canceled.html"))
 # Published text files in which the shop's identity placeholders are filled (checkout_kit.shop_pages).
 FILLED_SUFFIXES = (".html", ".css")
 

@@ -6,20 +6,30 @@ checks they agree).
 from __future__ import annotations
 
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+STRIPE_JS_ORIGIN = "https://js.stripe.com"
+# What Stripe's own embedded Checkout needs on the shop's pages: Stripe.js, its frames (the form, and
+# 3-D Secure challenges on hooks.stripe.com), and the API calls Stripe.js makes.
+STRIPE_SCRIPTS = f"{STRIPE_JS_ORIGIN} https://*.js.stripe.com"
+STRIPE_FRAMES = f"{STRIPE_JS_ORIGIN} https://*.js.stripe.com https://hooks.stripe.com {STRIPE_CHECKOUT_ORIGIN}"
+STRIPE_CONNECT = f"https://api.stripe.com {STRIPE_CHECKOUT_ORIGIN}"
 
 
-def content_security_policy(extra_form_action: str | None = None) -> str:
-    """Strict: scripts and styles only from this origin; forms may post here and follow
-    the 303 to Stripe's Checkout (and the emulator's origin in dev)."""
-    form_action = f"'self' {STRIPE_CHECKOUT_ORIGIN}" + (f" {extra_form_action}" if extra_form_action else "")
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
-            f"form-action {form_action}")
+def content_security_policy(dev_origin: str | None = None) -> str:
+    """Strict: scripts and styles from this origin, plus Stripe.js and its frames for embedded Checkout;
+    forms may post here and follow the 303 to Stripe's Checkout. In development `dev_origin` (the
+    emulator, which serves a Stripe.js stand-in and the embedded form) is allowed the same way; the
+    deployed pages (vercel.json, netlify.toml) never name it."""
+    dev = f" {dev_origin}" if dev_origin else ""
+    return (f"default-src 'self'; script-src 'self' {STRIPE_SCRIPTS}{dev}; style-src 'self'; "
+            "img-src 'self' data: https://*.stripe.com; font-src 'self'; "
+            f"connect-src 'self' {STRIPE_CONNECT}{dev}; frame-src {STRIPE_FRAMES}{dev}; "
+            "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "
+            f"form-action 'self' {STRIPE_CHECKOUT_ORIGIN}{dev}")
 
 
-def page_headers(extra_form_action: str | None = None) -> list[tuple[str, str]]:
+def page_headers(dev_origin: str | None = None) -> list[tuple[str, str]]:
     return [
-        ("Content-Security-Policy", content_security_policy(extra_form_action)),
+        ("Content-Security-Policy", content_security_policy(dev_origin)),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -35,9 +45,9 @@ PRIVATE_PAGES = {"success.html"}
 PRIVATE_HEADERS = [("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store")]
 
 
-def headers_for(name: str, extra_form_action: str | None = None) -> list[tuple[str, str]]:
+def headers_for(name: str, dev_origin: str | None = None) -> list[tuple[str, str]]:
     """The headers for one published file (`name` as in public_site.public_files())."""
-    headers = page_headers(extra_form_action)
+    headers = page_headers(dev_origin)
     if name in PRIVATE_PAGES:
         override = dict(PRIVATE_HEADERS)
         headers = [(k, v) for k, v in headers if k not in override] + PRIVATE_HEADERS

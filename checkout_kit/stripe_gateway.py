@@ -38,6 +38,12 @@ AUTH = "auth"
 UNAVAILABLE = "unavailable"
 
 
+# What fulfillment reads from a session: its lines, its payment, and what explains its amounts
+# (the chosen shipping rate's name, the promotion code typed, the invoice's links).
+SESSION_EXPAND = ["line_items", "payment_intent", "invoice", "shipping_cost.shipping_rate",
+                  "discounts.promotion_code", "discounts.coupon"]
+
+
 class GatewayError(Exception):
     """`message` is safe to show a buyer; `detail` is for logs; `status` (None: no HTTP answer at all)
     and `reason` (Stripe's own message, or the network error) tell the owner what happened."""
@@ -112,12 +118,20 @@ class StripeGateway:
         self.base = (settings.stripe_api_base or STRIPE_API).rstrip("/")
         self.retry_delays = retry_delays
         self.deadline: float | None = None  # time.monotonic() by which every call, retries included, gives up
+        self.account = settings.stripe_account  # the connected account every call acts on (None: your own)
 
     def within(self, seconds: float) -> "StripeGateway":
         """The same client with a time budget from now for all its calls (a request's share of patience)."""
         bounded = copy.copy(self)
         bounded.deadline = time.monotonic() + seconds
         return bounded
+
+    def on_platform(self) -> "StripeGateway":
+        """The same client acting on your own (platform) account, whatever STRIPE_ACCOUNT says: webhook
+        endpoints for connected accounts live on the platform (`connect: true`)."""
+        platform = copy.copy(self)
+        platform.account = None
+        return platform
 
     def _time_left(self) -> float:
         return TIMEOUT_S if self.deadline is None else self.deadline - time.monotonic()
@@ -133,6 +147,8 @@ class StripeGateway:
         }
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
+        if self.account:  # act on the connected account (Stripe Connect)
+            headers["Stripe-Account"] = self.account
         return headers
 
     def request(self, method: str, path: str, params: dict[str, Any] | None = None,
@@ -196,8 +212,7 @@ class StripeGateway:
         the session's line items list, so no order is ever recorded with part of its lines.
         """
         path = f"/v1/checkout/sessions/{quote(session_id, safe='')}"
-        session = self.request("GET", path, {"expand": ["line_items", "payment_intent"]},
-                               what="retrieve checkout session")
+        session = self.request("GET", path, {"expand": SESSION_EXPAND}, what="retrieve checkout session")
         lines = session.get("line_items")
         if isinstance(lines, dict) and lines.get("has_more") and lines.get("data"):
             more = self.list_all(f"{path}/line_items", {"starting_after": lines["data"][-1]["id"]},
@@ -226,6 +241,12 @@ class StripeGateway:
         data = self.request("GET", "/v1/prices", {"lookup_keys": keys, "limit": 100, "expand": ["data.product"]},
                             what="list prices")
         return list(data["data"])
+
+    def find_promotion_code(self, code: str) -> str | None:
+        """The id of the active promotion code a buyer typed, or None."""
+        data = self.request("GET", "/v1/promotion_codes", {"code": code, "active": True, "limit": 1},
+                            what="find promotion code")
+        return data["data"][0]["id"] if data.get("data") else None
 
     def list_all(self, path: str, params: dict[str, Any] | None = None, what: str = "") -> Iterator[dict[str, Any]]:
         params = {"limit": 100, **(params or {})}

@@ -12,6 +12,7 @@ Routes (DESIGN §4):
     GET  /api/access                    whether an email has a membership (ADMIN_TOKEN)
     *    /api/admin/*                    the owner's desk (ADMIN_TOKEN; checkout_kit/admin_api.py)
     GET  /api/health                    liveness
+    GET  /api/config                    publishable key, mode and Stripe.js URL (embedded Checkout)
 
 Errors are JSON `{"error": {"code", "message"}}`, never a trace.
 """
@@ -30,6 +31,9 @@ from urllib.parse import parse_qs
 
 from checkout_kit.config import ConfigError, origin_of
 from checkout_kit.store.errors import StoreUnavailable
+
+# The publishable key the emulator's Stripe.js stand-in accepts (offline, no STRIPE_PUBLISHABLE_KEY needed).
+EMULATOR_PUBLISHABLE_KEY = "pk_test_emulator"
 
 log = logging.getLogger("checkout_kit.web")
 
@@ -220,7 +224,7 @@ def create_checkout_session(request: Request, services: Any) -> Response:
     checkout.record_intent(services.store, session)
     if is_form:
         return Response(303, b"", [("Location", session["url"]), ("Cache-Control", "no-store")])
-    return Response.json(200, {"id": session["id"], "url": session["url"]}, cors)
+    return Response.json(200, checkout.answer(session), cors)
 
 
 def webhook(request: Request, services: Any) -> Response:
@@ -237,6 +241,7 @@ def webhook(request: Request, services: Any) -> Response:
 
 
 def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
+    from checkout_kit import order_totals
     from checkout_kit.fulfillment import reference
     from checkout_kit.store.records import PAID
 
@@ -246,10 +251,11 @@ def _summary(order: Any, session: dict[str, Any] | None) -> dict[str, Any]:
             "id": order.session_id, "status": "complete", "payment_status": payment_status,
             "order_status": order.status, "mode": order.mode, "customer_email": order.customer_email,
             "amount_total": order.amount_total, "currency": order.currency,
-            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total}
-                      for i in order.items],
+            "items": [{"description": i.description, "quantity": i.quantity, "amount_total": i.amount_total,
+                       **order_totals.line_summary(order.totals, i.position)} for i in order.items],
             "fulfillment": [{"description": i.description, **i.fulfillment} for i in order.items if i.fulfillment],
             "reference": reference(order.session_id),
+            **order_totals.summary(order.totals),
         }
     assert session is not None
     return {
@@ -352,6 +358,21 @@ def _daily_reconcile(services: Any) -> dict[str, Any]:
 _warmed = False
 
 
+def stripe_config(request: Request, services: Any) -> Response:
+    """What a page needs for embedded Checkout: the publishable key, test or live, and which Stripe.js to load.
+    Public values only; cacheable for a few minutes."""
+    if request.method != "GET":
+        return error(405, "method_not_allowed", "Use GET.", [("Allow", "GET")])
+    from checkout_kit import config
+
+    settings = services.settings
+    key = settings.stripe_publishable_key or (EMULATOR_PUBLISHABLE_KEY if settings.stripe_js != config.STRIPE_JS else None)
+    if not key:
+        return error(503, "not_configured", "Embedded checkout needs STRIPE_PUBLISHABLE_KEY.")
+    return Response.json(200, {"publishableKey": key, "mode": settings.stripe_mode, "stripeJs": settings.stripe_js},
+                         [("Cache-Control", "public, max-age=300")] + _cors_headers(request, services))
+
+
 def health(request: Request, services: Any) -> Response:
     """Liveness, and the JS library's warm-up (one GET per page view, when a buy button shows): the
     first call in an instance also loads what the checkout route needs (its modules, the catalog, the
@@ -387,6 +408,7 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/checkout-session": checkout_session_summary,
     "/api/cron/outbox": cron_outbox,
     "/api/health": health,
+    "/api/config": stripe_config,
     "/api/portal": portal,
     "/api/access": access,
 }

@@ -39,6 +39,12 @@ def _error(status: int, code: str, message: str) -> Answer:
 
 def parse_event(body: bytes) -> tuple[str, str, str | None]:
     """(id, type, data.object.id) or ValueError."""
+    event_id, event_type, object_id, _ = parse_envelope(body)
+    return event_id, event_type, object_id
+
+
+def parse_envelope(body: bytes) -> tuple[str, str, str | None, str | None]:
+    """(id, type, data.object.id, account) or ValueError; `account` is set on Connect events only."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # "[[[[…" nests deeper than json recurses
@@ -51,7 +57,8 @@ def parse_event(body: bytes) -> tuple[str, str, str | None]:
         raise ValueError("event has no id or type")
     obj = (data.get("data") or {}).get("object") if isinstance(data.get("data"), dict) else None
     object_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
-    return event_id, event_type, object_id
+    account = data.get("account") if isinstance(data.get("account"), str) else None
+    return event_id, event_type, object_id, account
 
 
 def handle(services: Services, body: bytes, signature: str | None) -> Answer:
@@ -71,7 +78,7 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
         log.warning("webhook rejected: %s", problem)
         return _error(400, "invalid_signature", "Signature verification failed.")
     try:
-        event_id, event_type, object_id = parse_event(body)
+        event_id, event_type, object_id, account = parse_envelope(body)
     except ValueError as exc:
         log.warning("webhook rejected: %s", exc)
         return _error(400, "invalid_body", "The event could not be read.")
@@ -79,9 +86,13 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
     started = time.time()
     store = services.store
     handler = events.handler_for(event_type)
+    # The shop's account only: STRIPE_ACCOUNT's events when it is set (a Connect endpoint hears every
+    # connected account), else the platform's own (events without `account`).
+    foreign = account != (settings.stripe_account or None)
     try:
-        if handler is None or not object_id:
-            why = "type not handled" if handler is None else "no data.object.id"
+        if handler is None or not object_id or foreign:
+            why = "type not handled" if handler is None else "no data.object.id" if not object_id else \
+                f"event of another account ({account or 'the platform'})"
             store.log_delivery(Delivery(event_id, event_type, events.IGNORED, why, started))
             log.info("webhook %s %s ignored", event_id, event_type)
             return Answer(200, {"received": True, "outcome": events.IGNORED})

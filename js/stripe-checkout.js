@@ -18,7 +18,7 @@
       body: JSON.stringify(body), signal: ctl.signal
     }).then(function (r) {
       return r.json().then(null, function () { return {}; }).then(function (data) {
-        if (r.ok && (data.url || data.message)) return data;
+        if (r.ok && (data.url || data.clientSecret || data.message)) return data;
         var e = new Error((data.error && data.error.message) || "Checkout is unavailable right now. Please try again.");
         e.status = r.status;
         throw e;
@@ -33,6 +33,7 @@
     el = el || d;
     var body = o.items ? { items: o.items } : o.priceId ? { priceId: o.priceId } : { lookupKey: o.lookupKey };
     if (!o.items) body.quantity = o.quantity == null ? 1 : o.quantity;
+    if (o.currency) body.currency = o.currency;
     if (o.customerEmail) body.customerEmail = o.customerEmail;
     if (o.clientReferenceId) body.clientReferenceId = o.clientReferenceId;
     if (!emit(el, "start", body)) return Promise.resolve(null);
@@ -76,14 +77,15 @@
   }
 
   function buy(el) {
-    if (el.getAttribute(BUSY) == "true") return; // a double click sends one request
+    if (el.getAttribute(BUSY) == "true") return;
     var q = quantity(el), box, f = el.closest("[data-portal]");
     if (q == null) return;
     box = alertFor(el);
     box.textContent = "";
     busy(el, true);
     (f ? post({ email: f.email.value }, f.action)
-      : start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q }, el))
+      : start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q,
+        currency: el.getAttribute("data-currency") }, el))
       .then(function (s) { if (!s || !went) busy(el, false); if (f) box.textContent = s.message; }, function (e) {
         busy(el, false);
         box.textContent = e.message;
@@ -100,7 +102,7 @@
     var el = e.target.querySelector(SEL);
     if (el) { e.preventDefault(); buy(el); }
   });
-  // Back from Checkout via the back/forward cache.
+  // Back from Checkout via the bfcache.
   w.addEventListener("pageshow", function (e) {
     if (e.persisted) [].forEach.call(d.querySelectorAll(SEL), function (el) { if (el.getAttribute(BUSY)) busy(el, false); });
   });

@@ -24,12 +24,8 @@
     w.history.replaceState(w.history.state, "", w.location.pathname + (rest ? "?" + rest : "") + w.location.hash);
   }
 
-  function money(amount, currency) {
-    var cur = (currency || "usd").toUpperCase(), fmt;
-    try { fmt = new Intl.NumberFormat(undefined, { style: "currency", currency: cur, currencyDisplay: DISPLAY }); }
-    catch (e) { return (amount / 100).toFixed(2) + " " + cur; }
-    return fmt.format((amount || 0) / Math.pow(10, fmt.resolvedOptions().maximumFractionDigits));
-  }
+  // One formatting table with the receipts (js/money.js, loaded first).
+  function money(amount, currency) { return w.CheckoutKitMoney.format(amount, currency, DISPLAY); }
 
   function show(name) {
     state = name;
@@ -86,6 +82,27 @@
     return el("div", "", { "class": "item" }, parts);
   }
 
+  // Subtotal, discount, shipping and tax rows when the order has any; the invoice's links when it has one.
+  function totals(o) {
+    var any = o.amount_discount || o.amount_shipping || o.amount_tax || o.shipping_label, inv = o.invoice || {};
+    function row(name, show, text) {
+      d.querySelector('[data-total-row="' + name + '"]').hidden = !(any && show);
+      setField("amount_" + name, text);
+    }
+    row("subtotal", true, money(o.amount_subtotal, o.currency));
+    row("discount", o.amount_discount, "-" + money(o.amount_discount, o.currency));
+    row("shipping", o.amount_shipping || o.shipping_label, money(o.amount_shipping, o.currency));
+    row("tax", o.amount_tax, money(o.amount_tax, o.currency));
+    setField("discount_label", o.discount_label ? "(" + o.discount_label + ")" : "");
+    setField("shipping_label", o.shipping_label ? "(" + o.shipping_label + ")" : "");
+    [].forEach.call(d.querySelectorAll("[data-invoice-link]"), function (a) {
+      var url = safeUrl(inv[a.getAttribute("data-invoice-link")]);
+      a.hidden = !url;
+      if (url) a.href = url;
+    });
+    d.querySelector("[data-invoice]").hidden = !(safeUrl(inv.url) || safeUrl(inv.pdf));
+  }
+
   function render(o) {
     setField("customer_email", o.customer_email || "your email address");
     setField("total", money(o.amount_total, o.currency));
@@ -97,9 +114,11 @@
       rows.appendChild(el("tr", "", null, [
         el("td", item.description || "Item"),
         el("td", String(item.quantity), { "class": "num" }),
-        el("td", money(item.amount_total, o.currency), { "class": "num" })
+        // before discount and tax when the order says (they add up to the Subtotal row)
+        el("td", money(item.amount_subtotal != null ? item.amount_subtotal : item.amount_total, o.currency), { "class": "num" })
       ]));
     });
+    totals(o);
     var box = d.querySelector("[data-fulfillment]");
     box.textContent = "";
     (o.fulfillment || []).forEach(function (f) { box.appendChild(fulfillmentNode(f)); });

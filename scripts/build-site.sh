@@ -1,5 +1,5 @@
 #!/bin/sh
-# Assemble public/, the only files ever published (DESIGN §1): a copy of site/, js/,
+# Assemble public/, the only files ever published (DESIGN §1): a copy of site/, js/, admin/,
 # success.html and canceled.html, nothing else. `make site` runs this; so do Vercel
 # and Netlify as their build command. Usage: scripts/build-site.sh [output-dir]
 #
@@ -33,6 +33,8 @@ rm -rf "$out"
 mkdir -p "$out/js"
 cp -R site/. "$out/"
 cp -R js/. "$out/js/"
+# The owner's desk (/admin/): the kit's page, beside (not inside) the owner's site/.
+if [ -d admin ]; then mkdir -p "$out/admin" && cp -R admin/. "$out/admin/"; fi
 cp success.html canceled.html "$out/"
 # Dotfiles (editor droppings, .DS_Store) are never published.
 find "$out" -mindepth 1 -name '.*' -exec rm -rf {} +

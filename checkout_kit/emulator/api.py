@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from checkout_kit.emulator import search
 from checkout_kit.emulator.expansion import expand
-from checkout_kit.emulator.resources import billing_portal, checkout_sessions, customers, events, invoices, paid_objects
-from checkout_kit.emulator.resources import prices, products, subscriptions
+from checkout_kit.emulator.resources import billing_portal, checkout_sessions, customers, discounts, events, invoices
+from checkout_kit.emulator.resources import paid_objects, prices, products, shipping_rates, subscriptions
 from checkout_kit.emulator.resources import webhook_endpoints as hooks
 from checkout_kit.emulator.resources.checkout_sessions import expire_session, mark_expired
 from checkout_kit.emulator.resources.common import Ctx, Handler, honours, retriever
@@ -101,6 +101,20 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/webhook_endpoints/<id>", hooks.retrieve_webhook_endpoint, "WebhookEndpointRetrieveParams"),
     Route("POST", "/v1/webhook_endpoints/<id>", hooks.update_webhook_endpoint, "WebhookEndpointUpdateParams"),
     Route("DELETE", "/v1/webhook_endpoints/<id>", hooks.delete_webhook_endpoint, "WebhookEndpointDeleteParams"),
+    Route("POST", "/v1/coupons", discounts.create_coupon, "CouponCreateParams"),
+    Route("GET", "/v1/coupons", discounts.list_coupons, "CouponListParams"),
+    Route("GET", "/v1/coupons/<id>", discounts.retrieve_coupon, "CouponRetrieveParams"),
+    Route("POST", "/v1/coupons/<id>", discounts.update_coupon, "CouponUpdateParams"),
+    Route("DELETE", "/v1/coupons/<id>", discounts.delete_coupon, "CouponDeleteParams"),
+    Route("POST", "/v1/promotion_codes", discounts.create_promotion_code, "PromotionCodeCreateParams"),
+    Route("GET", "/v1/promotion_codes", discounts.list_promotion_codes, "PromotionCodeListParams"),
+    Route("GET", "/v1/promotion_codes/<id>", _get("promotion_code"), "PromotionCodeRetrieveParams"),
+    Route("POST", "/v1/promotion_codes/<id>", discounts.update_promotion_code, "PromotionCodeUpdateParams"),
+    Route("POST", "/v1/shipping_rates", shipping_rates.create_shipping_rate, "ShippingRateCreateParams"),
+    Route("GET", "/v1/shipping_rates", shipping_rates.list_shipping_rates, "ShippingRateListParams"),
+    Route("GET", "/v1/shipping_rates/<id>", _get("shipping_rate"), "ShippingRateRetrieveParams"),
+    Route("POST", "/v1/shipping_rates/<id>", shipping_rates.update_shipping_rate, "ShippingRateUpdateParams"),
+    Route("GET", "/v1/tax_rates/<id>", _get("tax_rate"), "TaxRateRetrieveParams"),
     Route("GET", "/v1/events", events.list_events, "EventListParams"),
     Route("GET", "/v1/events/<id>", _get("event"), "EventRetrieveParams"),
 ]

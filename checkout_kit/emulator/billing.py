@@ -188,17 +188,19 @@ def item_line(state: State, invoice_id: str, sub: dict[str, Any], item: dict[str
 
 
 def create_invoice(state: State, sub: dict[str, Any], reason: str, lines: list[dict[str, Any]], invoice_id: str,
-                   period: tuple[int, int]) -> dict[str, Any]:
-    """A draft invoice of the subscription holding `lines` (built for `invoice_id`)."""
+                   period: tuple[int, int], total: int | None = None) -> dict[str, Any]:
+    """A draft invoice of the subscription holding `lines` (built for `invoice_id`). `total`: what is
+    due when Checkout's discount, shipping or tax made it other than the lines' sum."""
     customer = state.objects["customer"].get(sub["customer"]) or {}
-    amount = sum(li["amount"] for li in lines)
+    subtotal = sum(li["amount"] for li in lines)
+    amount = subtotal if total is None else total
     created = now()
     state.invoice_lines[invoice_id] = lines
     invoice = build(
         "invoice", id=invoice_id, customer=sub["customer"], customer_email=customer.get("email"),
         customer_name=customer.get("name"), status="draft", currency=sub["currency"],
         amount_due=max(amount, 0), amount_paid=0, amount_remaining=max(amount, 0), amount_overpaid=0,
-        amount_shipping=0, subtotal=amount, subtotal_excluding_tax=amount, total=amount,
+        amount_shipping=0, subtotal=subtotal, subtotal_excluding_tax=subtotal, total=amount,
         total_excluding_tax=amount, starting_balance=0, ending_balance=None,
         attempt_count=0, attempted=False, auto_advance=True, billing_reason=reason,
         collection_method=sub["collection_method"], lines=first_page(lines, f"/v1/invoices/{invoice_id}/lines"),
@@ -225,8 +227,8 @@ def finalize(state: State, invoice: dict[str, Any]) -> None:
         customer["next_invoice_sequence"] = sequence + 1
     invoice.update(status="open", number=f"{customer.get('invoice_prefix') or 'EMU'}-{sequence:04d}",
                    effective_at=at, automatically_finalizes_at=None, ending_balance=0,
-                   hosted_invoice_url=f"{state.public_url}/i/{invoice['id']}",
-                   invoice_pdf=f"{state.public_url}/i/{invoice['id']}/pdf", webhooks_delivered_at=at)
+                   hosted_invoice_url=f"{state.public_url}/invoice/{invoice['id']}",
+                   invoice_pdf=f"{state.public_url}/invoice/{invoice['id']}/pdf", webhooks_delivered_at=at)
     invoice["status_transitions"]["finalized_at"] = at
     state.emit("invoice.finalized", invoice)
 
@@ -364,9 +366,10 @@ def _set_status(state: State, invoice: dict[str, Any], status: str) -> None:
 
 def start(state: State, *, customer: str, currency: str, lines: list[dict[str, Any]], metadata: dict[str, str],
           payment_method: str | None, trial_days: int | None, trial_settings: dict[str, Any] | None,
-          description: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+          description: str | None = None, due_today: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """A new subscription from a Checkout cart (`lines`: the session's line items), with its first
-    invoice finalized (paid if nothing is due). The caller charges what is due."""
+    invoice finalized (paid if nothing is due). `due_today`: the session's total, which its
+    discount, shipping and tax shape (later invoices bill the plan's price). The caller charges it."""
     begin = now()
     sub_id = new_id("sub_")
     recurring = next(li["price"]["recurring"] for li in lines if li["price"]["recurring"])
@@ -406,7 +409,8 @@ def start(state: State, *, customer: str, currency: str, lines: list[dict[str, A
             invoice_lines.append(line(invoice_id, sub_id, price=li["price"], quantity=li["quantity"],
                                       amount=li["amount_total"], description=f"{li['quantity']} × {li['description']}",
                                       start=begin, end=begin))
-    invoice = create_invoice(state, sub, "subscription_create", invoice_lines, invoice_id, (begin, begin))
+    invoice = create_invoice(state, sub, "subscription_create", invoice_lines, invoice_id, (begin, begin),
+                             total=due_today)
     sub["latest_invoice"] = invoice_id
     finalize(state, invoice)
     if invoice["amount_due"] == 0:
@@ -705,7 +709,7 @@ def _price(state: State, price_id: Any, where: str) -> dict[str, Any]:
         raise invalid("The price specified is not recurring. Subscription items need a recurring price.",
                       param=f"{where}[price]")
     if not price["active"]:
-        raise invalid(f"The price specified is inactive. This field only accepts active prices.",
+        raise invalid("The price specified is inactive. This field only accepts active prices.",
                       param=f"{where}[price]")
     return price
 

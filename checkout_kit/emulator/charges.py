@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from checkout_kit.emulator import cards
@@ -23,6 +23,7 @@ class Customer:
     email: str
     name: str
     shipping: dict[str, Any] | None = None  # {"name", "address": {...}}
+    tax_ids: list[dict[str, Any]] = field(default_factory=list)  # [{"type": "eu_vat", "value": "DE…"}]
 
 
 

@@ -27,8 +27,14 @@ class Endpoint:
     secret: str
     enabled_events: tuple[str, ...] = ("*",)
     endpoint_id: str | None = None  # set for endpoints created through /v1/webhook_endpoints
+    # Whose events: None every account's (endpoints the control route or `make dev` adds), False the
+    # platform's own, True connected accounts' (an API endpoint created with `connect: true`).
+    connect: bool | None = None
 
     enabled: bool = True
+
+    def hears(self, event: dict[str, Any]) -> bool:
+        return self.connect is None or self.connect == bool(event.get("account"))
 
     def wants(self, event_type: str) -> bool:
         return any(p == "*" or p == event_type or (p.endswith(".*") and event_type.startswith(p[:-1]))
@@ -60,6 +66,7 @@ class Delivery:
 
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "event": self.event["id"], "type": self.event["type"],
+                "account": self.event.get("account"),
                 "endpoint": self.endpoint.url, "status": self.status, "attempts": list(self.attempts),
                 "next_attempt_at": self.next_attempt_at}
 
@@ -100,7 +107,7 @@ class Deliverer:
     def enqueue(self, event: dict[str, Any]) -> int:
         """Schedule `event` for each endpoint that wants it; return how many."""
         with self._cond:
-            targets = [e for e in self.endpoints if e.wants(event["type"]) and e.enabled]
+            targets = [e for e in self.endpoints if e.wants(event["type"]) and e.enabled and e.hears(event)]
             event["pending_webhooks"] = len(targets)
             for endpoint in targets:
                 delivery = Delivery(len(self.deliveries) + 1, event, endpoint, next_attempt_at=time.time())

@@ -13,6 +13,7 @@ from typing import Any, Callable
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import as_list
 from checkout_kit.emulator.resources.checkout_sessions import line_items_url
+from checkout_kit.emulator.resources.discounts import applies_to, coupon_currency_options
 from checkout_kit.emulator.resources.prices import currency_options
 from checkout_kit.emulator.state import State, kind_of
 
@@ -32,6 +33,8 @@ def _session_line_items(state: State, session: dict[str, Any]) -> Any:
 INCLUDABLE: dict[tuple[str, str], Callable[[State, dict[str, Any]], Any]] = {
     ("checkout.session", "line_items"): _session_line_items,
     ("price", "currency_options"): currency_options,
+    ("coupon", "applies_to"): applies_to,
+    ("coupon", "currency_options"): coupon_currency_options,
 }
 
 
@@ -44,6 +47,10 @@ def expand(state: State, obj: dict[str, Any], paths: list[str]) -> dict[str, Any
 
 
 def _expand_path(state: State, node: Any, parts: list[str], full: str) -> None:
+    if isinstance(node, list):  # a plain array of hashes (a session's `discounts`): expand in each
+        for child in node:
+            _expand_path(state, child, parts, full)
+        return
     if not parts or not isinstance(node, dict):
         return
     head, rest = parts[0], parts[1:]
@@ -60,7 +67,7 @@ def _expand_path(state: State, node: Any, parts: list[str], full: str) -> None:
         raise invalid(f"This property cannot be expanded ({full}).", param="expand")
     value = node[head]
     if isinstance(value, str):
-        kind = kind_of(value)
+        kind = kind_of(value) or ("coupon" if head == "coupon" else None)  # coupon ids have no prefix
         found = state.objects[kind].get(value) if kind else None
         if found is None:
             raise invalid(f"This property cannot be expanded ({full}).", param="expand")

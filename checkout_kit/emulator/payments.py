@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from checkout_kit.emulator import billing, cards, charges
+from checkout_kit.emulator import billing, cards, charges, invoicing
 from checkout_kit.emulator.objects import build, nested, new_id
+from checkout_kit.emulator.resources import discounts
 from checkout_kit.emulator.resources.customers import add_customer
 from checkout_kit.emulator.state import State
 
@@ -48,7 +49,8 @@ def open_session(state: State, session_id: str) -> dict[str, Any]:
 def _customer_for(state: State, session: dict[str, Any], who: charges.Customer) -> str | None:
     if session["customer"]:
         return session["customer"]
-    if session["mode"] == "subscription" or session.get("customer_creation") == "always":
+    if session["mode"] == "subscription" or session.get("customer_creation") == "always" or \
+            invoicing.wanted(session):  # an invoice is always addressed to a customer
         customer = add_customer(state, email=who.email, name=who.name or None, shipping=charges.shipping_of(who),
                                 metadata={})
         session["customer"] = customer["id"]
@@ -59,7 +61,9 @@ def _payment_intent(state: State, session: dict[str, Any], amount: int, descript
                     customer: str | None = None) -> dict[str, Any]:
     """The session's payment intent, created on the first attempt (as Checkout does)."""
     if session["mode"] == "payment" and session["payment_intent"]:
-        return state.objects["payment_intent"][session["payment_intent"]]
+        pi = state.objects["payment_intent"][session["payment_intent"]]
+        pi["amount"] = amount  # the buyer may have changed a code, a shipping option or the address since
+        return pi
     pi_id = new_id("pi_")
     extras = state.session_extras.get(session["id"], {}).get("payment_intent_data", {})
     pi = build(
@@ -88,13 +92,15 @@ def _complete(state: State, session: dict[str, Any], who: charges.Customer, paym
     address = (who.shipping or {}).get("address") or {"city": None, "country": None, "line1": None,
                                                       "line2": None, "postal_code": None, "state": None}
     session["customer_details"] = nested("checkout.session", "customer_details", address=address, email=who.email,
-                                         name=who.name or None, tax_exempt="none", tax_ids=[])
+                                         name=who.name or None, tax_exempt="none",
+                                         tax_ids=[dict(t) for t in who.tax_ids])
     if session["shipping_address_collection"]:
         session["collected_information"] = {
             "business_name": None, "individual_name": None,
             "shipping_details": nested("checkout.session", "collected_information.shipping_details",
                                         **who.shipping) if who.shipping else None}
     state.challenges = {k: v for k, v in state.challenges.items() if v["session"] != session["id"]}
+    discounts.redeem(state, session["discounts"] or [])
     state.emit("checkout.session.completed", session)
 
 
@@ -128,7 +134,7 @@ def _subscribe(state: State, session: dict[str, Any], who: charges.Customer, car
         state, customer=customer, currency=session["currency"], lines=state.session_items[session["id"]],
         metadata=dict(extras.get("metadata") or {}), payment_method=method["id"] if method else None,
         trial_days=trial_days(state, session), trial_settings=extras.get("trial_settings") or None,
-        description=extras.get("description") or None)
+        description=extras.get("description") or None, due_today=session["amount_total"])
     if invoice["status"] == "open":
         billing.collect(state, invoice, method["id"] if method else None, off_session=False,
                         authenticated=authenticated)
@@ -185,6 +191,8 @@ def _succeed(state: State, session: dict[str, Any], card: cards.Card, who: charg
     pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
     state.emit("charge.succeeded", charge)
     state.emit("payment_intent.succeeded", pi)
+    if invoicing.wanted(session):
+        invoicing.issue(state, session, customer, who.email, who.name or None, who.tax_ids)
     _complete(state, session, who, "paid")
     return Result(PAID)
 

@@ -1,4 +1,4 @@
-"""The hosted customer portal (`/p/session/{secret}`) and the hosted invoice page (`/i/{invoice}`):
+"""The hosted customer portal (`/p/session/{secret}`) and the hosted invoice page's actions:
 server-rendered, no scripts, forms only — so a browser test and a person read the same page.
 
 Portal pages (field ids and button names are listed in docs/emulator.md):
@@ -8,6 +8,9 @@ Portal pages (field ids and button names are listed in docs/emulator.md):
     GET  /p/session/{secret}/subscriptions/{sub}/cancel   confirm; POST cancels (as configured)
     POST /p/session/{secret}/subscriptions/{sub}/renew    undo a cancellation at period end
     GET  /p/session/{secret}/subscriptions/{sub}/plan     pick a plan; POST switches to it
+
+The hosted invoice page (`/invoice/{id}`, the server adds the invoice's document) takes a card
+for an open invoice, or completes the authentication a renewal asked for.
 
 What each form does is what the API does (`billing`), with the configuration's settings:
 cancel mode, proration behaviour, the plans offered. A session opened with `flow_data` starts
@@ -253,7 +256,7 @@ def invoice_page(state: State, invoice_id: str, action: str | None, form: dict[s
     pi = state.objects["payment_intent"].get(state.invoice_intents.get(invoice_id, ""))
     needs_action = bool(pi and pi["status"] == "requires_action" and invoice["status"] == "open")
     context = {"invoice": invoice, "needs_action": needs_action, "form": form or {}, "error": None,
-               "error_field": None, "lines": state.invoice_lines.get(invoice_id, []), "date": _date}
+               "error_field": None}
     if action is None or invoice["status"] != "open":
         return Page("invoice.html", context=context)
     if action in ("complete", "fail") and needs_action:
@@ -261,7 +264,7 @@ def invoice_page(state: State, invoice_id: str, action: str | None, form: dict[s
             return Page("invoice.html", 402, {**context, "error": cards.AUTHENTICATION_FAILED})
         outcome, message = billing.collect(state, invoice, pi["payment_method"], off_session=False,
                                            authenticated=True)
-        return Redirect(f"/i/{invoice_id}") if outcome == billing.PAID else \
+        return Redirect(f"/invoice/{invoice_id}") if outcome == billing.PAID else \
             Page("invoice.html", 402, {**context, "error": message})
     try:
         card = cards.parse_card((form or {}).get("cardNumber", ""), (form or {}).get("cardExpiry", ""),
@@ -274,6 +277,6 @@ def invoice_page(state: State, invoice_id: str, action: str | None, form: dict[s
     method = charges.payment_method(state, who, customer["id"], card, None)
     outcome, message = billing.collect(state, invoice, method["id"], off_session=False)
     if outcome == billing.PAID:
-        return Redirect(f"/i/{invoice_id}")
+        return Redirect(f"/invoice/{invoice_id}")
     return Page("invoice.html", 402, {**context, "needs_action": outcome == billing.ACTION, "error": message,
                                       "error_field": "cardNumber"})

@@ -28,6 +28,7 @@ ABSENT_UNLESS: dict[str, dict[str, str]] = {
     "stripe.checkout._session.Session": {"line_items": "expand"},
     "stripe._price.Price": {"currency_options": "expand", "tiers": "expand"},
     "stripe._plan.Plan": {"tiers": "expand"},
+    "stripe._coupon.Coupon": {"applies_to": "expand", "currency_options": "expand"},
     "stripe._customer.Customer": {name: "expand" for name in (
         "cash_balance", "invoice_credit_balance", "sources", "subscriptions", "tax", "tax_ids")},
     "stripe._invoice.Invoice": {"payments": "expand", "confirmation_secret": "expand"},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from importlib import resources
@@ -22,7 +23,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, billing, cards, charges, clock, hosted_page, payments, portal_page
+from checkout_kit.emulator import api, billing, cards, charges, clock, hosted_page, invoice_pdf, invoicing, payments
+from checkout_kit.emulator import portal_page
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
@@ -38,6 +40,7 @@ log = logging.getLogger("checkout_kit.emulator")
 DEFAULT_PORT = 12111
 TEST_KEY_PREFIXES = ("sk_test_", "rk_test_")
 LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_", "pk_live_")
+ACCOUNT_ID = re.compile(r"acct_[A-Za-z0-9]{1,64}")
 
 
 class Emulator:
@@ -58,7 +61,8 @@ class Emulator:
         self.port = port
         self.settle_after = settle_after
         self.sweep_interval = sweep_interval
-        self.state = State()
+        self.state = State()  # the platform account; connected accounts (Stripe-Account) get their own
+        self.accounts: dict[str, State] = {}
         self.deliverer = Deliverer(retry)
         for url, secret in endpoints:
             self.deliverer.add_endpoint(Endpoint(url, secret))
@@ -78,8 +82,9 @@ class Emulator:
                 known.enabled = endpoint["status"] == "enabled"
                 return
         if endpoint["status"] == "enabled":
+            connect = bool(self.state.includes.get(endpoint["id"], {}).get("connect"))
             self.deliverer.add_endpoint(Endpoint(endpoint["url"], endpoint["secret"], tuple(endpoint["enabled_events"]),
-                                                 endpoint_id=endpoint["id"]))
+                                                 endpoint_id=endpoint["id"], connect=connect))
 
     # ---- lifecycle ---------------------------------------------------------
 
@@ -87,7 +92,8 @@ class Emulator:
         self._server = serve(self.wsgi_app, self.host, self.port, name="emulator-http")
         self.port = self._server.server_port
         self.url = f"http://{self.host}:{self.port}"
-        self.state.public_url = self.url
+        for state in self.states():
+            state.public_url = self.url
         self.deliverer.start()
         threading.Thread(target=self._sweep, name="emulator-sweeper", daemon=True).start()
         return self
@@ -123,17 +129,48 @@ class Emulator:
         while not self._stop.wait(self.sweep_interval):
             with self.state.lock:
                 self.catch_up()
-                for session_id, pending in list(self.state.pending_settlements.items()):
-                    if pending["due"] is not None and pending["due"] <= time.time():  # a wall-clock delay
-                        payments.settle(self.state, session_id)
+                for state in self.states():
+                    for session_id, pending in list(state.pending_settlements.items()):
+                        if pending["due"] is not None and pending["due"] <= time.time():  # a wall-clock delay
+                            payments.settle(state, session_id)
+
+    # ---- accounts ------------------------------------------------------------
+
+    def states(self) -> list[State]:
+        return [self.state, *self.accounts.values()]
+
+    def account_state(self, account: str | None) -> State:
+        """The state of the account a request acts on: the platform's, or a connected account's
+        (created on first use; all share the platform's lock, so one request sees one consistent world)."""
+        if not account:
+            return self.state
+        with self.state.lock:
+            state = self.accounts.get(account)
+            if state is None:
+                state = State(account=account, lock=self.state.lock, clock=self.state.clock)
+                state.public_url, state.account_name = self.url, f"Connected account {account}"
+                state.listeners.append(self.deliverer.enqueue)
+                self.accounts[account] = state
+            return state
+
+    def owner(self, obj_id: str) -> State:
+        """The account holding an object (a session, a challenge, an invoice, a charge) by its id."""
+        for state in self.states():
+            if state.find(obj_id) is not None or obj_id in state.challenges:
+                return state
+        return self.state
 
     def catch_up(self) -> int:
-        """Everything due by the emulator's time, in time order: expiries and billing. (Holding the lock.)"""
+        """Everything due by the emulator's time, in every account, in time order: expiries and
+        billing; how many billing actions ran. (Holding the lock.)"""
         now = self.state.clock.now()
-        for session in list(self.state.objects["checkout.session"].values()):
-            if session["status"] == "open" and session["expires_at"] <= now:
-                api.mark_expired(self.state, session)
-        return billing.run_due(self.state, now)
+        done = 0
+        for state in self.states():
+            for session in list(state.objects["checkout.session"].values()):
+                if session["status"] == "open" and session["expires_at"] <= now:
+                    api.mark_expired(state, session)
+            done += billing.run_due(state, now)
+        return done
 
     # ---- routing -----------------------------------------------------------
 
@@ -143,6 +180,9 @@ class Emulator:
         rules += [
             Rule("/", methods=["GET"], endpoint=("ui", self.index)),
             Rule("/c/pay/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.pay_page)),
+            Rule("/c/embedded/<session_id>", methods=["GET", "POST"], endpoint=("ui", self.embedded_page)),
+            Rule("/js/stripe.js", methods=["GET"], endpoint=("ui", self.stand_in_stripe_js)),
+            Rule("/c/static/embedded-frame.js", methods=["GET"], endpoint=("ui", self.embedded_frame_js)),
             Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
                  endpoint=("ui", self.challenge_page)),
             Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
@@ -154,7 +194,8 @@ class Emulator:
                  endpoint=("ui", self.portal_renew)),
             Rule("/p/session/<secret>/subscriptions/<sub_id>/plan", methods=["GET", "POST"],
                  endpoint=("ui", self.portal_plan)),
-            Rule("/i/<invoice_id>", methods=["GET", "POST"], endpoint=("ui", self.invoice_page)),
+            Rule("/invoice/<invoice_id>", methods=["GET", "POST"], endpoint=("ui", self.invoice_page)),
+            Rule("/invoice/<invoice_id>/pdf", methods=["GET"], endpoint=("ui", self.invoice_pdf)),
             Rule("/_emulator/health", methods=["GET"], endpoint=("ctl", self.ctl_health)),
             Rule("/_emulator/reset", methods=["POST"], endpoint=("ctl", self.ctl_reset)),
             Rule("/_emulator/seed", methods=["POST"], endpoint=("ctl", self.ctl_seed)),
@@ -228,6 +269,13 @@ class Emulator:
             err = StripeError(f"Invalid API Key provided: {key[:8]}{'*' * 4}", status=401,
                               code="api_key_invalid")
             return self._json(err.body(), 401, headers)
+        account = request.headers.get("Stripe-Account", "").strip() or None
+        if account and not ACCOUNT_ID.fullmatch(account):
+            err = StripeError(f"The provided key '{key[:8]}****' does not have access to account '{account[:40]}' "
+                              "(or that account does not exist). Application access may have been revoked.",
+                              status=403, type="invalid_request_error", code="account_invalid")
+            return self._json(err.body(), 403, headers)
+        state = self.account_state(account)
         try:
             pairs = list(request.args.items(multi=True))
             if request.method == "POST":
@@ -242,10 +290,10 @@ class Emulator:
         idem_key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
         fingerprint = hashlib.sha256(
             json.dumps([request.method, request.path, sorted(pairs)]).encode()).hexdigest()
-        ctx = api.Ctx(self.state, self.url, request_id, idem_key)
-        with self.state.lock:
-            if idem_key and idem_key in self.state.idempotency:
-                saved_fp, saved_path, status, body = self.state.idempotency[idem_key]
+        ctx = api.Ctx(state, self.url, request_id, idem_key)
+        with state.lock:
+            if idem_key and idem_key in state.idempotency:
+                saved_fp, saved_path, status, body = state.idempotency[idem_key]
                 if saved_fp != fingerprint:
                     err = StripeError(
                         "Keys for idempotent requests can only be used with the same parameters they "
@@ -257,20 +305,30 @@ class Emulator:
                                 headers={**headers, "Idempotent-Replayed": "true"})
             try:
                 obj = route.handler(ctx, params, **args)
-                result = api.expand(self.state, obj, expand_paths)
+                result = api.expand(state, obj, expand_paths)
                 status, body = 200, json.dumps(result, indent=2).encode()
             except StripeError as err:
                 return self._json(err.body(), err.status, headers)
             if idem_key:
-                self.state.idempotency[idem_key] = (fingerprint, request.path, status, body)
+                state.idempotency[idem_key] = (fingerprint, request.path, status, body)
         return Response(body, status=status, mimetype="application/json", headers=headers)
 
     # ---- hosted page -------------------------------------------------------
 
     def _html(self, template: str, status: int = 200, **context: Any) -> Response:
-        return Response(hosted_page.render(template, **context), status=status, mimetype="text/html",
-                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                 "Referrer-Policy": "same-origin"})
+        """A page of the emulator. Pages of an embedded session may be framed by the shop's origin
+        (the one its return_url names), and no other; every other page refuses to be framed."""
+        session = context.get("session")
+        headers = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
+        parent = None
+        if session and session.get("ui_mode") == checkout_sessions.EMBEDDED and session.get("return_url"):
+            parent = hosted_page.return_origin(session)
+            headers["Content-Security-Policy"] = (f"frame-ancestors {parent}; default-src 'self'; "
+                                                  "base-uri 'none'; object-src 'none'")
+        else:
+            headers["X-Frame-Options"] = "DENY"
+        return Response(hosted_page.render(template, parent_origin=parent, **context),
+                        status=status, mimetype="text/html", headers=headers)
 
     def _closed(self, session: dict[str, Any] | None) -> Response:
         if session is None:
@@ -280,50 +338,123 @@ class Emulator:
         if session["status"] == "complete":
             return self._html("closed.html", 200, heading="Payment complete",
                               message="This checkout is already paid. Nothing more to do.",
-                              link=hosted_page.success_redirect(session), link_label="Continue")
+                              link=hosted_page.finish_url(session), link_label="Continue", session=session)
         return self._html("closed.html", 410, heading="This checkout has expired",
                           message="The session timed out before payment; you have not been charged.",
-                          link=session["cancel_url"], link_label="Back to the shop")
+                          link=session["cancel_url"], link_label="Back to the shop", session=session)
+
+    def _finished(self, session: dict[str, Any]) -> Response:
+        """After payment: the hosted page redirects to success_url; the embedded page tells Stripe.js
+        (the stand-in) in the shop's page, which navigates to return_url or calls onComplete."""
+        if session["ui_mode"] != checkout_sessions.EMBEDDED:
+            return _redirect(hosted_page.finish_url(session))
+        return self._html("complete.html", session=session, redirect=hosted_page.finish_url(session))
 
     def pay_page(self, request: Request, session_id: str) -> Response:
+        return self._checkout_page(request, session_id, checkout_sessions.HOSTED)
+
+    def embedded_page(self, request: Request, session_id: str) -> Response:
+        """The form Stripe.js frames into the shop's page; the client secret proves the frame was asked for."""
         with self.state.lock:
-            session = self.state.objects["checkout.session"].get(session_id)
-            if session is None or session["status"] != "open" or session["ui_mode"] != checkout_sessions.HOSTED:
-                return self._closed(session if session and session["ui_mode"] == checkout_sessions.HOSTED else None)
+            session = self.owner(session_id).objects["checkout.session"].get(session_id)
+            if session is not None and request.args.get("client_secret") != session["client_secret"]:
+                session = None
+        if session is None:
+            return self._closed(None)
+        return self._checkout_page(request, session_id, checkout_sessions.EMBEDDED)
+
+    def _checkout_page(self, request: Request, session_id: str, ui_mode: str) -> Response:
+        with self.state.lock:
+            state = self.owner(session_id)
+            session = state.objects["checkout.session"].get(session_id)
+            if session is None or session["ui_mode"] != ui_mode:
+                return self._closed(None)
+            if session["status"] != "open":
+                return self._closed(session)
+            action = hosted_page.page_url(session)
             if request.method == "GET":
                 code = request.args.get("error")
                 message = cards.message_for(code) if code else None
-                return self._html("pay.html", **hosted_page.page_context(self.state, session, error=message))
+                return self._html("pay.html", form_action=action,
+                                  **hosted_page.page_context(state, session, error=message))
             form = {k: v for k, v in request.form.items()}
+            if form.get("action") in ("apply_code", "remove_code"):
+                try:
+                    hosted_page.apply_code(state, session,
+                                           form.get("promotionCode", "") if form["action"] == "apply_code" else "")
+                except cards.FormError as err:
+                    return self._html("pay.html", 400, form_action=action, **hosted_page.page_context(
+                        state, session, form, err.message, err.field))
+                return self._html("pay.html", form_action=action,
+                                  **hosted_page.page_context(state, session, form))
             try:
-                result = hosted_page.submit(self.state, session, form, self.settle_after)
+                result = hosted_page.submit(state, session, form, self.settle_after)
             except cards.FormError as err:
-                return self._html("pay.html", 400, **hosted_page.page_context(
-                    self.state, session, form, err.message, err.field))
+                return self._html("pay.html", 400, form_action=action, **hosted_page.page_context(
+                    state, session, form, err.message, err.field))
             except payments.PaymentError:
                 return self._closed(session)
             if result.kind == payments.DECLINED:
-                return self._html("pay.html", 402, **hosted_page.page_context(
-                    self.state, session, form, result.message, "cardNumber"))
+                return self._html("pay.html", 402, form_action=action, **hosted_page.page_context(
+                    state, session, form, result.message, "cardNumber"))
             if result.kind == payments.CHALLENGE:
                 return _redirect(f"/c/pay/{session_id}/authenticate/{result.challenge_id}")
-            return _redirect(hosted_page.success_redirect(session))
+            return self._finished(session)
 
     def challenge_page(self, request: Request, session_id: str, challenge_id: str) -> Response:
         with self.state.lock:
-            session = self.state.objects["checkout.session"].get(session_id)
-            challenge = self.state.challenges.get(challenge_id)
+            state = self.owner(session_id)
+            session = state.objects["checkout.session"].get(session_id)
+            challenge = state.challenges.get(challenge_id)
             if session is None or session["status"] != "open" or not challenge or challenge["session"] != session_id:
                 return self._closed(session) if session and session["status"] != "open" else \
-                    _redirect(f"/c/pay/{session_id}")
+                    _redirect(hosted_page.page_url(session) if session else f"/c/pay/{session_id}")
             if request.method == "GET":
                 return self._html("authenticate.html", session=session, challenge_id=challenge_id)
-            _, result = payments.finish_challenge(self.state, challenge_id, request.form.get("action") == "complete")
+            _, result = payments.finish_challenge(state, challenge_id, request.form.get("action") == "complete")
             if result.kind == payments.PAID:
-                return _redirect(hosted_page.success_redirect(session))
-            return _redirect(f"/c/pay/{session_id}?error={result.decline_key}")
+                return self._finished(session)
+            return _redirect(hosted_page.page_url(session, error=result.decline_key))
+
+    def stand_in_stripe_js(self, request: Request) -> Response:
+        """A minimal Stripe.js: exactly the calls the kit's embedded-checkout.js makes (docs/emulator.md)."""
+        js = resources.files("checkout_kit.emulator").joinpath("static/stripe.js").read_text()
+        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache",
+                                                                 "Access-Control-Allow-Origin": "*"})
+
+    def embedded_frame_js(self, request: Request) -> Response:
+        js = resources.files("checkout_kit.emulator").joinpath("static/embedded-frame.js").read_text()
+        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    def _invoice(self, invoice_id: str) -> Any:
+        with self.state.lock:
+            state = self.owner(invoice_id)
+            invoice = state.objects["invoice"].get(invoice_id)
+            return (invoice, invoicing.document(state, invoice, state.account_name)) if invoice else (None, None)
+
+    def invoice_page(self, request: Request, invoice_id: str) -> Response:
+        """Stripe's hosted invoice page: the invoice and its PDF, and for an open one a way to pay it
+        (or to complete the authentication a renewal asked for)."""
+        form = dict(request.form.items()) if request.method == "POST" else None
+        with self.state.lock:
+            state = self.owner(invoice_id)
+            result = portal_page.invoice_page(state, invoice_id, (form or {}).get("action"), form)
+            if isinstance(result, portal_page.Page) and "invoice" in result.context:
+                result.context["doc"] = invoicing.document(state, result.context["invoice"], state.account_name)
+            return self._page(result)
+
+    def invoice_pdf(self, request: Request, invoice_id: str) -> Response:
+        invoice, doc = self._invoice(invoice_id)
+        if invoice is None:
+            return Response("No such invoice", status=404, mimetype="text/plain")
+        return Response(invoice_pdf.render(doc), mimetype="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="invoice-{invoice["number"]}.pdf"', "Cache-Control": "no-store"})
 
     # ---- customer portal and hosted invoices ---------------------------------------
+
+    def portal_state(self, secret: str) -> State:
+        """The account whose portal session a link opens."""
+        return next((state for state in self.states() if secret in state.portal_links), self.state)
 
     def _page(self, result: portal_page.Page | portal_page.Redirect) -> Response:
         if isinstance(result, portal_page.Redirect):
@@ -332,30 +463,25 @@ class Emulator:
 
     def portal_home(self, request: Request, secret: str) -> Response:
         with self.state.lock:
-            return self._page(portal_page.home(self.state, secret, request.args.get("notice")))
+            return self._page(portal_page.home(self.portal_state(secret), secret, request.args.get("notice")))
 
     def portal_card(self, request: Request, secret: str) -> Response:
         form = dict(request.form.items()) if request.method == "POST" else None
         with self.state.lock:
-            return self._page(portal_page.payment_method(self.state, secret, form))
+            return self._page(portal_page.payment_method(self.portal_state(secret), secret, form))
 
     def portal_cancel(self, request: Request, secret: str, sub_id: str) -> Response:
         with self.state.lock:
-            return self._page(portal_page.cancel(self.state, secret, sub_id, confirm=request.method == "POST"))
+            return self._page(portal_page.cancel(self.portal_state(secret), secret, sub_id, confirm=request.method == "POST"))
 
     def portal_renew(self, request: Request, secret: str, sub_id: str) -> Response:
         with self.state.lock:
-            return self._page(portal_page.renew(self.state, secret, sub_id))
+            return self._page(portal_page.renew(self.portal_state(secret), secret, sub_id))
 
     def portal_plan(self, request: Request, secret: str, sub_id: str) -> Response:
         price = request.form.get("price", "") if request.method == "POST" else None
         with self.state.lock:
-            return self._page(portal_page.plan(self.state, secret, sub_id, price))
-
-    def invoice_page(self, request: Request, invoice_id: str) -> Response:
-        form = dict(request.form.items()) if request.method == "POST" else None
-        with self.state.lock:
-            return self._page(portal_page.invoice_page(self.state, invoice_id, (form or {}).get("action"), form))
+            return self._page(portal_page.plan(self.portal_state(secret), secret, sub_id, price))
 
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
@@ -387,29 +513,34 @@ class Emulator:
 
     def ctl_reset(self, body: dict[str, Any]) -> dict[str, Any]:
         self.state.reset()
+        self.state.clock.reset()
+        self.accounts.clear()
         self.deliverer.reset()
         return {"ok": True}
 
     def ctl_seed(self, body: dict[str, Any]) -> dict[str, Any]:
         """Create products and prices with the exact ids given (Stripe picks price ids itself)."""
-        ctx = api.Ctx(self.state, self.url, new_id("req_", 14))
+        state = self.account_state(body.get("account"))  # a connected account's, with "account": "acct_…"
+        ctx = api.Ctx(state, self.url, new_id("req_", 14))
         created: dict[str, list[str]] = {"products": [], "prices": []}
         for product in body.get("products", []):
-            if product["id"] in self.state.objects["product"]:
+            if product["id"] in state.objects["product"]:
                 continue
             created["products"].append(api.create_product(ctx, _stringify(product))["id"])
         for price in body.get("prices", []):
-            if price["id"] in self.state.objects["price"]:
+            if price["id"] in state.objects["price"]:
                 continue
             created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
         return created
 
-    def configure_portal(self, params: dict[str, Any]) -> str:
-        """Create a portal configuration from plain values (as the dev shop does at start); its id."""
+    def configure_portal(self, params: dict[str, Any], account: str | None = None) -> str:
+        """Create a portal configuration from plain values (as the dev shop does at start) in the platform's
+        account or a connected one; its id."""
         from checkout_kit.emulator.resources.billing_portal import new_configuration
 
+        state = self.account_state(account)
         with self.state.lock:
-            return new_configuration(self.state, _stringify(params))["id"]
+            return new_configuration(state, _stringify(params))["id"]
 
     def ctl_endpoints(self, body: dict[str, Any]) -> dict[str, Any]:
         if body:
@@ -421,18 +552,19 @@ class Emulator:
         return {"data": [d.summary() for d in self.deliverer.deliveries]}
 
     def ctl_expire(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
-        ctx = api.Ctx(self.state, self.url, new_id("req_", 14))
+        ctx = api.Ctx(self.owner(session_id), self.url, new_id("req_", 14))
         return api.expire_session(ctx, {}, session_id)
 
     def ctl_settle(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
         outcome = body.get("outcome")
         if outcome not in (None, "succeeded", "failed"):
             raise ValueError("outcome must be 'succeeded' or 'failed'")
-        return {"outcome": payments.settle(self.state, session_id, outcome)}
+        return {"outcome": payments.settle(self.owner(session_id), session_id, outcome)}
 
     def ctl_pay(self, body: dict[str, Any], session_id: str) -> dict[str, Any]:
         """Pay without a browser, through the same code as the hosted page's form."""
-        session = self.state.objects["checkout.session"].get(session_id)
+        state = self.owner(session_id)
+        session = state.objects["checkout.session"].get(session_id)
         if session is None:
             raise payments.PaymentError("unknown")
         form = {"email": body.get("email", "customer@example.com"), "billingName": body.get("name", "Test Customer"),
@@ -441,16 +573,28 @@ class Emulator:
                 "bankAccountNumber": body.get("account", cards.BANK_SUCCEEDS)}
         for key, value in (body.get("shipping") or {}).items():
             form[key] = value
+        if body.get("tax_id"):
+            form["taxIdType"], form["taxId"] = body["tax_id"]["type"], body["tax_id"]["value"]
+        if body.get("country"):
+            form["billingCountry"] = body["country"]
+        if body.get("shipping_rate"):
+            form["shippingRate"] = body["shipping_rate"]
+        if body.get("promotion_code"):
+            try:
+                hosted_page.apply_code(state, session, body["promotion_code"])
+            except cards.FormError as err:
+                return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         try:
-            result = hosted_page.submit(self.state, session, form, body.get("settle_after", self.settle_after))
+            result = hosted_page.submit(state, session, form, body.get("settle_after", self.settle_after))
         except cards.FormError as err:
             return {"result": "invalid", "field": err.field, "code": err.code, "message": err.message}
         return {"result": result.kind, "message": result.message, "challenge": result.challenge_id}
 
     def ctl_charge(self, body: dict[str, Any], charge_id: str) -> dict[str, Any]:
         """What the charge's test card has in store after payment (a dispute, a failing refund)."""
-        self.state.get("charge", charge_id)
-        return {"charge": charge_id, "effects": self.state.card_effects.get(charge_id, {})}
+        state = self.owner(charge_id)
+        state.get("charge", charge_id)
+        return {"charge": charge_id, "effects": state.card_effects.get(charge_id, {})}
 
     def ctl_clock(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"now": int(self.state.clock.now()), "offset": self.state.clock.offset}
@@ -476,7 +620,8 @@ class Emulator:
     def ctl_payment_method(self, body: dict[str, Any], customer_id: str) -> dict[str, Any]:
         """Save a card as the customer's default, as the portal's card form does, and pay what is owed
         with it (unless `pay_open` is false: then the open invoices wait for their retry)."""
-        customer = self.state.get("customer", customer_id)
+        state = self.owner(customer_id)
+        customer = state.get("customer", customer_id)
         form = {"cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
                 "cardCvc": body.get("cvc", "123")}
         card = cards.parse_card(form["cardNumber"], form["cardExpiry"], form["cardCvc"])
@@ -484,13 +629,13 @@ class Emulator:
         if attempt.kind == cards.DECLINE and attempt.decline is not None:
             return {"result": "declined", "message": attempt.decline.message}
         who = charges.Customer(email=customer["email"] or "", name=body.get("name") or customer["name"] or "")
-        method = charges.payment_method(self.state, who, customer_id, card, None)
-        self.state.emit("payment_method.attached", method)
-        billing.set_payment_method(self.state, None, customer_id, method["id"], pay_open=body.get("pay_open", True))
+        method = charges.payment_method(state, who, customer_id, card, None)
+        state.emit("payment_method.attached", method)
+        billing.set_payment_method(state, None, customer_id, method["id"], pay_open=body.get("pay_open", True))
         return {"result": "saved", "payment_method": method["id"]}
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
-        _, result = payments.finish_challenge(self.state, challenge_id, bool(body.get("approve")))
+        _, result = payments.finish_challenge(self.owner(challenge_id), challenge_id, bool(body.get("approve")))
         return {"result": result.kind, "message": result.message}
 
 

@@ -36,6 +36,9 @@ PREFIXES = {
     "we_": "webhook_endpoint",
     "bps_": "billing_portal.session",
     "bpc_": "billing_portal.configuration",
+    "promo_": "promotion_code",
+    "shr_": "shipping_rate",
+    "txr_": "tax_rate",
 }
 
 EventListener = Callable[[dict[str, Any]], None]
@@ -49,13 +52,20 @@ def kind_of(obj_id: str) -> str | None:
 
 
 class State:
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
+    """One Stripe account's objects. `account` is None for the platform (the key's own account) and
+    `acct_…` for a connected account reached with the Stripe-Account header; its events say so."""
+
+    def __init__(self, account: str | None = None, lock: Any = None, clock: Clock | None = None) -> None:
+        self.account = account
+        self.lock = lock or threading.RLock()
         self.listeners: list[EventListener] = []
+        # Where the emulator is reachable (hosted invoice pages, PDFs) and the account's business name.
+        self.public_url = ""
+        self.account_name = "Emulator test account"
         # Told when a webhook endpoint is created through the API (the deliverer subscribes).
         self.endpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
-        self.clock = Clock()
-        self.public_url = ""  # where the hosted pages are served (set by the server)
+        # The emulator's time: one for the platform and every connected account (see `clock`).
+        self.clock = clock or Clock()
         self.reset()
 
     def reset(self) -> None:
@@ -86,7 +96,6 @@ class State:
             self.billing_settings: dict[str, str] = {"after_retries": "cancel"}
             # Customer portal: the secret in a session's URL -> the session id.
             self.portal_links: dict[str, str] = {}
-            self.clock.reset()
 
     # ---- objects ---------------------------------------------------------
 
@@ -133,6 +142,7 @@ class State:
             data=data,
             pending_webhooks=0,
             request={"id": request_id, "idempotency_key": idempotency_key},
+            account=self.account,
         )
         self.add(event)
         for listener in self.listeners:

@@ -39,6 +39,32 @@ class OrderItem:
 
 
 @dataclass
+class LineTotals:
+    """One line's share of the discount and tax (smallest currency unit)."""
+
+    position: int
+    amount_subtotal: int
+    amount_discount: int = 0
+    amount_tax: int = 0
+
+
+@dataclass
+class OrderTotals:
+    """How an order's total adds up: subtotal - discount + shipping + tax = total, and its invoice."""
+
+    amount_subtotal: int
+    amount_discount: int = 0
+    amount_shipping: int = 0
+    amount_tax: int = 0
+    discount_label: str | None = None  # the promotion code or coupon name the buyer sees
+    shipping_label: str | None = None  # the chosen shipping rate's name
+    invoice_id: str | None = None
+    invoice_url: str | None = None  # Stripe's hosted invoice page
+    invoice_pdf: str | None = None
+    lines: list[LineTotals] = field(default_factory=list)
+
+
+@dataclass
 class Order:
     session_id: str
     status: str
@@ -57,6 +83,7 @@ class Order:
     updated_at: float = 0.0
     paid_at: float | None = None
     items: list[OrderItem] = field(default_factory=list)
+    totals: OrderTotals | None = None  # discount, shipping, tax and invoice (orders since migration 6)
 
     @property
     def reference(self) -> str:

@@ -24,6 +24,7 @@ from checkout_kit.store.privacy import PrivacyStore, PrivacyTx
 from checkout_kit.store.records import TRANSITIONS, Delivery, Order
 from checkout_kit.store.rows import ITEM_COLUMNS, ORDER_COLUMNS, item_from_row, order_from_row
 from checkout_kit.store.subscriptions import SubscriptionsStore, SubscriptionsTx
+from checkout_kit.store.totals import TotalsTx, read_totals
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 T = TypeVar("T")
@@ -31,10 +32,11 @@ T = TypeVar("T")
 # Stored for search only (derived from the session id); not read back into Order.
 INSERT_ORDER_COLUMNS = ORDER_COLUMNS + ", reference"
 TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
-          "used_tokens", "checkout_intents", "audit_log", "subscriptions", "subscription_items", "invoices"}
+          "used_tokens", "checkout_intents", "audit_log", "order_totals", "subscriptions", "subscription_items",
+          "invoices"}
 
 
-class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, SubscriptionsTx):
+class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, SubscriptionsTx):
     """Writes inside one transaction: all of them happen, or none."""
 
     def __init__(self, store: "SqlStore", conn: Any) -> None:
@@ -219,6 +221,7 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, SubscriptionsS
         order.items = [item_from_row(i) for i in self._execute(
             conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position",
             (session_id,)).fetchall()]
+        order.totals = read_totals(self._execute, conn, session_id)
         return order
 
     def get_order(self, session_id: str) -> Order | None:

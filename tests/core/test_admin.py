@@ -168,3 +168,52 @@ def test_setup_webhook_creates_the_endpoint_once_and_it_receives_events(project,
 def test_setup_webhook_refuses_plain_http_for_public_hosts(project, emulator):
     result = run(["setup-webhook", "http://shop.example.com/api/webhook"], project, emulator)
     assert result.returncode == 2 and "https://" in result.stderr
+
+
+OFFERS = """
+[shop]
+name = "Offers Shop"
+
+[coupons.spring]
+percent_off = 15
+products = ["guide"]
+codes = ["SPRING15", "FRIENDS"]
+
+[products.guide]
+name = "Guide"
+allow_promotion_codes = true
+  [[products.guide.prices]]
+  lookup_key = "guide"
+  unit_amount = 2000
+  currency = "usd"
+  currency_options = { eur = 1800 }
+"""
+
+
+def test_catalog_push_on_a_connected_account_creates_prices_coupons_and_codes_there(tmp_path, emulator):
+    (tmp_path / "catalog.toml").write_text(OFFERS)
+    first = run(["catalog", "push"], tmp_path, emulator, STRIPE_ACCOUNT="acct_1PushTest")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "coupon" in first.stdout and "SPRING15" in first.stdout and "created" in first.stdout
+    seller = {"stripe_account": "acct_1PushTest"}
+    client = sdk(emulator)
+    price = client.v1.prices.list(params={"lookup_keys": ["guide"], "expand": ["data.currency_options"]},
+                                  options=seller).data[0]
+    assert price.currency_options["eur"].unit_amount == 1800
+    coupon = client.v1.coupons.retrieve("spring", params={"expand": ["applies_to"]}, options=seller)
+    assert coupon.percent_off == 15 and coupon.applies_to.products == [price.product]
+    codes = client.v1.promotion_codes.list(options=seller).data
+    assert sorted(c.code for c in codes) == ["FRIENDS", "SPRING15"]
+    assert client.v1.coupons.list().data == [] and client.v1.prices.list().data == []  # nothing on the platform
+    again = run(["catalog", "push"], tmp_path, emulator, STRIPE_ACCOUNT="acct_1PushTest")
+    assert "created" not in again.stdout and again.stdout.count("exists") >= 4
+    assert len(client.v1.promotion_codes.list(options=seller).data) == 2
+
+
+def test_setup_webhook_for_a_connected_account_makes_a_connect_endpoint_on_the_platform(project, emulator):
+    result = run(["setup-webhook", "https://shop.example.com/api/webhook"], project, emulator,
+                 STRIPE_ACCOUNT="acct_1HookTest")
+    assert result.returncode == 0, result.stderr
+    endpoints = sdk(emulator).v1.webhook_endpoints.list().data  # the platform's
+    assert [e.url for e in endpoints] == ["https://shop.example.com/api/webhook"]
+    assert emulator.state.includes[endpoints[0].id]["connect"] is True

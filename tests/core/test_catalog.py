@@ -361,3 +361,59 @@ def test_parse_rejects_a_catalog_built_in_code_with_duplicate_ids() -> None:
     product_b = Product("b", "B", "", "service", (Price("b", "price_same", None, 100, "usd", None),))
     with pytest.raises(CatalogError, match="price_same"):
         Catalog(Shop(), {"a": product_a, "b": product_b})
+
+
+# ---- offers: coupons, shipping rates, currencies, invoices (issue 14) ----------------------------
+
+def _with(extra: str) -> str:
+    return ('[products.book]\nname = "Book"\n[[products.book.prices]]\nid = "price_book"\nunit_amount = 100\n'
+            'currency = "usd"\ncurrency_options = { eur = 90 }\n' + extra)
+
+
+def _parse(text: str):
+    import tomllib
+    from checkout_kit.catalog import parse
+    return parse(tomllib.loads(text))
+
+
+def test_offers_parse_from_their_tables():
+    cat = _parse(_with('[checkout]\ncurrencies = ["usd", "EUR"]\ninvoice = true\n'
+                       '[coupons.spring]\npercent_off = 15\nduration = "repeating"\nduration_in_months = 3\n'
+                       'redeem_by = 2031-01-31\nproducts = ["book"]\ncodes = ["SPRING15"]\n'
+                       '[shipping_rates.post]\nname = "Post"\namount = 400\ncurrency_options = { eur = 350 }\n'))
+    assert cat.offers.currencies == ("usd", "eur") and cat.offers.invoice is True
+    spring = cat.offers.coupons["spring"]
+    assert (spring.percent_off, spring.duration_in_months, spring.codes, spring.products) == (15.0, 3, ("SPRING15",), ("book",))
+    assert spring.redeem_by == 1927670399  # end of that day, UTC
+    assert cat.offers.shipping_rates["post"].amount_in("eur") == 350
+    assert cat.price_by_id("price_book").currencies() == ("usd", "eur")
+
+
+@pytest.mark.parametrize("extra,where", [
+    ('[coupons.x]\npercent_off = 10\namount_off = 5\n', "coupons.x"),
+    ('[coupons.x]\namount_off = 5\n', "coupons.x"),
+    ('[coupons.x]\npercent_off = 120\n', "coupons.x"),
+    ('[coupons.x]\npercent_off = 10\nproducts = ["nope"]\n', "coupons.x"),
+    ('[coupons.x]\npercent_off = 10\nduration = "repeating"\n', "coupons.x"),
+    ('[coupons.x]\npercent_off = 10\ncodes = ["A B"]\n', "coupons.x"),
+    ('[coupons.x]\npercent_off = 10\ncodes = ["SAME"]\n[coupons.y]\npercent_off = 5\ncodes = ["same"]\n', "coupons.y"),
+    ('[shipping_rates.p]\namount = 5\n', "shipping_rates.p"),
+    ('[shipping_rates.p]\nname = "P"\namount = 5\nmin_days = 5\nmax_days = 2\n', "shipping_rates.p"),
+    ('[checkout]\ncurrencies = ["dollars"]\n', "checkout"),
+    ('[checkout]\ninvoice_fields = [{ name = "n" }]\n', "checkout"),
+    ('[checkout]\ncolour = "red"\n', "checkout"),
+])
+def test_offers_errors_name_their_table(extra, where):
+    from checkout_kit.catalog import CatalogError
+    with pytest.raises(CatalogError) as info:
+        _parse(_with(extra))
+    assert f"[{where}]" in str(info.value)
+
+
+def test_products_name_shipping_rates_that_exist_and_prices_do_not_repeat_their_currency():
+    from checkout_kit.catalog import CatalogError
+    with pytest.raises(CatalogError, match="shipping_rates"):
+        _parse(_with('[products.book2]\nname = "B"\nshipping_rates = ["air"]\n[[products.book2.prices]]\nid = "price_b2"\n'))
+    with pytest.raises(CatalogError, match="repeats"):
+        _parse('[products.b]\nname = "B"\n[[products.b.prices]]\nid = "price_b"\ncurrency = "usd"\n'
+               'currency_options = { usd = 5 }\n')

@@ -46,7 +46,9 @@ def test_the_admin_api_needs_the_token_and_is_never_cached(desk_shop):
         assert answer.status == 401 and answer.json()["error"]["code"] == "unauthorized"
     answer = admin(desk_shop, "today")
     assert answer.status == 200 and answer.headers["Cache-Control"] == "no-store"
-    assert admin(desk_shop, "nope").status == 404
+    unknown = admin(desk_shop, "nope")
+    # Its own code: the page tells "this kit has no such action yet" from "no such order".
+    assert unknown.status == 404 and unknown.json()["error"]["code"] == "unknown_route"
     assert admin(desk_shop, "orders?limit=abc").status == 400
     assert admin(desk_shop, "orders?cursor=not-a-cursor").status == 400
     assert http("POST", f"{desk_shop.url}/api/admin/today", b"{}", {"Authorization": f"Bearer {TOKEN}"}).status == 405
@@ -95,7 +97,8 @@ def test_search_filters_and_pages_by_cursor(desk_shop):
                                                                          ("receipt", "sent")]
     assert any(d["event_type"] == "checkout.session.completed" and d["outcome"] == "fulfilled"
                for d in detail["deliveries"])
-    assert admin(shop, "order?ref=ZZZZZZZZ").status == 404
+    missing = admin(shop, "order?ref=ZZZZZZZZ")
+    assert missing.status == 404 and missing.json()["error"]["code"] == "not_found"
 
 
 def without_webhooks(shop: Shop):
@@ -224,6 +227,10 @@ def test_forget_leaves_no_trace_in_tables_files_or_outbox(tmp_path, smtp):
         assert any(b"stays@example.com" in f.read_bytes() for f in outbox_dir.glob("*.eml"))
         [entry] = [e for e in shop.store.audit_entries() if e.action == "forget"]
         assert entry.actor == "admin" and entry.client == "127.0.0.1" and secret_email not in entry.detail
+        # Looking a customer up from the page is recorded too (as `customer export` is), without the email.
+        lookups = [e for e in shop.store.audit_entries() if e.action == "customer export"]
+        assert [(e.actor, e.client, e.detail) for e in lookups] == [("admin", "127.0.0.1", "0 order(s)"),
+                                                                    ("admin", "127.0.0.1", "1 order(s)")]
     finally:
         shop.dev.stop()
 
@@ -295,3 +302,35 @@ def test_alerts_also_go_to_a_chat_webhook_once_per_hour(make_shop):
         assert chat.url not in json.dumps([p.detail for p in shop.store.problems()])
     finally:
         chat.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_the_revenue_chart_puts_each_payment_on_the_owners_day(request, tmp_path, database):
+    """Days are the owner's (UTC offset from the browser): a payment a moment before their midnight
+    counts on that day, one at midnight on the next; days outside the range count nowhere."""
+    from checkout_kit import desk
+    from checkout_kit.store import Order, OrderItem, open_store
+
+    url = f"sqlite:///{tmp_path}/c.db" if database == "sqlite" else request.getfixturevalue("postgres").create_database()
+    store = open_store(url)
+    try:
+        offset_min = -300  # UTC-5
+        now = 1_767_000_000.0
+        midnight = desk.day_start(now, offset_min)  # today's start, owner's time
+        paid = {"late": midnight - 0.2, "midnight": midnight, "first": midnight - 2 * 86400, "before": midnight - 3 * 86400 - 1,
+                "eur": midnight + 10}
+        with store.transaction() as tx:
+            for n, (name, at) in enumerate(paid.items()):
+                currency = "eur" if name == "eur" else "usd"
+                tx.insert_order(Order(f"cs_test_chart{n}", "paid", "payment", False, None, None, 100 * (n + 1), currency,
+                                      items=[OrderItem(0, "price_x", "x", "X", 1, 100 * (n + 1), currency, "download")]))
+        for n, at in enumerate(paid.values()):
+            store._write("UPDATE orders SET paid_at = ? WHERE session_id = ?", (at, f"cs_test_chart{n}"))
+        chart = desk.revenue_chart(store, 3, offset_min, now)
+        assert chart["days"] == [time.strftime("%Y-%m-%d", time.gmtime(midnight + offset_min * 60 + d * 86400))
+                                 for d in (-2, -1, 0)]
+        assert chart["orders"] == [1, 1, 2]
+        assert chart["series"] == [{"currency": "eur", "amounts": [0, 0, 500]},
+                                   {"currency": "usd", "amounts": [300, 100, 200]}]
+    finally:
+        store.close()

@@ -222,7 +222,7 @@ def test_a_renewal_that_needs_authentication_asks_the_member_to_confirm(member_s
     advance(shop, 32)
     (confirm,) = wait_mail(shop, "Please confirm")
     body = text_of(confirm)
-    assert f"{shop.emulator.url}/i/in_" in body and "/api/portal?token=" in body
+    assert f"{shop.emulator.url}/invoice/in_" in body and "/api/portal?token=" in body
     assert access(shop)["status"] == "past_due" and access(shop)["access"] is True
 
 

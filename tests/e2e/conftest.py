@@ -67,6 +67,16 @@ def shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Shop]:
 
 
 @pytest.fixture
+def desk_shop(tmp_path: Path, smtp: SmtpServer) -> Iterator[Shop]:
+    """The shop with an ADMIN_TOKEN and the test catalog (an e-book, T-shirts, tickets…), for the admin page."""
+    from tests.e2e.desk import TOKEN
+
+    s = start_shop(shop_env(f"sqlite:///{tmp_path}/orders.db", smtp, ADMIN_TOKEN=TOKEN, JOBS_MAX_ATTEMPTS="1"), smtp)
+    yield s
+    s.dev.stop()
+
+
+@pytest.fixture
 def shop_page(shop: Shop, page: Page) -> Page:
     page.goto(shop.url + "/")
     return page

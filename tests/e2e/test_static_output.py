@@ -108,3 +108,27 @@ def test_the_dev_server_serves_exactly_the_published_set_with_the_security_heade
         assert http("POST", shop.url + "/index.html", b"x").status == 405
     finally:
         shop.stop()
+
+
+def test_the_admin_page_is_published_under_the_strict_policy_and_calls_only_its_api(built: Path) -> None:
+    """The kit's admin/ goes out beside the owner's site/ (no build step, no secret), every host sends it the same
+    CSP as the shop's pages (their catch-all rule, nothing for /admin/ overrides it), and its
+    scripts talk to same-origin /api/admin/* only."""
+    import json
+    import tomllib
+
+    admin = sorted(p.relative_to(built).as_posix() for p in (built / "admin").rglob("*") if p.is_file())
+    assert {"admin/index.html", "admin/admin.css", "admin/js/app.js", "admin/js/api.js"} <= set(admin)
+    vercel = json.loads((ROOT / "vercel.json").read_text())
+    csp_rules = [r["source"] for r in vercel["headers"] if any(h["key"] == "Content-Security-Policy" for h in r["headers"])]
+    assert csp_rules == ["/(.*)"]
+    for name in ("netlify.toml", "netlify.fallback.toml"):
+        rules = tomllib.loads((ROOT / name).read_text())["headers"]
+        assert [r["for"] for r in rules if "Content-Security-Policy" in r["values"]] == ["/*"], name
+    scripts = {p.name: p.read_text() for p in (ROOT / "admin" / "js").rglob("*.js")}
+    calls = [name for name, text in scripts.items() if "fetch(" in text]
+    assert calls == ["api.js"] and "fetch(`/api/admin/${path}`" in scripts["api.js"]
+    assert not [name for name, text in scripts.items() if re.search(r"https?://(?!www\.w3\.org/2000/svg)", text)]
+    assert not [name for name, text in scripts.items() if re.search(r"innerHTML|outerHTML|insertAdjacentHTML|eval\(", text)]
+    page = (ROOT / "admin" / "index.html").read_text()
+    assert "ADMIN_TOKEN" in page and not re.search(r"Bearer\s+\w", page)  # asks for the token, holds none

@@ -50,7 +50,15 @@ def ids(emulator, client, catalog) -> dict[str, str]:
     subscription = client.v1.subscriptions.retrieve(client.v1.checkout.sessions.retrieve(sub.id).subscription)
     endpoint = client.v1.webhook_endpoints.create(params={"url": "https://shop.example/h", "enabled_events": ["*"]})
     portal = client.v1.billing_portal.configurations.create(params={"features": {"invoice_history": {"enabled": True}}})
+    coupon = client.v1.coupons.create(params={"percent_off": 10, "duration": "once"})
+    promo = client.v1.promotion_codes.create(params={"promotion": {"type": "coupon", "coupon": coupon.id}})
+    rate = client.v1.shipping_rates.create(params={"display_name": "Post", "type": "fixed_amount",
+                                                   "fixed_amount": {"amount": 500, "currency": "usd"}})
+    taxed = new_session(client, catalog["ebook"].id, automatic_tax={"enabled": True})
+    control(emulator, f"sessions/{taxed.id}/pay", {"country": "DE"})
     return {
+        "/v1/coupons/": coupon.id, "/v1/promotion_codes/": promo.id, "/v1/shipping_rates/": rate.id,
+        "/v1/tax_rates/": "txr_emuDE",
         "/v1/products/": catalog["ebook"].product, "/v1/prices/": catalog["ebook"].id,
         "/v1/customers/": subscription.customer, "/v1/checkout/sessions/": new_session(client, catalog["shirt"].id).id,
         "/v1/payment_intents/": pi.id, "/v1/payment_methods/": pi.payment_method, "/v1/charges/": pi.latest_charge,
@@ -131,15 +139,17 @@ def test_params_the_issue_named_are_accepted_and_kept(client, catalog):
     embedded = client.v1.checkout.sessions.create(params={
         "mode": "payment", "ui_mode": "embedded_page", "return_url": "https://shop.example/r?s={CHECKOUT_SESSION_ID}",
         "line_items": [{"price": catalog["ebook"].id, "quantity": 1}],
-        "allow_promotion_codes": True, "automatic_tax": {"enabled": True},
+        "automatic_tax": {"enabled": True},
         "invoice_creation": {"enabled": True, "invoice_data": {"footer": "Thank you", "metadata": {"po": "7"}}},
         "tax_id_collection": {"enabled": True, "required": "if_supported"},
         "shipping_options": [{"shipping_rate_data": {"display_name": "Post", "type": "fixed_amount",
                                                      "fixed_amount": {"amount": 500, "currency": "usd"}}}],
-        "discounts": [{"coupon": "SPRING"}]})
+        "discounts": [{"coupon": client.v1.coupons.create(params={"id": "SPRING", "amount_off": 100,
+                                                                   "currency": "usd"}).id}]})
     assert embedded.ui_mode == "embedded_page" and embedded.return_url.startswith("https://shop.example/r")
     assert embedded.client_secret.startswith(embedded.id) and embedded.url is None
-    assert embedded.allow_promotion_codes is True and embedded.automatic_tax.enabled is True
+    assert embedded.discounts[0].coupon == "SPRING" and embedded.automatic_tax.enabled is True
+    assert embedded.total_details.amount_discount == 100 and embedded.shipping_cost.amount_subtotal == 500
     assert embedded.invoice_creation.enabled is True and embedded.invoice_creation.invoice_data.footer == "Thank you"
     assert embedded.tax_id_collection.enabled is True and embedded.tax_id_collection.required == "if_supported"
     trial = new_session(client, catalog["monthly"].id, mode="subscription",

@@ -112,6 +112,38 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
         "line_items": [{"price": catalog["ebook"].id, "quantity": 1}],
         "invoice_creation": {"enabled": True, "invoice_data": {"footer": "Thanks"}},
         "tax_id_collection": {"enabled": True}, "automatic_tax": {"enabled": True}}))
+    # discounts, shipping rates, tax and currencies (issue 14)
+    coupon = keep("coupon create", v1.coupons.create(params={
+        "percent_off": 10, "duration": "repeating", "duration_in_months": 2, "name": "Ten",
+        "applies_to": {"products": [catalog["shirt"].product]}}))
+    keep("coupon retrieve (applies_to)", v1.coupons.retrieve(coupon.id, params={"expand": ["applies_to"]}))
+    keep("coupon list", v1.coupons.list())
+    promo = keep("promotion code create", v1.promotion_codes.create(params={
+        "promotion": {"type": "coupon", "coupon": coupon.id}, "code": "SHAPE10",
+        "restrictions": {"minimum_amount": 100, "minimum_amount_currency": "usd"}}))
+    keep("promotion code list", v1.promotion_codes.list(params={"code": "SHAPE10"}))
+    rate = keep("shipping rate create", v1.shipping_rates.create(params={
+        "display_name": "Post", "type": "fixed_amount", "fixed_amount": {"amount": 500, "currency": "usd",
+                                                                          "currency_options": {"eur": {"amount": 450}}},
+        "delivery_estimate": {"minimum": {"unit": "business_day", "value": 2},
+                              "maximum": {"unit": "business_day", "value": 5}}}))
+    keep("shipping rate list", v1.shipping_rates.list())
+    priced = new_session(client, catalog["shirt"].id, 2, allow_promotion_codes=True,
+                         automatic_tax={"enabled": True}, shipping_options=[{"shipping_rate": rate.id}],
+                         shipping_address_collection={"allowed_countries": ["FR"]})
+    control(emulator, f"sessions/{priced.id}/pay", {"promotion_code": promo.code, "shipping": {
+        "shippingName": "Jo", "shippingAddressLine1": "1 rue", "shippingLocality": "Paris",
+        "shippingPostalCode": "75001", "shippingCountry": "FR"}})
+    keep("discounted, taxed, shipped session", v1.checkout.sessions.retrieve(priced.id, params={
+        "expand": ["line_items", "shipping_cost.shipping_rate"]}))
+    keep("discounted line items", v1.checkout.sessions.line_items.list(priced.id))
+    keep("tax rate", v1.tax_rates.retrieve("txr_emuFR"))
+    invoiced = new_session(client, catalog["ebook"].id, invoice_creation={"enabled": True, "invoice_data": {
+        "footer": "Thanks", "custom_fields": [{"name": "PO", "value": "7"}]}}, tax_id_collection={"enabled": True})
+    control(emulator, f"sessions/{invoiced.id}/pay", {"tax_id": {"type": "eu_vat", "value": "FR12345678901"}})
+    one_time = keep("invoiced session", v1.checkout.sessions.retrieve(invoiced.id, params={"expand": ["invoice"]}))
+    keep("one-time invoice lines", v1.invoices.line_items.list(one_time.invoice.id))
+    keep("coupon delete", v1.coupons.delete(v1.coupons.create(params={"amount_off": 5, "currency": "usd"}).id))
     expired = new_session(client, catalog["ebook"].id)
     keep("expired session", v1.checkout.sessions.expire(expired.id))
     keep("session list", v1.checkout.sessions.list(params={"limit": 100}))
@@ -158,7 +190,7 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
 REQUIRED_TYPES = {"product", "price", "customer", "checkout.session", "item", "payment_intent", "payment_method",
                   "charge", "subscription", "subscription_item", "invoice", "line_item", "event",
                   "webhook_endpoint", "plan", "list", "search_result", "billing_portal.session",
-                  "billing_portal.configuration"}
+                  "billing_portal.configuration", "coupon", "promotion_code", "shipping_rate", "tax_rate", "discount"}
 
 
 def test_every_response_has_the_sdk_shape(responses):

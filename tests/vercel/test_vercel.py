@@ -87,7 +87,7 @@ def test_bundle_built_as_vercel_builds_it_has_everything_it_needs(tmp_path, vend
     bundle = vercel.build_bundle(tmp_path / "bundle", vendor_cache)
     shipped = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file() and "_vendor" not in p.parts}
     assert "api/index.py" in shipped and "catalog.toml" in shipped
-    assert not any(p.startswith(("tests/", "benchmarks/", "site/", "checkout_kit/emulator/")) for p in shipped)
+    assert not any(p.startswith(("tests/", "benchmarks/", "site/", "admin/", "checkout_kit/emulator/")) for p in shipped)
     assert not {".env", "README.md", "requirements-dev.txt"} & shipped
     session_id, event = paid_session_event(emulator)
     data = vercel.invoke(bundle, shop_requests(session_id, event), function_env, isolated=True)
@@ -128,7 +128,7 @@ def test_no_private_file_is_published(tmp_path):
     for rel in ["scripts/build-site.sh", "success.html", "canceled.html", "catalog.toml", "README.md"]:
         (work / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, work / rel)
-    for folder in ("site", "js", "checkout_kit"):
+    for folder in ("site", "js", "admin", "checkout_kit"):
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (work / ".env").write_text("STRIPE_SECRET_KEY=sk_test_do_not_publish\n")
     subprocess.run(["sh", "scripts/build-site.sh"], cwd=work, check=True, capture_output=True)

@@ -11,10 +11,13 @@ import copy
 import re
 from typing import Any
 
+from checkout_kit.emulator import pricing
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, now, to_bool, to_dict, to_int, to_list, to_str
-from checkout_kit.emulator.resources.common import Ctx, created_range, email, honours, url
-from checkout_kit.emulator.resources.prices import create_price
+from checkout_kit.emulator.resources import discounts as coupons
+from checkout_kit.emulator.resources.common import Ctx, created_range, currency, email, honours, url
+from checkout_kit.emulator.resources.prices import create_price, currency_options
+from checkout_kit.emulator.resources.shipping_rates import amount_in, make_shipping_rate
 from checkout_kit.emulator.state import State, filter_eq, paginate
 
 SESSION_DEFAULT_TTL_S = 24 * 3600
@@ -22,6 +25,7 @@ SESSION_MIN_TTL_S = 30 * 60
 MODES = ("payment", "setup", "subscription")
 UI_MODES = ("elements", "embedded_page", "form", "hosted_page")
 HOSTED = "hosted_page"
+EMBEDDED = "embedded_page"
 REDIRECTS = ("always", "if_required", "never")
 
 
@@ -33,7 +37,18 @@ def _enum(p: dict[str, Any], name: str, allowed: tuple[str, ...], default: str |
     return value
 
 
-def _line_items(ctx: Ctx, p: dict[str, Any]) -> list[dict[str, Any]]:
+def _unit_amount(ctx: Ctx, price: dict[str, Any], cur: str | None, param: str) -> tuple[int, str]:
+    """The price's amount in the session's currency (`currency_options`), or its own."""
+    if cur is None or cur == price["currency"]:
+        return price["unit_amount"], price["currency"]
+    option = currency_options(ctx.state, price).get(cur)
+    if option is None:
+        raise invalid(f"The price `{price['id']}` has no `currency_options` entry for `{cur}`, so it cannot be "
+                      f"bought in {cur.upper()}.", param=param, code="currency_unavailable")
+    return option["unit_amount"], cur
+
+
+def _line_items(ctx: Ctx, p: dict[str, Any], cur: str | None = None) -> list[dict[str, Any]]:
     raw = to_list(p.get("line_items", []), "line_items")
     if not raw:
         raise invalid("Missing required param: line_items.", param="line_items", code="parameter_missing")
@@ -59,7 +74,8 @@ def _line_items(ctx: Ctx, p: dict[str, Any]) -> list[dict[str, Any]]:
             raise invalid(f"Missing required param: {base}[quantity].", param=f"{base}[quantity]",
                           code="parameter_missing")
         quantity = to_int(entry["quantity"], f"{base}[quantity]", 1, 999_999)
-        subtotal = price["unit_amount"] * quantity
+        unit_amount, line_currency = _unit_amount(ctx, price, cur, f"{base}[price]")
+        subtotal = unit_amount * quantity
         items.append(build(
             "item",
             id=new_id("li_test_"),
@@ -67,7 +83,7 @@ def _line_items(ctx: Ctx, p: dict[str, Any]) -> list[dict[str, Any]]:
             amount_subtotal=subtotal,
             amount_tax=0,
             amount_total=subtotal,
-            currency=price["currency"],
+            currency=line_currency,
             description=product["name"],
             price=copy.deepcopy(price),
             quantity=quantity,
@@ -185,19 +201,88 @@ def _subscription_data(p: dict[str, Any], mode: str) -> dict[str, Any]:
     return data
 
 
+MAX_SHIPPING_OPTIONS = 5
+
+
+def _shipping_options(ctx: Ctx, p: dict[str, Any], mode: str, cur: str) -> list[dict[str, Any]]:
+    """`shipping_options`: rates by id or inline data, each with its amount in the session's currency."""
+    raw = to_list(p.get("shipping_options", []), "shipping_options")
+    if not raw:
+        return []
+    if mode != "payment":
+        raise invalid("`shipping_options` can only be used in `payment` mode.", param="shipping_options")
+    if len(raw) > MAX_SHIPPING_OPTIONS:
+        raise invalid(f"You can pass at most {MAX_SHIPPING_OPTIONS} shipping options.", param="shipping_options")
+    options = []
+    for n, entry in enumerate(raw):
+        base = f"shipping_options[{n}]"
+        entry = to_dict(entry, base)
+        if "shipping_rate" in entry:
+            rate = ctx.state.get("shipping_rate", entry["shipping_rate"], f"{base}[shipping_rate]", 400)
+        elif "shipping_rate_data" in entry:
+            rate = make_shipping_rate(ctx, to_dict(entry["shipping_rate_data"], f"{base}[shipping_rate_data]"),
+                                      f"{base}[shipping_rate_data]")
+        else:
+            raise invalid(f"Missing required param: {base}[shipping_rate].", param=f"{base}[shipping_rate]",
+                          code="parameter_missing")
+        amount = amount_in(rate, cur)
+        if amount is None:
+            raise invalid(f"The shipping rate `{rate['id']}` has no amount in {cur.upper()}.",
+                          param=f"{base}[shipping_rate]", code="currency_unavailable")
+        options.append({"shipping_amount": amount, "shipping_rate": rate["id"]})
+    return options
+
+
+def _discounts(ctx: Ctx, p: dict[str, Any], items: list[dict[str, Any]], cur: str) -> list[dict[str, Any]]:
+    """`discounts` on create: one coupon or promotion code, checked as the page's code field is."""
+    raw = to_list(p.get("discounts", []), "discounts")
+    if not raw:
+        return []
+    if p.get("allow_promotion_codes") not in (None, "", "false", False):
+        raise invalid("You may only specify one of these parameters: allow_promotion_codes, discounts.",
+                      param="discounts")
+    if len(raw) > 1:
+        raise invalid("You can apply at most one discount to a Checkout Session.", param="discounts")
+    entry = to_dict(raw[0], "discounts[0]")
+    if entry.get("promotion_code"):
+        promo = ctx.state.get("promotion_code", entry["promotion_code"], "discounts[0][promotion_code]", 400)
+        coupon = coupons.redeemable(ctx.state, promo["promotion"]["coupon"], promo, items, cur,
+                                    "discounts[0][promotion_code]")
+        return [{"coupon": coupon["id"], "promotion_code": promo["id"], "start": now()}]
+    if entry.get("coupon"):
+        coupon = coupons.redeemable(ctx.state, entry["coupon"], None, items, cur, "discounts[0][coupon]")
+        return [{"coupon": coupon["id"], "promotion_code": None, "start": now()}]
+    raise invalid("Missing required param: discounts[0][coupon].", param="discounts[0][coupon]",
+                  code="parameter_missing")
+
+
+def pricing_inputs(state: Any, session: dict[str, Any]) -> pricing.Inputs:
+    return state.session_extras[session["id"]]["pricing"]
+
+
+def reprice(state: Any, session: dict[str, Any]) -> None:
+    """Recompute the session's amounts after the buyer changed a code, a rate or an address."""
+    pricing.apply(state, session, state.session_items[session["id"]], pricing_inputs(state, session))
+
+
 @honours("mode", "line_items", "success_url", "cancel_url", "return_url", "redirect_on_completion", "ui_mode",
          "customer_email", "customer", "client_reference_id", "metadata", "expires_at", "allow_promotion_codes",
          "shipping_address_collection", "automatic_tax", "billing_address_collection", "locale", "submit_type",
          "customer_creation", "payment_intent_data", "subscription_data", "phone_number_collection",
-         "invoice_creation", "tax_id_collection", "allowed_payment_method_types", "payment_method_collection")
+         "invoice_creation", "tax_id_collection", "allowed_payment_method_types", "currency", "discounts",
+         "shipping_options", "payment_method_collection")
 def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     mode = _enum(p, "mode", MODES, "payment")
     if mode == "setup":
         raise invalid("The emulator does not support `setup` mode.", param="mode")
     ui_mode = _enum(p, "ui_mode", UI_MODES, HOSTED) or HOSTED
     urls = _urls(p, ui_mode)
-    items = _line_items(ctx, p)
+    cur = currency(p["currency"]) if p.get("currency") else None
+    items = _line_items(ctx, p, cur)
     _check_mode(mode, items)
+    cur = items[0]["currency"]
+    applied = _discounts(ctx, p, items, cur)
+    shipping_options = _shipping_options(ctx, p, mode, cur)
     created = now()
     expires_at = created + SESSION_DEFAULT_TTL_S
     if "expires_at" in p:
@@ -214,9 +299,7 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     methods = [to_str(m, "allowed_payment_method_types") for m in
                to_list(p.get("allowed_payment_method_types", []), "allowed_payment_method_types")]
     subscription_data = _subscription_data(p, mode)
-    # What is due today: with a trial, the subscription's prices are not (one-time items still are).
-    due = [i for i in items if not (subscription_data.get("trial_period_days") and i["price"]["recurring"])]
-    subtotal = sum(i["amount_subtotal"] for i in due)
+    subtotal = sum(i["amount_subtotal"] for i in items)
     collection = _enum(p, "payment_method_collection", ("always", "if_required"), "always")
     session_id = new_id("cs_test_", 58)
     session = build(
@@ -228,7 +311,8 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
         payment_status="unpaid",
         amount_subtotal=subtotal,
         amount_total=subtotal,
-        currency=items[0]["currency"],
+        currency=cur,
+        shipping_options=shipping_options,
         total_details={"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0, "breakdown": None},
         created=created,
         expires_at=expires_at,
@@ -263,10 +347,16 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     )
     ctx.state.session_items[session_id] = items
     # Create-time settings that shape what paying creates; not part of the session's shape.
+    first_rate = ctx.state.objects["shipping_rate"][shipping_options[0]["shipping_rate"]] if shipping_options else None
     ctx.state.session_extras[session_id] = {
         "payment_intent_data": to_dict(p.get("payment_intent_data", {}), "payment_intent_data"),
         "subscription_data": subscription_data,
+        # what the amounts depend on; the page changes it (code, shipping option, address) and reprices
+        "pricing": pricing.Inputs(discounts=applied, shipping_rate=first_rate, tax_country=None,
+                                  automatic_tax=session["automatic_tax"]["enabled"],
+                                  trial=bool(subscription_data.get("trial_period_days"))),
     }
+    reprice(ctx.state, session)
     ctx.state.add(session)
     return session
 

@@ -28,7 +28,7 @@ def _public(endpoint: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in endpoint.items() if k != "secret"}
 
 
-@honours("url", "enabled_events", "api_version", "description", "metadata")
+@honours("url", "enabled_events", "api_version", "description", "metadata", "connect")
 def create_webhook_endpoint(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     if "url" not in p:
         raise invalid("Missing required param: url.", param="url", code="parameter_missing")
@@ -37,6 +37,8 @@ def create_webhook_endpoint(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
                      description=p.get("description") or None, application=None,
                      metadata=merge_metadata({}, p.get("metadata", {})), secret=f"whsec_{new_id('', 32)}")
     ctx.state.add(endpoint)
+    # A Connect endpoint hears connected accounts' events; any other, its own account's (not shown on the object).
+    ctx.state.includes.setdefault(endpoint["id"], {})["connect"] = to_bool(p.get("connect", False), "connect")
     _announce(ctx, endpoint)
     return endpoint
 

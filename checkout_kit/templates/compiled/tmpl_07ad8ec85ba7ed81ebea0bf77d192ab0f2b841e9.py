@@ -39,7 +39,8 @@ def root(context, missing=missing):
     yield '!\n\nOrder '
     yield str((undefined(name='reference') if l_0_reference is missing else l_0_reference))
     yield '\n\n'
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
+    l_1_loop = missing
+    for l_1_item, l_1_loop in LoopContext(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), undefined):
         _loop_vars = {}
         pass
         yield '  '
@@ -47,16 +48,35 @@ def root(context, missing=missing):
         yield ' × '
         yield str(environment.getattr(l_1_item, 'description'))
         yield '  '
-        yield str(t_3(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_3(context, (environment.getattr(environment.getitem(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines'), environment.getattr(l_1_loop, 'index0')), 'amount_subtotal') if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and (t_2(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines')) > environment.getattr(l_1_loop, 'index0'))) else environment.getattr(l_1_item, 'amount_total')), environment.getattr(l_1_item, 'currency')))
         yield '\n'
-    l_1_item = missing
-    yield '\nTotal paid: '
+    l_1_loop = l_1_item = missing
+    yield '\n'
+    template = environment.get_template('_totals.txt', 'receipt.txt')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield 'Total paid: '
     yield str(t_3(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'mode') == 'subscription'):
         pass
         yield ' per '
         yield str((undefined(name='interval') if l_0_interval is missing else l_0_interval))
     yield '\n'
+    if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_id')):
+        pass
+        if environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_url'):
+            pass
+            yield 'Your invoice: '
+            yield str(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_url'))
+            yield '\n'
+        if environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_pdf'):
+            pass
+            yield 'Invoice PDF: '
+            yield str(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'invoice_pdf'))
+            yield '\n'
     for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
         l_1_f = missing
         _loop_vars = {}
@@ -73,7 +93,7 @@ def root(context, missing=missing):
         elif (environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'type') == 'ticket'):
             pass
             yield 'Your ticket'
-            yield str(('s' if (t_2(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'codes')) > 1) else cond_expr_undefined("the inline if-expression on line 16 in 'receipt.txt' evaluated to false and no else section was defined.")))
+            yield str(('s' if (t_2(environment.getattr((undefined(name='f') if l_1_f is missing else l_1_f), 'codes')) > 1) else cond_expr_undefined("the inline if-expression on line 23 in 'receipt.txt' evaluated to false and no else section was defined.")))
             yield ' for '
             yield str(environment.getattr(l_1_item, 'description'))
             yield ': '
@@ -121,4 +141,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=35&3=40&5=42&6=46&9=54&11=60&12=64&13=66&14=69&15=73&16=76&17=82&18=85&20=90&21=93&24=96&26=99&27=101&29=107&32=114&34=120'
+debug_info = '1=35&3=40&5=43&6=47&9=55&10=62&12=68&13=70&15=75&18=80&19=84&20=86&21=89&22=93&23=96&24=102&25=105&27=110&28=113&31=116&33=119&34=121&36=127&39=134&41=140'

@@ -10,10 +10,16 @@ def root(context, missing=missing):
     l_0_reference = resolve('reference')
     l_0_order = resolve('order')
     try:
-        t_1 = environment.filters['money']
+        t_1 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_2 = environment.filters['money']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'money' found.")
     pass
     yield 'New order '
@@ -31,7 +37,8 @@ def root(context, missing=missing):
         yield str(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'client_reference_id'))
         yield '\n'
     yield '\n'
-    for l_1_item in environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'):
+    l_1_loop = missing
+    for l_1_item, l_1_loop in LoopContext(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'items'), undefined):
         _loop_vars = {}
         pass
         yield '  '
@@ -41,11 +48,18 @@ def root(context, missing=missing):
         yield ' ['
         yield str(environment.getattr(l_1_item, 'fulfillment_type'))
         yield ']  '
-        yield str(t_1(context, environment.getattr(l_1_item, 'amount_total'), environment.getattr(l_1_item, 'currency')))
+        yield str(t_2(context, (environment.getattr(environment.getitem(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines'), environment.getattr(l_1_loop, 'index0')), 'amount_subtotal') if (environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals') and (t_1(environment.getattr(environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'totals'), 'lines')) > environment.getattr(l_1_loop, 'index0'))) else environment.getattr(l_1_item, 'amount_total')), environment.getattr(l_1_item, 'currency')))
         yield '\n'
-    l_1_item = missing
-    yield '\nTotal: '
-    yield str(t_1(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
+    l_1_loop = l_1_item = missing
+    yield '\n'
+    template = environment.get_template('_totals.txt', 'merchant_order.txt')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield 'Total: '
+    yield str(t_2(context, environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'amount_total'), environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'currency')))
     yield '\n'
     if environment.getattr((undefined(name='order') if l_0_order is missing else l_0_order), 'shipping'):
         pass
@@ -73,4 +87,4 @@ def root(context, missing=missing):
     yield '\n'
 
 blocks = {}
-debug_info = '1=20&3=24&4=28&7=34&8=38&11=48&12=50&15=53&16=55&18=61&20=69&23=72'
+debug_info = '1=26&3=30&4=34&7=41&8=45&11=55&12=62&13=64&16=67&17=69&19=75&21=83&24=86'
