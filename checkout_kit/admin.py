@@ -1,4 +1,4 @@
-"""Owner commands: `catalog push [--write]`, `setup-webhook URL`, `jobs retry`.
+"""Owner commands: `catalog push [--write]`, `setup-webhook URL`, `jobs retry` (memberships: subscriptions_admin).
 
 They use the same configuration and Stripe client as the functions, print what
 they did, and never print a secret except the one `setup-webhook` must show once.
@@ -145,14 +145,24 @@ def setup_webhook(url: str) -> int:
         return 2
     gateway = services.gateway.on_platform()  # endpoints belong to the platform, even for a connected account
     connect = bool(services.settings.stripe_account)
+    wanted = sorted(handled_types())
     try:
         for endpoint in gateway.list_all("/v1/webhook_endpoints"):
             if endpoint.get("url") == url:
-                print(f"An endpoint for {url} exists already ({endpoint['id']}). Stripe shows its signing secret in "
-                      "the Dashboard (Developers → Webhooks); put it in STRIPE_WEBHOOK_SECRET.")
+                have = sorted(endpoint.get("enabled_events") or [])
+                if have != wanted:  # the kit handles more (or other) events than when it was made: bring it up to date
+                    gateway.post(f"/v1/webhook_endpoints/{endpoint['id']}", {"enabled_events": wanted})
+                    added, removed = sorted(set(wanted) - set(have)), sorted(set(have) - set(wanted))
+                    print(f"Updated the events of endpoint {endpoint['id']} for {url} to the kit's {len(wanted)}"
+                          f"{'; added ' + ', '.join(added) if added else ''}"
+                          f"{'; removed ' + ', '.join(removed) if removed else ''}. Its signing secret is unchanged.")
+                    return 0
+                print(f"An endpoint for {url} exists already ({endpoint['id']}) with exactly the kit's events. Stripe "
+                      "shows its signing secret in the Dashboard (Developers → Webhooks); put it in "
+                      "STRIPE_WEBHOOK_SECRET.")
                 return 1
         endpoint = gateway.post("/v1/webhook_endpoints", {
-            "url": url, "enabled_events": sorted(handled_types()), "api_version": API_VERSION,
+            "url": url, "enabled_events": wanted, "api_version": API_VERSION,
             "description": "Checkout Kit", **({"connect": True} if connect else {}),
         })
     except GatewayError as exc:

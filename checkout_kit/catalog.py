@@ -32,7 +32,8 @@ DOWNLOAD_SOURCES = ("download_file", "download_object", "download_url")
 DEFAULT_DOWNLOAD_LIMIT = 5
 DEFAULT_DOWNLOAD_DAYS = 7
 PRICE_FIELDS = {"id", "lookup_key", "unit_amount", "currency", "recurring", "interval_count", "nickname",
-                "currency_options"}
+                "currency_options", "trial_period_days"}
+MAX_TRIAL_DAYS = 730  # Stripe's limit for subscription_data.trial_period_days
 SHOP_FIELDS = {"name", "support_email", "logo", "accent", "currency_display"}
 CURRENCY_DISPLAYS = ("symbol", "code")
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -74,6 +75,7 @@ class Price:
     currency: str
     recurring: str | None  # interval, or None for one-time
     interval_count: int = 1
+    trial_period_days: int | None = None  # a free trial before the first charge (recurring prices only)
     currency_options: tuple[tuple[str, int], ...] = ()  # other currencies' amounts: (("eur", 1400),)
 
     def currencies(self) -> tuple[str, ...]:
@@ -205,11 +207,19 @@ def _price(key: str, n: int, raw: Any) -> Price:
     options = offers_module.amounts_by_currency(CatalogError, raw.get("currency_options", {}), where)
     if any(code == currency.lower() for code, _ in options):
         raise _fail(where, "currency_options repeats the price's own currency")
+    trial = raw.get("trial_period_days")
+    if trial is not None:
+        if recurring is None:
+            raise _fail(where, "trial_period_days needs a recurring price")
+        trial = _int(trial, where, "trial_period_days", 1)
+        if trial > MAX_TRIAL_DAYS:
+            raise _fail(where, f"trial_period_days must be at most {MAX_TRIAL_DAYS}")
     return Price(
         product_key=key, id=price_id, lookup_key=lookup,
         unit_amount=None if amount is None else _int(amount, where, "unit_amount"),
         currency=currency.lower(), recurring=recurring,
         interval_count=_int(raw.get("interval_count", 1), where, "interval_count", 1),
+        trial_period_days=trial,
         currency_options=options,
     )
 

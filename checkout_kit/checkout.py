@@ -227,6 +227,10 @@ def build_session_params(cart: CartRequest, catalog: Catalog, settings: Settings
         params["payment_intent_data"] = {"metadata": metadata}
     else:
         params["subscription_data"] = {"metadata": metadata}
+        # One trial per subscription: the longest any of its plans offers.
+        trials = [line.price.trial_period_days for line in cart.lines if line.price.trial_period_days]
+        if trials:
+            params["subscription_data"]["trial_period_days"] = max(trials)
     if cart.customer_email:
         params["customer_email"] = cart.customer_email
     if cart.client_reference_id:

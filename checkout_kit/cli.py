@@ -96,6 +96,24 @@ def cmd_setup_webhook(args: argparse.Namespace) -> int:
     return setup_webhook(args.url)
 
 
+def cmd_setup_portal(args: argparse.Namespace) -> int:
+    from checkout_kit.subscriptions_admin import setup_portal
+
+    return setup_portal()
+
+
+def cmd_subscriptions(args: argparse.Namespace) -> int:
+    from checkout_kit import subscriptions_admin as subs
+
+    if args.subscriptions_command == "list":
+        return subs.list_members(args.status, args.as_json)
+    if args.subscriptions_command == "cancel":
+        return subs.cancel(args.target, now=args.now)
+    if args.subscriptions_command == "change-plan":
+        return subs.change_plan(args.target, args.price)
+    return subs.retry(args.target)
+
+
 def cmd_deploy_env(args: argparse.Namespace) -> int:
     from checkout_kit.deploy_env import run
 
@@ -248,6 +266,25 @@ def build_parser() -> argparse.ArgumentParser:
     hook = sub.add_parser("setup-webhook", help="create the Stripe webhook endpoint for URL and print its secret once")
     hook.add_argument("url", help="the deployed endpoint, e.g. https://shop.example.com/api/webhook")
     hook.set_defaults(func=cmd_setup_webhook)
+
+    portal = sub.add_parser("setup-portal", help="create (or update) the customer portal configuration the kit needs")
+    portal.set_defaults(func=cmd_setup_portal)
+
+    subs = sub.add_parser("subscriptions", help="memberships: list them, cancel, change plan, retry a payment")
+    subs_sub = subs.add_subparsers(dest="subscriptions_command", required=True)
+    listing = subs_sub.add_parser("list", help="every membership the kit knows (from its store)")
+    listing.add_argument("--status", choices=("trialing", "active", "past_due", "unpaid", "canceled", "incomplete",
+                                              "incomplete_expired", "paused"), help="only this status")
+    listing.add_argument("--json", action="store_true", dest="as_json", help="JSON for scripts")
+    cancel = subs_sub.add_parser("cancel", help="cancel at the end of the period (or --now)")
+    cancel.add_argument("target", metavar="EMAIL|sub_…")
+    cancel.add_argument("--now", action="store_true", help="end it at once instead")
+    change = subs_sub.add_parser("change-plan", help="move to another recurring price of the catalog, prorated")
+    change.add_argument("target", metavar="EMAIL|sub_…")
+    change.add_argument("--price", required=True, help="the new price: its id or lookup key in catalog.toml")
+    again = subs_sub.add_parser("retry", help="pay the open invoice now with the default card")
+    again.add_argument("target", metavar="sub_…|in_…")
+    subs.set_defaults(func=cmd_subscriptions)
 
     deploy = sub.add_parser(
         "deploy-env", help="copy the production settings to Netlify or Vercel (names printed, never values)",

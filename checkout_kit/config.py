@@ -124,6 +124,7 @@ class Settings:
     stripe_webhook_secrets: tuple[Secret, ...] = ()
     stripe_publishable_key: str | None = None
     stripe_api_base: str | None = None
+    stripe_portal_configuration: str | None = None  # bpc_…: what members may do in the portal (setup-portal)
     stripe_account: str | None = None  # a connected account (acct_…) every call acts on, via Stripe-Account
     stripe_js_url: str | None = None  # where pages load Stripe.js for embedded Checkout (default: see property)
     site_url: str = "http://127.0.0.1:8000"
@@ -325,6 +326,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     publishable = env.get("STRIPE_PUBLISHABLE_KEY", "").strip() or None
     if publishable and not publishable.startswith(("pk_test_", "pk_live_")):
         raise ConfigError("STRIPE_PUBLISHABLE_KEY", "must start with pk_test_ or pk_live_")
+    portal_configuration = env.get("STRIPE_PORTAL_CONFIGURATION", "").strip() or None
+    if portal_configuration and not re.fullmatch(r"bpc_[A-Za-z0-9]+", portal_configuration):
+        raise ConfigError("STRIPE_PORTAL_CONFIGURATION", "must be a portal configuration id (bpc_…); "
+                          "`python -m checkout_kit setup-portal` creates one and prints it")
     account = env.get("STRIPE_ACCOUNT", "").strip() or None
     if account and not re.fullmatch(r"acct_[A-Za-z0-9]{1,64}", account):
         raise ConfigError("STRIPE_ACCOUNT", "must be a connected account id like acct_1A2b3C (Dashboard → Connect → "
@@ -404,6 +409,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secrets=webhook_secrets,
         stripe_publishable_key=publishable,
         stripe_api_base=_url(env, "STRIPE_API_BASE"),
+        stripe_portal_configuration=portal_configuration,
         stripe_account=account,
         stripe_js_url=_url(env, "STRIPE_JS_URL"),
         site_url=site_url,

@@ -30,7 +30,8 @@ from checkout_kit.http_transport import HttpResponse, TransportError, default_tr
 NETLIFY_API = "https://api.netlify.com/api/v1"
 VERCEL_API = "https://api.vercel.com"
 # What the kit reads: copied from the environment when there is no .env.production.
-SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY", "SITE_URL", "ALLOWED_ORIGINS",
+SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY", "STRIPE_PORTAL_CONFIGURATION",
+            "SITE_URL", "ALLOWED_ORIGINS",
             "DATABASE_URL", "EMAIL_FROM", "SUPPORT_EMAIL", "MERCHANT_EMAIL", "SMTP_URL", "MAIL_API", "MAIL_API_KEY",
             "CRON_SECRET", "ADMIN_TOKEN", "KIT_SIGNING_KEY", "DATABASE_POOL_SIZE", "JOBS_MAX_ATTEMPTS", "RATE_LIMIT_PER_MINUTE",
             "CATALOG_PATH", "KIT_PYODIDE_SNAPSHOT", "ALERT_WEBHOOK_URL", "STRIPE_CHECKOUT_TIMEOUT",

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from checkout_kit import public_site, shop_pages
 from checkout_kit.catalog import Catalog, CatalogError, Price, find_catalog
+from checkout_kit.catalog import load as load_catalog
 from checkout_kit.config import ConfigError, Secret, Settings, from_env, redact_url
 from checkout_kit.security_headers import headers_for, page_headers
 from checkout_kit.services import Services
@@ -137,13 +138,25 @@ class DevShop:
         """Services for these settings, with the catalog read now (so a broken one is refused here) and
         the emulator seeded with its prices. The database connection is kept while its URL is the same."""
         same_db = previous is not None and previous.settings.database_url == settings.database_url
-        services = Services(settings, _store=previous._store if same_db and previous else None)
-        catalog = services.catalog
+        catalog = load_catalog(settings.catalog_path)
         if self.emulator is not None:
-            self._seed(settings, catalog)
-        return services
+            payload = self._seed(settings, catalog)
+            if not settings.stripe_portal_configuration:  # what `setup-portal` makes in a real account
+                settings = replace(settings, stripe_portal_configuration=self._portal(catalog, payload, settings))
+        return Services(settings, _store=previous._store if same_db and previous else None, _catalog=catalog)
 
-    def _seed(self, settings: Settings, catalog: Catalog) -> None:
+    def _portal(self, catalog: Catalog, payload: dict[str, Any], settings: Settings) -> str:
+        """A customer portal configuration in the emulator for this catalog's plans; its id."""
+        from checkout_kit.subscriptions_admin import portal_configuration
+
+        products: dict[str, tuple[str, list[str]]] = {}
+        for price in payload["prices"]:
+            if price.get("recurring"):
+                products.setdefault(price["product"], (price["product"], []))[1].append(price["id"])
+        return self.emulator.configure_portal(portal_configuration(catalog, products, settings.site_url),
+                                              account=settings.stripe_account)
+
+    def _seed(self, settings: Settings, catalog: Catalog) -> dict[str, Any]:
         """The emulator gets the catalog's products and prices (in STRIPE_ACCOUNT's account when set), the
         shop's name for invoices, and its coupons and codes through the API, as `catalog push` does."""
         payload = seed_payload(catalog)
@@ -158,6 +171,7 @@ class DevShop:
 
             product_ids = {key: seed_product_id(key) for key in catalog.products}
             list(promotions.push(StripeGateway(settings), catalog, product_ids))
+        return payload
 
     def _current(self) -> App:
         """The app for the files as they are now: reloaded when catalog.toml or .env changed."""

@@ -99,6 +99,7 @@ def check(services: Services) -> list[Finding]:
     except catalog_module.CatalogError as exc:
         add(FAIL, str(exc), "fix catalog.toml")
         return found
+    reached = bool(key)  # Stripe answered (the checks below would only repeat why not)
     if key:
         from checkout_kit.stripe_gateway import GatewayError
 
@@ -115,6 +116,7 @@ def check(services: Services) -> list[Finding]:
 
                     problem = diagnose(exc, s)
                     add(FAIL, f"cannot read the catalog's prices. {problem.what}", problem.fix)
+                    reached = False
                     break
                 data = None
             if data is None:
@@ -124,8 +126,91 @@ def check(services: Services) -> list[Finding]:
                 add(FAIL, f"price {price.ref} ({price.product_key}) is archived in Stripe", "reactivate it or push a new one")
             else:
                 add(OK, f"price {price.ref} ({price.product_key}) is active in Stripe")
+    if reached:
+        found += webhook_findings(services)
+        if any(price.recurring for price in catalog.prices()):
+            found += portal_findings(services)
+    if s.kit_signing_key:
+        add(OK, "KIT_SIGNING_KEY set: portal links and other signed links work on every instance")
+    else:
+        add(WARN, f"KIT_SIGNING_KEY is not set: links are signed with the development key in {s.data_dir}/signing.key",
+            "before going live, set KIT_SIGNING_KEY (python -c \"import secrets; print(secrets.token_urlsafe(48))\")")
     if s.serverless and not s.cron_secret:
         add(WARN, "CRON_SECRET is not set: the scheduled email retry route is off", "set CRON_SECRET to a long random string")
+    return found
+
+
+def webhook_findings(services: Services) -> list[Finding]:
+    """Does a webhook endpoint of this account receive exactly the events the kit handles?"""
+    from checkout_kit.events import handled_types
+    from checkout_kit.stripe_gateway import GatewayError
+
+    wanted = set(handled_types())
+    try:
+        endpoints = [e for e in services.gateway.on_platform().list_all("/v1/webhook_endpoints")
+                     if urlsplit(e.get("url") or "").path.rstrip("/").endswith("/api/webhook")]
+    except GatewayError as exc:
+        from checkout_kit.stripe_diagnosis import diagnose
+
+        problem = diagnose(exc, services.settings)
+        return [Finding(WARN, f"cannot list webhook endpoints. {problem.what}", problem.fix)]
+    if not endpoints:
+        return [Finding(WARN, "no webhook endpoint of this Stripe account ends in /api/webhook",
+                        "run `python -m checkout_kit setup-webhook https://<site>/api/webhook` (or use `stripe listen`)")]
+    found = []
+    for endpoint in endpoints:
+        where = f"webhook endpoint {endpoint['id']} ({redact_url(endpoint['url'])})"
+        have = set(endpoint.get("enabled_events") or [])
+        if endpoint.get("status") == "disabled":
+            found.append(Finding(WARN, f"{where} is disabled", "enable it in the Dashboard (Developers → Webhooks)"))
+        elif have == wanted:
+            found.append(Finding(OK, f"{where} receives exactly the kit's {len(wanted)} event types"))
+        else:
+            missing = [] if "*" in have else sorted(wanted - have)
+            extra = sorted(have - wanted)
+            detail = "; ".join(part for part in (f"misses {', '.join(missing)}" if missing else "",
+                                                 f"also receives {', '.join(extra)}" if extra else "") if part)
+            found.append(Finding(WARN, f"{where}'s events differ from the kit's: {detail}",
+                                 f"run `python -m checkout_kit setup-webhook {redact_url(endpoint['url'])}`: it updates "
+                                 "the events (the signing secret stays)"))
+    return found
+
+
+def portal_findings(services: Services) -> list[Finding]:
+    """Is the customer portal configured as the kit needs (cancel, card update, the catalog's plans)?"""
+    from checkout_kit.stripe_gateway import GatewayError
+
+    config_id = services.settings.stripe_portal_configuration
+    fix = "run `python -m checkout_kit setup-portal` and set STRIPE_PORTAL_CONFIGURATION to the id it prints"
+    if not config_id:
+        return [Finding(WARN, "STRIPE_PORTAL_CONFIGURATION is not set: members' portal links use the account's "
+                              "default portal settings (Stripe refuses them until those are saved once)", fix)]
+    try:
+        config = services.gateway.request("GET", f"/v1/billing_portal/configurations/{config_id}",
+                                          what="retrieve portal configuration")
+    except GatewayError as exc:
+        if exc.kind == "not_found":
+            return [Finding(FAIL, f"portal configuration {config_id} does not exist in this Stripe account", fix)]
+        from checkout_kit.stripe_diagnosis import diagnose
+
+        problem = diagnose(exc, services.settings)
+        return [Finding(WARN, f"cannot read portal configuration {config_id}. {problem.what}", problem.fix)]
+    features = config.get("features") or {}
+    found = []
+    if not config.get("active"):
+        found.append(Finding(FAIL, f"portal configuration {config_id} is not active", fix))
+    if not (features.get("subscription_cancel") or {}).get("enabled"):
+        found.append(Finding(WARN, f"portal configuration {config_id} does not let members cancel", fix))
+    if not (features.get("payment_method_update") or {}).get("enabled"):
+        found.append(Finding(WARN, f"portal configuration {config_id} does not let members update their card", fix))
+    offered = {p for product in ((features.get("subscription_update") or {}).get("products") or [])
+               for p in product.get("prices") or []}
+    catalog_ids = {p.id for p in services.catalog.prices() if p.recurring and p.id}
+    if len(catalog_ids) > 1 and offered != catalog_ids:
+        found.append(Finding(WARN, f"portal configuration {config_id} offers other plans than catalog.toml's", fix))
+    if not found:
+        found.append(Finding(OK, f"portal configuration {config_id}: cancel, card update"
+                                 f"{', plan switching' if offered else ''}"))
     return found
 
 

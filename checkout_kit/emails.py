@@ -40,10 +40,12 @@ def order_from_snapshot(data: dict[str, Any]) -> Order:
 
 
 def queue(tx: Any, key: str, template: str, to: str | None, order: Order | None = None,
-          context: dict[str, Any] | None = None, lease: tuple[str, float] | None = None) -> Job | None:
+          context: dict[str, Any] | None = None, lease: tuple[str, float] | None = None,
+          links: dict[str, Any] | None = None) -> Job | None:
     """Queue one email under `key` (once per key). None when it was queued before or has no usable recipient.
 
     `lease` = (token, seconds) queues it already claimed by the caller, who sends it after commit.
+    `links`: magic links to make when it is rendered ({context name: [purpose, email, claims]}).
     """
     if not to:
         return None
@@ -56,6 +58,8 @@ def queue(tx: Any, key: str, template: str, to: str | None, order: Order | None 
         payload["order"] = order_snapshot(order)
     if context:
         payload["context"] = context
+    if links:
+        payload["links"] = links
     token, lease_s = lease if lease else (None, 0.0)
     return tx.enqueue_job(key, KIND, payload, session_id=order.session_id if order else None,
                           lease_token=token, lease_s=lease_s)
@@ -99,6 +103,10 @@ def compose(services: Any, job: Job) -> Email:
         if "order" in payload:
             context.update(order_context(services, order_from_snapshot(payload["order"])))
         context.update(payload.get("context") or {})
+        if payload.get("links"):
+            from checkout_kit.magic_links import fresh_links
+
+            context.update(fresh_links(services, payload["links"]))
         subject, text, html = render(payload["template"], **context)
     settings = services.settings
     return Email(to=to, subject=subject, text=text, html=html, sender=settings.email_from,

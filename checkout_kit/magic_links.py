@@ -37,21 +37,52 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-def link(services: Any, purpose: Purpose, email: str, ttl_s: float = LINK_TTL_S) -> str:
-    """A fresh link for `email` (each one unique, so each is single-use on its own)."""
+# The customer portal (checkout_kit/portal.py): a membership's Stripe Billing Portal.
+PORTAL = Purpose("portal", "/api/portal", "your membership")
+# The buyer's order page (checkout_kit/order_page.py): every order of one email.
+ORDERS = Purpose("orders", "/orders.html", "your orders")
+PURPOSES = {purpose.name: purpose for purpose in (PORTAL, ORDERS)}
+
+
+def link(services: Any, purpose: Purpose, email: str, ttl_s: float = LINK_TTL_S,
+         claims: dict[str, Any] | None = None) -> str:
+    """A fresh link for `email` (each one unique, so each is single-use on its own). `claims` add to
+    what it carries (the portal's `flow`, say); they cannot override the email."""
     token = signing.sign(signing.key_bytes(services.settings), purpose.name,
-                         {"email": email, "n": secrets.token_urlsafe(9)}, ttl_s)
+                         {**(claims or {}), "email": email, "n": secrets.token_urlsafe(9)}, ttl_s)
     return f"{services.settings.site_url}{purpose.path}?token={quote(token)}"
 
 
+def fresh_links(services: Any, wanted: dict[str, Any] | None) -> dict[str, str]:
+    """Links made now for an email being sent: {context name: [purpose name, email, claims]} -> URLs.
+
+    Emails carry the request for a link, not the link: one sent late (a retry after an outage)
+    still carries one that works for its full 30 minutes.
+    """
+    made = {}
+    for name, (purpose, email, claims) in (wanted or {}).items():
+        made[name] = link(services, PURPOSES[purpose], email, claims=claims or None)
+    return made
+
+
 def queue_link(services: Any, tx: Any, purpose: Purpose, email: str, lease: tuple[str, float] | None = None,
-               context: dict[str, Any] | None = None) -> Job | None:
-    """Queue the email carrying a fresh link, inside `tx` (the caller checked the email is known)."""
-    url = link(services, purpose, email)
-    key = f"link:{purpose.name}:{signing.token_id(url)}"
-    return emails.queue(tx, key, KIND, email, context={"purpose": purpose.title, "link": url,
-                                                       "minutes": LINK_TTL_S // 60, **(context or {})},
-                        lease=lease)
+               context: dict[str, Any] | None = None, claims: dict[str, Any] | None = None) -> Job | None:
+    """Queue the email carrying a fresh link, inside `tx` (the caller checked the email is known).
+
+    The link itself is made when the email is sent (`fresh_links`), so a send retried after an
+    outage still carries a link good for its full time. `purpose` must be one of `PURPOSES`.
+    """
+    key = f"link:{purpose.name}:{secrets.token_urlsafe(12)}"
+    return emails.queue(tx, key, KIND, email, context={"purpose": purpose.title, "minutes": LINK_TTL_S // 60,
+                                                       **(context or {})},
+                        lease=lease, links={"link": [purpose.name, email, claims or {}]})
+
+
+def release(services: Any, purpose: Purpose, token: str) -> None:
+    """Make a redeemed link usable again: what it opens failed on our side (the payment service was
+    down), so the member may simply click it again."""
+    with services.store.transaction() as tx:
+        tx.forget_token(signing.token_id(token), purpose.name)
 
 
 def redeem(services: Any, purpose: Purpose, token: str | None) -> dict[str, Any]:

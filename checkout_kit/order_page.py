@@ -16,7 +16,7 @@ from checkout_kit import magic_links, outbox, signing
 from checkout_kit.fulfillment import kinds, reference
 from checkout_kit.store.records import Order
 
-LINK = magic_links.Purpose("orders", "/orders.html", "your orders")
+LINK = magic_links.ORDERS
 VIEW_PURPOSE = "orders-view"
 VIEW_TTL_S = 3600
 SHOWN_STATES = ("paid", "partially_refunded", "refunded", "awaiting_payment")

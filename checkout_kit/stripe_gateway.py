@@ -236,6 +236,18 @@ class StripeGateway:
     def create_refund(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         return self.request("POST", "/v1/refunds", params, idempotency_key, "create refund")
 
+    def retrieve_subscription(self, subscription_id: str) -> dict[str, Any]:
+        """The subscription with its customer (for the member's email and name)."""
+        return self.request("GET", f"/v1/subscriptions/{quote(subscription_id, safe='')}", {"expand": ["customer"]},
+                            what="retrieve subscription")
+
+    def retrieve_invoice(self, invoice_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/v1/invoices/{quote(invoice_id, safe='')}", what="retrieve invoice")
+
+    def create_portal_session(self, params: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        return self.request("POST", "/v1/billing_portal/sessions", params, idempotency_key,
+                            "create billing portal session")
+
     def retrieve_price(self, price_id: str) -> dict[str, Any]:
         return self.request("GET", f"/v1/prices/{quote(price_id, safe='')}", {"expand": ["product"]},
                             what="retrieve price")

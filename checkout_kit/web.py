@@ -8,6 +8,8 @@ Routes (DESIGN §4):
     POST /api/webhook                   Stripe events
     GET  /api/checkout-session          the order summary for success.html
     GET  /api/cron/outbox               retry pending emails (CRON_SECRET)
+    POST /api/portal, GET /api/portal   a magic link to the customer portal (portal.py)
+    GET  /api/access                    whether an email has a membership (ADMIN_TOKEN)
     *    /api/admin/*                    the owner's desk (ADMIN_TOKEN; checkout_kit/admin_api.py)
     GET  /api/health                    liveness
     /api/download, /api/tickets/check-in, /api/stock, /api/orders: after the sale (web_after_sale)
@@ -408,6 +410,18 @@ def _later(name: str) -> Callable[[Request, Any], Response]:
     return route
 
 
+def portal(request: Request, services: Any) -> Response:
+    from checkout_kit import portal as portal_module
+
+    return portal_module.route(request, services)
+
+
+def access(request: Request, services: Any) -> Response:
+    from checkout_kit import portal as portal_module
+
+    return portal_module.access_route(request, services)
+
+
 ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/create-checkout-session": create_checkout_session,
     "/api/webhook": webhook,
@@ -419,6 +433,8 @@ ROUTES: dict[str, Callable[[Request, Any], Response]] = {
     "/api/stock": _later("stock_left"),
     "/api/orders": _later("orders"),
     "/api/config": stripe_config,
+    "/api/portal": portal,
+    "/api/access": access,
 }
 
 

@@ -3,22 +3,22 @@
   "use strict";
   var me = d.currentScript || d.querySelector("script[data-endpoint]");
   var endpoint = (me && me.getAttribute("data-endpoint")) || "/api/create-checkout-session";
-  var SEL = "[data-price-id],[data-lookup-key]";
+  var SEL = "[data-price-id],[data-lookup-key],[data-portal] button";
   var BUSY = "aria-busy", went;
 
   function emit(el, name, detail) {
     return el.dispatchEvent(new CustomEvent("checkout:" + name, { bubbles: true, cancelable: true, detail: detail }));
   }
 
-  function post(body) {
+  function post(body, url) {
     var ctl = new AbortController();
     var timer = setTimeout(function () { ctl.abort(); }, 15e3);
-    return fetch(endpoint, {
+    return fetch(url || endpoint, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body), signal: ctl.signal
     }).then(function (r) {
       return r.json().then(null, function () { return {}; }).then(function (data) {
-        if (r.ok && (data.url || data.clientSecret)) return data;
+        if (r.ok && (data.url || data.clientSecret || data.message)) return data;
         var e = new Error((data.error && data.error.message) || "Checkout is unavailable right now. Please try again.");
         e.status = r.status;
         throw e;
@@ -77,15 +77,16 @@
   }
 
   function buy(el) {
-    if (el.getAttribute(BUSY) == "true") return; // a double click sends one request
-    var q = quantity(el), box;
+    if (el.getAttribute(BUSY) == "true") return;
+    var q = quantity(el), box, f = el.closest("[data-portal]");
     if (q == null) return;
     box = alertFor(el);
     box.textContent = "";
     busy(el, true);
-    start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q,
-      currency: el.getAttribute("data-currency") }, el)
-      .then(function (s) { if (!s || !went) busy(el, false); }, function (e) {
+    (f ? post({ email: f.email.value }, f.action)
+      : start({ priceId: el.getAttribute("data-price-id"), lookupKey: el.getAttribute("data-lookup-key"), quantity: q,
+        currency: el.getAttribute("data-currency") }, el))
+      .then(function (s) { if (!s || !went) busy(el, false); if (f) box.textContent = s.message; }, function (e) {
         busy(el, false);
         box.textContent = e.message;
         if (d.activeElement == d.body) el.focus();
@@ -101,7 +102,7 @@
     var el = e.target.querySelector(SEL);
     if (el) { e.preventDefault(); buy(el); }
   });
-  // Back from Checkout via the back/forward cache.
+  // Back from Checkout via the bfcache.
   w.addEventListener("pageshow", function (e) {
     if (e.persisted) [].forEach.call(d.querySelectorAll(SEL), function (el) { if (el.getAttribute(BUSY)) busy(el, false); });
   });

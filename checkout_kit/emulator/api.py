@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from checkout_kit.emulator import search
 from checkout_kit.emulator.expansion import expand
-from checkout_kit.emulator.resources import (
-    checkout_sessions, customers, discounts, disputes, events, paid_objects, prices, products, refunds,
-)
-from checkout_kit.emulator.resources import shipping_rates
+from checkout_kit.emulator.resources import billing_portal, checkout_sessions, customers, discounts, disputes, events
+from checkout_kit.emulator.resources import invoices, paid_objects, prices, products, refunds, shipping_rates
+from checkout_kit.emulator.resources import subscriptions
 from checkout_kit.emulator.resources import webhook_endpoints as hooks
 from checkout_kit.emulator.resources.checkout_sessions import expire_session, mark_expired
 from checkout_kit.emulator.resources.common import Ctx, Handler, honours, retriever
@@ -78,6 +77,9 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/subscriptions", paid_objects.list_subscriptions, "SubscriptionListParams"),
     _searchable("subscriptions", "Subscription"),
     Route("GET", "/v1/subscriptions/<id>", _get("subscription"), "SubscriptionRetrieveParams"),
+    Route("POST", "/v1/subscriptions/<id>", subscriptions.update_subscription, "SubscriptionUpdateParams"),
+    Route("DELETE", "/v1/subscriptions/<id>", subscriptions.cancel_subscription, "SubscriptionCancelParams"),
+    Route("POST", "/v1/subscriptions/<id>/resume", subscriptions.resume_subscription, "SubscriptionResumeParams"),
     Route("GET", "/v1/subscription_items", paid_objects.list_subscription_items, "SubscriptionItemListParams"),
     Route("GET", "/v1/subscription_items/<id>", _get("subscription_item"),
           "SubscriptionItemRetrieveParams"),
@@ -93,6 +95,16 @@ ROUTES: list[Route] = [
     Route("GET", "/v1/disputes/<id>", _get("dispute"), "DisputeRetrieveParams"),
     Route("POST", "/v1/disputes/<id>", disputes.update_dispute, "DisputeUpdateParams"),
     Route("POST", "/v1/disputes/<id>/close", disputes.close_dispute, "DisputeCloseParams"),
+    Route("POST", "/v1/invoices/<id>/pay", invoices.pay_invoice, "InvoicePayParams"),
+    Route("POST", "/v1/billing_portal/sessions", billing_portal.create_session, "billing_portal.SessionCreateParams"),
+    Route("POST", "/v1/billing_portal/configurations", billing_portal.create_configuration,
+          "billing_portal.ConfigurationCreateParams"),
+    Route("GET", "/v1/billing_portal/configurations", billing_portal.list_configurations,
+          "billing_portal.ConfigurationListParams"),
+    Route("GET", "/v1/billing_portal/configurations/<id>", _get("billing_portal.configuration"),
+          "billing_portal.ConfigurationRetrieveParams"),
+    Route("POST", "/v1/billing_portal/configurations/<id>", billing_portal.update_configuration,
+          "billing_portal.ConfigurationUpdateParams"),
     Route("POST", "/v1/webhook_endpoints", hooks.create_webhook_endpoint, "WebhookEndpointCreateParams"),
     Route("GET", "/v1/webhook_endpoints", hooks.list_webhook_endpoints, "WebhookEndpointListParams"),
     Route("GET", "/v1/webhook_endpoints/<id>", hooks.retrieve_webhook_endpoint, "WebhookEndpointRetrieveParams"),

@@ -67,6 +67,8 @@ class DocumentedCard:
     risk_level: str = "normal"  # charge.outcome.risk_level
     effects: dict[str, str] = field(default_factory=dict)  # what follows the payment (disputes, refunds)
     checks: dict[str, str] = field(default_factory=dict)  # payment_method_details.card.checks overrides
+    charge_only: bool = False  # saving it for later works; only charging it declines (…0341)
+    authenticate_off_session: bool = False  # asks for 3-D Secure even when charged without the customer
 
 
 @dataclass(frozen=True)
@@ -138,14 +140,15 @@ _CARDS = [
              _issuer("card_velocity_exceeded", "Your card was declined for making repeated attempts too frequently "
                                                "or exceeding its amount limit.")),
     DocumentedCard("4000000000000341", "Decline after attaching",
-             "Attaching it to a customer succeeds; charging it fails: card_declined, generic_decline.", GENERIC),
+             "Attaching it to a customer succeeds; charging it fails: card_declined, generic_decline.", GENERIC,
+             charge_only=True),
     DocumentedCard("4000000000000101", "CVC check fails",
              "The cvc_check fails; the default Radar rule declines the payment: incorrect_cvc.",
              _issuer("incorrect_cvc", "Your card's security code is incorrect.", code="incorrect_cvc"),
              checks={"cvc_check": "fail"}),
     # 3-D Secure (Checkout payments are on-session, so these ask for authentication).
     DocumentedCard("4000002760003184", "Always authenticate", "Requires authentication on every payment.",
-             authenticate=True),
+             authenticate=True, authenticate_off_session=True),
     DocumentedCard("4000002500003155", "Authenticate unless set up",
              "Requires authentication on-session (and off-session unless set up).", authenticate=True),
     DocumentedCard("4000003800000446", "Already set up", "Requires authentication for on-session payments.",
@@ -252,6 +255,27 @@ def attempt(card: Card, authenticated: bool = False) -> Attempt:
     """What a payment attempt does, before or after the customer completed 3-D Secure."""
     entry = lookup(card)
     if entry.authenticate and not authenticated:
+        return Attempt(CHALLENGE)
+    if entry.decline:
+        return Attempt(DECLINE, entry.decline)
+    return Attempt(PAY)
+
+
+def setup_attempt(card: Card) -> Attempt:
+    """Saving a card for later (a trial's Checkout, the customer portal): it fails as a charge would,
+    except for cards that decline only when charged (…0341 attaches). No 3-D Secure is played."""
+    entry = lookup(card)
+    if entry.decline and not entry.charge_only:
+        return Attempt(DECLINE, entry.decline)
+    return Attempt(PAY)
+
+
+def off_session_attempt(card: Card) -> Attempt:
+    """A charge made without the customer (a renewal, a retry): a card that asks for authentication
+    on every payment needs the customer back (CHALLENGE); a saved card that authenticated when it
+    was set up pays or declines as its number says."""
+    entry = lookup(card)
+    if entry.authenticate_off_session:
         return Attempt(CHALLENGE)
     if entry.decline:
         return Attempt(DECLINE, entry.decline)

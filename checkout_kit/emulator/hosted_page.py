@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from checkout_kit.emulator import cards, invoicing, payments, tax_table
+from checkout_kit.emulator import cards, charges, invoicing, payments, tax_table
 from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.resources import discounts as coupons
 from checkout_kit.emulator.resources.checkout_sessions import EMBEDDED, pricing_inputs, reprice
@@ -67,6 +67,8 @@ def page_context(state: State, session: dict[str, Any], form: dict[str, str] | N
     if "US" in countries:  # the select's default, as Stripe's page picks the visitor's country
         countries.remove("US")
         countries.insert(0, "US")
+    items = state.session_items.get(session["id"], [])
+    recurring = [i for i in items if i["price"]["recurring"]]
     inputs = pricing_inputs(state, session)
     applied = None
     if inputs.discounts:
@@ -88,12 +90,15 @@ def page_context(state: State, session: dict[str, Any], form: dict[str, str] | N
         "tax_label": tax_table.LABEL,
         "collect_tax_id": bool((session.get("tax_id_collection") or {}).get("enabled")),
         "tax_id_types": list(invoicing.TAX_ID_TYPES.items()),
-        "items": state.session_items.get(session["id"], []),
+        "items": items,
+        "cadence": recurring[0]["price"]["recurring"]["interval"] if recurring else "period",
+        "recurring_total": sum(i["amount_subtotal"] for i in recurring),
         "form": form or {},
         "error": error,
         "error_field": field,
         "countries": [(c, COUNTRY_NAMES.get(c, c)) for c in countries],
-        "free": session["amount_total"] == 0,
+        "free": not payments.collects_card(state, session),
+        "trial": payments.trial_days(state, session),
         "bank_allowed": session["mode"] == "payment" and session["amount_total"] > 0,
         "cards": cards,
     }
@@ -177,9 +182,9 @@ def submit(state: State, session: dict[str, Any], form: dict[str, str], settle_a
     name = form.get("billingName", "").strip()
     if not name:
         raise cards.FormError("billingName", "incomplete_name", "Enter the name on your card.")
-    who = payments.Customer(email=email, name=name, shipping=_shipping(session, form), tax_ids=_tax_ids(session, form))
+    who = charges.Customer(email=email, name=name, shipping=_shipping(session, form), tax_ids=_tax_ids(session, form))
     apply_choices(state, session, form, who.shipping)
-    if session["amount_total"] == 0:
+    if not payments.collects_card(state, session):
         return payments.free_order(state, session["id"], who)
     if form.get("method") == "bank":
         account = form.get("bankAccountNumber", "").strip()

@@ -15,11 +15,11 @@ import copy
 import json
 import secrets
 import string
-import time
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from checkout_kit.emulator import clock
 from checkout_kit.emulator.errors import invalid
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -36,7 +36,8 @@ def new_id(prefix: str, length: int = 24) -> str:
 
 
 def now() -> int:
-    return int(time.time())
+    """The emulator's time (see `clock`): real time unless a test moved the clock on."""
+    return int(clock.now())
 
 
 # Values that replace fixture placeholders which would otherwise look real.

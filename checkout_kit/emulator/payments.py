@@ -6,15 +6,12 @@ this module turns the decision into Stripe objects. Callers hold `state.lock`.
 
 from __future__ import annotations
 
-import copy
-import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from checkout_kit.emulator import cards, invoicing
-from checkout_kit.emulator.expansion import first_page
-from checkout_kit.emulator.objects import build, nested, new_id, now
+from checkout_kit.emulator import billing, cards, charges, invoicing
+from checkout_kit.emulator.objects import build, nested, new_id
 from checkout_kit.emulator.resources import discounts
 from checkout_kit.emulator.resources.customers import add_customer
 from checkout_kit.emulator.state import State
@@ -27,16 +24,6 @@ PROCESSING = "processing"
 
 class PaymentError(Exception):
     """The session cannot take a payment (expired, completed, unknown)."""
-
-
-@dataclass
-class Customer:
-    """What the customer typed on the hosted page, besides payment details."""
-
-    email: str
-    name: str
-    shipping: dict[str, Any] | None = None  # {"name", "address": {...}}
-    tax_ids: list[dict[str, Any]] = field(default_factory=list)  # [{"type": "eu_vat", "value": "DE…"}]
 
 
 @dataclass
@@ -59,21 +46,15 @@ def open_session(state: State, session_id: str) -> dict[str, Any]:
 # ---- pieces ---------------------------------------------------------------
 
 
-def _customer_for(state: State, session: dict[str, Any], who: Customer) -> str | None:
+def _customer_for(state: State, session: dict[str, Any], who: charges.Customer) -> str | None:
     if session["customer"]:
         return session["customer"]
     if session["mode"] == "subscription" or session.get("customer_creation") == "always" or \
             invoicing.wanted(session):  # an invoice is always addressed to a customer
-        customer = add_customer(state, email=who.email, name=who.name or None, shipping=_shipping_of(who),
+        customer = add_customer(state, email=who.email, name=who.name or None, shipping=charges.shipping_of(who),
                                 metadata={})
         session["customer"] = customer["id"]
     return session["customer"]
-
-
-def _shipping_of(who: Customer) -> dict[str, Any] | None:
-    if not who.shipping:
-        return None
-    return nested("charge", "shipping", name=who.shipping["name"], address=who.shipping["address"])
 
 
 def _payment_intent(state: State, session: dict[str, Any], amount: int, description: str | None = None,
@@ -104,98 +85,7 @@ def _payment_intent(state: State, session: dict[str, Any], amount: int, descript
     return pi
 
 
-def _billing(who: Customer) -> dict[str, Any]:
-    return nested("charge", "billing_details", email=who.email, name=who.name or None)
-
-
-def _payment_method(state: State, who: Customer, customer: str | None, card: cards.Card | None,
-                    account: str | None) -> dict[str, Any]:
-    """The PaymentMethod the customer entered on the page (a card or a test bank account)."""
-    if card is not None:
-        details = {"type": "card", "card": nested(
-            "payment_method", "card", brand=card.brand, last4=card.last4, exp_month=card.exp_month,
-            exp_year=card.exp_year, country="US", funding="credit", display_brand=card.brand,
-            fingerprint=_fingerprint(card.number), networks={"available": [card.brand], "preferred": None},
-            checks={"address_line1_check": None, "address_postal_code_check": None,
-                    "cvc_check": cards.lookup(card).checks.get("cvc_check", "pass")},
-            three_d_secure_usage={"supported": card.brand != "amex"})}
-    else:
-        details = {"type": "us_bank_account", "us_bank_account": nested(
-            "payment_method", "us_bank_account", account_holder_type="individual", account_type="checking",
-            bank_name="STRIPE TEST BANK", last4=(account or "")[-4:], routing_number="110000000",
-            fingerprint=_fingerprint(account or ""))}
-    method = build("payment_method", id=new_id("pm_"), billing_details=_billing(who), customer=customer,
-                   metadata={}, allow_redisplay="unspecified", **details)
-    state.add(method)
-    return method
-
-
-def _fingerprint(number: str) -> str:
-    """Stable per number, as Stripe's card fingerprints are."""
-    return hashlib.sha256(number.encode()).hexdigest()[:16]
-
-
-def _outcome(entry: cards.DocumentedCard | None, decline: cards.Decline | None, pending: bool = False) -> dict[str, Any] | None:
-    if pending:
-        return None
-    risk = entry.risk_level if entry else "not_assessed"
-    values: dict[str, Any] = {"risk_level": risk, "risk_score": cards.RISK_SCORES.get(risk)}
-    if decline is None:
-        values.update(network_status="approved_by_network", reason=None, seller_message="Payment complete.",
-                      type="authorized")
-    else:
-        values.update(network_status=decline.network_status, reason=decline.outcome_reason,
-                      seller_message=decline.seller_message, type=decline.outcome_type)
-    return nested("charge", "outcome", **values)
-
-
-def _charge_details(method: dict[str, Any], entry: cards.DocumentedCard | None, authenticated: bool) -> dict[str, Any]:
-    if method["type"] == "card":
-        pm = method["card"]
-        card = nested("charge", "payment_method_details.card", brand=pm["brand"], last4=pm["last4"],
-                      exp_month=pm["exp_month"], exp_year=pm["exp_year"], country=pm["country"],
-                      funding=pm["funding"], fingerprint=pm["fingerprint"], network=pm["brand"],
-                      checks=copy.deepcopy(pm["checks"]))
-        if authenticated:
-            card["three_d_secure"] = nested("charge", "payment_method_details.card.three_d_secure",
-                                            authentication_flow="challenge", result="authenticated",
-                                            version="2.2.0", electronic_commerce_indicator="05",
-                                            transaction_id=new_id("", 32))
-        return {"type": "card", "card": card}
-    bank = method["us_bank_account"]
-    return {"type": "us_bank_account", "us_bank_account": nested(
-        "charge", "payment_method_details.us_bank_account", account_holder_type=bank["account_holder_type"],
-        account_type=bank["account_type"], bank_name=bank["bank_name"], last4=bank["last4"],
-        routing_number=bank["routing_number"], fingerprint=bank["fingerprint"])}
-
-
-def _charge(state: State, pi: dict[str, Any], who: Customer, method: dict[str, Any], status: str,
-            entry: cards.DocumentedCard | None = None, decline: cards.Decline | None = None,
-            authenticated: bool = False) -> dict[str, Any]:
-    charge_id = new_id("py_" if method["type"] == "us_bank_account" else "ch_")
-    succeeded = status == "succeeded"
-    charge = build(
-        "charge", id=charge_id, amount=pi["amount"], currency=pi["currency"],
-        amount_captured=pi["amount"] if succeeded else 0, amount_refunded=0, captured=succeeded,
-        paid=succeeded, status=status, payment_intent=pi["id"], payment_method=method["id"],
-        payment_method_details=_charge_details(method, entry, authenticated), customer=pi["customer"],
-        description=pi["description"], billing_details=_billing(who),
-        failure_code=decline.code if decline else None, failure_message=decline.message if decline else None,
-        outcome=_outcome(entry, decline, pending=status == "pending"), receipt_email=pi["receipt_email"],
-        receipt_number=None, receipt_url=f"https://pay.stripe.com/receipts/emulator/{charge_id}" if succeeded else None,
-        refunds={"object": "list", "data": [], "has_more": False, "url": f"/v1/charges/{charge_id}/refunds"},
-        refunded=False, disputed=False, shipping=_shipping_of(who), metadata=dict(pi["metadata"]),
-        calculated_statement_descriptor="CHECKOUT KIT",
-    )
-    state.add(charge)
-    pi["latest_charge"] = charge_id
-    pi["payment_method"] = method["id"]
-    if succeeded and entry and entry.effects:
-        state.card_effects[charge_id] = dict(entry.effects)
-    return charge
-
-
-def _complete(state: State, session: dict[str, Any], who: Customer, payment_status: str) -> None:
+def _complete(state: State, session: dict[str, Any], who: charges.Customer, payment_status: str) -> None:
     session["status"] = "complete"
     session["payment_status"] = payment_status
     session["url"] = None
@@ -214,121 +104,55 @@ def _complete(state: State, session: dict[str, Any], who: Customer, payment_stat
     state.emit("checkout.session.completed", session)
 
 
-def _period_seconds(recurring: dict[str, Any]) -> int:
-    days = {"day": 1, "week": 7, "month": 30, "year": 365}[recurring["interval"]]
-    return days * 86400 * recurring["interval_count"]
+def trial_days(state: State, session: dict[str, Any]) -> int | None:
+    """The trial a subscription session starts (`subscription_data.trial_period_days`), if any."""
+    if session["mode"] != "subscription":
+        return None
+    days = state.session_extras.get(session["id"], {}).get("subscription_data", {}).get("trial_period_days")
+    return int(days) if days else None
 
 
-def _plan(price: dict[str, Any]) -> dict[str, Any]:
-    """The legacy `plan` view of a recurring price, which subscription items still carry."""
-    recurring = price["recurring"]
-    return build("plan", id=price["id"], active=price["active"], amount=price["unit_amount"],
-                 amount_decimal=price["unit_amount_decimal"], billing_scheme=price["billing_scheme"],
-                 created=price["created"], currency=price["currency"], interval=recurring["interval"],
-                 interval_count=recurring["interval_count"], metadata=dict(price["metadata"]), meter=None,
-                 nickname=price["nickname"], product=price["product"], tiers_mode=None, transform_usage=None,
-                 trial_period_days=recurring["trial_period_days"], usage_type=recurring["usage_type"])
+def collects_card(state: State, session: dict[str, Any]) -> bool:
+    """Whether the page asks for payment details: when something is due, and for a subscription
+    unless `payment_method_collection` is `if_required` and nothing is due today (a free trial)."""
+    if session["amount_total"] > 0:
+        return True
+    return session["mode"] == "subscription" and session["payment_method_collection"] != "if_required"
 
 
-def _invoice_line(item: dict[str, Any], invoice_id: str, sub_id: str, sub_item: dict[str, Any] | None,
-                  start: int, end: int) -> dict[str, Any]:
-    price = item["price"]
-    if sub_item is not None:
-        parent = nested("line_item", "parent", type="subscription_item_details", subscription_item_details={
-            "invoice_item": None, "proration": False, "proration_details": {"credited_items": None},
-            "subscription": sub_id, "subscription_item": sub_item["id"]})
-    else:  # a one-time price bought with a subscription is an invoice item on its first invoice
-        parent = nested("line_item", "parent", type="invoice_item_details", invoice_item_details={
-            "invoice_item": new_id("ii_"), "proration": False, "proration_details": {"credited_items": None},
-            "subscription": sub_id})
-    return build("line_item", id=new_id("il_"), amount=item["amount_total"], currency=item["currency"],
-                 description=f"{item['quantity']} × {item['description']}", quantity=item["quantity"],
-                 invoice=invoice_id, subscription=sub_id, parent=parent,
-                 period={"start": start, "end": end if sub_item is not None else start},
-                 pricing=nested("line_item", "pricing", type="price_details",
-                                price_details={"price": price["id"], "product": price["product"]},
-                                unit_amount_decimal=str(price["unit_amount"])),
-                 subtotal=item["amount_subtotal"], discount_amounts=[], discountable=True, discounts=[],
-                 metadata={})
-
-
-def _subscribe(state: State, session: dict[str, Any], who: Customer, card: cards.Card, authenticated: bool) -> None:
-    """Paying a subscription session: customer, subscription, paid invoice, payment."""
+def _subscribe(state: State, session: dict[str, Any], who: charges.Customer, card: cards.Card | None,
+               authenticated: bool) -> None:
+    """Paying a subscription session: customer, saved card, subscription, first invoice paid."""
     customer = _customer_for(state, session, who)
-    items = state.session_items[session["id"]]
-    start = now()
+    assert customer is not None
+    method = charges.payment_method(state, who, customer, card, None) if card is not None else None
+    if method is not None:  # saved for the renewals, as Checkout does in subscription mode
+        state.objects["customer"][customer]["invoice_settings"]["default_payment_method"] = method["id"]
+        state.emit("payment_method.attached", method)
     extras = state.session_extras.get(session["id"], {}).get("subscription_data", {})
-    sub_id = new_id("sub_")
-    recurring = next(i["price"]["recurring"] for i in items if i["price"]["recurring"])
-    period_end = start + _period_seconds(recurring)
-    sub_items = {i["id"]: build("subscription_item", id=new_id("si_", 14), price=copy.deepcopy(i["price"]),
-                                plan=_plan(i["price"]), quantity=i["quantity"], subscription=sub_id, current_period_start=start,
-                                current_period_end=period_end, created=start, tax_rates=[], discounts=[], metadata={})
-                 for i in items if i["price"]["recurring"]}
-    for sub_item in sub_items.values():
-        state.add(sub_item)
-    invoice_id = new_id("in_")
-    lines = [_invoice_line(i, invoice_id, sub_id, sub_items.get(i["id"]), start, period_end) for i in items]
-    state.invoice_lines[invoice_id] = lines
-    amount = session["amount_total"]
-    pi = _payment_intent(state, session, amount, "Subscription creation", customer)
-    method = _payment_method(state, who, customer, card, None)
-    entry = cards.lookup(card)
-    charge = _charge(state, pi, who, method, "succeeded", entry, authenticated=authenticated)
-    pi.update(status="succeeded", amount_received=amount)
-    metadata = dict(extras.get("metadata") or {})
-    subscription = build(
-        "subscription", id=sub_id, customer=customer, status="active", currency=session["currency"],
-        items={"object": "list", "data": [copy.deepcopy(s) for s in sub_items.values()], "has_more": False,
-               "url": f"/v1/subscription_items?subscription={sub_id}"},
-        latest_invoice=invoice_id, start_date=start, billing_cycle_anchor=start, created=start,
-        default_payment_method=method["id"], collection_method="charge_automatically",
-        cancel_at_period_end=False, metadata=metadata, description=None,
-    )
-    invoice = build(
-        "invoice", id=invoice_id, customer=customer, customer_email=who.email, customer_name=who.name or None,
-        status="paid", currency=session["currency"], amount_due=amount, amount_paid=amount, amount_remaining=0,
-        amount_overpaid=0, amount_shipping=0, subtotal=session["amount_subtotal"],
-        subtotal_excluding_tax=session["amount_subtotal"], total=amount, total_excluding_tax=amount,
-        attempt_count=1, attempted=True, auto_advance=False, billing_reason="subscription_create",
-        collection_method="charge_automatically", lines=first_page(lines, f"/v1/invoices/{invoice_id}/lines"),
-        number=f"EMU-{len(state.objects['invoice']) + 1:04d}", period_start=start, period_end=start,
-        parent=nested("invoice", "parent", type="subscription_details", subscription_details={
-            "subscription": sub_id, "metadata": metadata, "subscription_proration_date": None}),
-        status_transitions=nested("invoice", "status_transitions", finalized_at=start, paid_at=start),
-        hosted_invoice_url=None, invoice_pdf=None, effective_at=start, ending_balance=0, starting_balance=0,
-        webhooks_delivered_at=start, next_payment_attempt=None, receipt_number=None,
-    )
-    state.add(subscription)
-    state.add(invoice)
-    session.update(subscription=sub_id, invoice=invoice_id)
-    state.emit("customer.subscription.created", subscription)
-    for event_type in ("invoice.created", "invoice.finalized", "invoice.paid", "invoice.payment_succeeded"):
-        state.emit(event_type, invoice)
-    state.emit("charge.succeeded", charge)
-    state.emit("payment_intent.succeeded", pi)
-    _complete(state, session, who, "paid")
-    _after_payment(state, charge)
-
-
-def _fail_pi(pi: dict[str, Any], decline: cards.Decline, method: dict[str, Any] | None, charge_id: str | None,
-             error_type: str = "card_error") -> None:
-    """The payment intent after a failed attempt: back to requires_payment_method, with the error."""
-    pi["status"] = "requires_payment_method"
-    pi["next_action"] = None
-    pi["last_payment_error"] = nested(
-        "payment_intent", "last_payment_error", type=error_type, code=decline.code, decline_code=decline.decline_code,
-        message=decline.message, charge=charge_id, payment_method=copy.deepcopy(method) if method else None,
-        payment_method_type=method["type"] if method else None,
-        doc_url=f"https://stripe.com/docs/error-codes/{decline.code.replace('_', '-')}")
+    sub, invoice = billing.start(
+        state, customer=customer, currency=session["currency"], lines=state.session_items[session["id"]],
+        metadata=dict(extras.get("metadata") or {}), payment_method=method["id"] if method else None,
+        trial_days=trial_days(state, session), trial_settings=extras.get("trial_settings") or None,
+        description=extras.get("description") or None, due_today=session["amount_total"])
+    if invoice["status"] == "open":
+        billing.collect(state, invoice, method["id"] if method else None, off_session=False,
+                        authenticated=authenticated)
+    session.update(subscription=sub["id"], invoice=invoice["id"])
+    _complete(state, session, who, "paid" if session["amount_total"] else "no_payment_required")
+    intent = state.objects["payment_intent"].get(state.invoice_intents.get(invoice["id"], ""))
+    charge = state.objects["charge"].get(intent.get("latest_charge") or "") if intent else None
+    if charge:  # a dispute card disputes a membership's first payment too
+        _after_payment(state, charge)
 
 
 # ---- flows ----------------------------------------------------------------
 
 
-def pay_with_card(state: State, session_id: str, card: cards.Card, who: Customer) -> Result:
+def pay_with_card(state: State, session_id: str, card: cards.Card, who: charges.Customer) -> Result:
     session = open_session(state, session_id)
-    attempt = cards.attempt(card)
+    # Nothing due today (a trial): the card is only saved for later, as a SetupIntent would.
+    attempt = cards.setup_attempt(card) if session["amount_total"] == 0 else cards.attempt(card)
     if attempt.kind == cards.CHALLENGE:
         challenge_id = new_id("payatt_")
         if session["mode"] == "payment":
@@ -341,33 +165,33 @@ def pay_with_card(state: State, session_id: str, card: cards.Card, who: Customer
     return _settle_attempt(state, session, card, who, attempt, authenticated=False)
 
 
-def _settle_attempt(state: State, session: dict[str, Any], card: cards.Card, who: Customer, attempt: cards.Attempt,
+def _settle_attempt(state: State, session: dict[str, Any], card: cards.Card, who: charges.Customer, attempt: cards.Attempt,
                     authenticated: bool) -> Result:
     if attempt.kind == cards.DECLINE and attempt.decline is not None:
         if session["mode"] == "payment":
             pi = _payment_intent(state, session, session["amount_total"], customer=session["customer"])
-            method = _payment_method(state, who, None, card, None)
-            charge = _charge(state, pi, who, method, "failed", cards.lookup(card), attempt.decline, authenticated)
-            _fail_pi(pi, attempt.decline, method, charge["id"])
+            method = charges.payment_method(state, who, None, card, None)
+            charge = charges.record_charge(state, pi, who, method, "failed", cards.lookup(card), attempt.decline, authenticated)
+            charges.fail_intent(pi, attempt.decline, method, charge["id"])
             state.emit("charge.failed", charge)
             state.emit("payment_intent.payment_failed", pi)
         return Result(DECLINED, message=attempt.message, decline_key=attempt.decline.key)
     return _succeed(state, session, card, who, authenticated)
 
 
-def _succeed(state: State, session: dict[str, Any], card: cards.Card, who: Customer, authenticated: bool) -> Result:
+def _succeed(state: State, session: dict[str, Any], card: cards.Card, who: charges.Customer, authenticated: bool) -> Result:
+    if session["mode"] == "subscription":
+        _subscribe(state, session, who, card, authenticated)
+        return Result(PAID)
     if session["amount_total"] == 0:
         _customer_for(state, session, who)
         _complete(state, session, who, "no_payment_required")
         return Result(PAID)
-    if session["mode"] == "subscription":
-        _subscribe(state, session, who, card, authenticated)
-        return Result(PAID)
     customer = _customer_for(state, session, who)
     pi = _payment_intent(state, session, session["amount_total"], customer=customer)
     pi["customer"] = customer
-    method = _payment_method(state, who, None, card, None)  # not saved to the customer in payment mode
-    charge = _charge(state, pi, who, method, "succeeded", cards.lookup(card), authenticated=authenticated)
+    method = charges.payment_method(state, who, None, card, None)  # not saved to the customer in payment mode
+    charge = charges.record_charge(state, pi, who, method, "succeeded", cards.lookup(card), authenticated=authenticated)
     pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
     state.emit("charge.succeeded", charge)
     state.emit("payment_intent.succeeded", pi)
@@ -404,28 +228,32 @@ def finish_challenge(state: State, challenge_id: str, approve: bool) -> tuple[st
     failure = cards.AUTHENTICATION_FAILURE
     if session["mode"] == "payment" and session["payment_intent"]:
         pi = state.objects["payment_intent"][session["payment_intent"]]
-        _fail_pi(pi, failure, None, None, error_type="invalid_request_error")
+        charges.fail_intent(pi, failure, None, None, error_type="invalid_request_error")
         state.emit("payment_intent.payment_failed", pi)
     return session["id"], Result(DECLINED, message=failure.message, decline_key=failure.key)
 
 
-def free_order(state: State, session_id: str, who: Customer) -> Result:
-    """A session whose total is zero completes without payment details."""
+def free_order(state: State, session_id: str, who: charges.Customer) -> Result:
+    """A session whose total is zero completes without payment details (a free trial too, when the
+    session collects a payment method only if required)."""
     session = open_session(state, session_id)
+    if session["mode"] == "subscription":
+        _subscribe(state, session, who, None, authenticated=False)
+        return Result(PAID)
     _customer_for(state, session, who)
     _complete(state, session, who, "no_payment_required")
     return Result(PAID)
 
 
-def pay_with_bank(state: State, session_id: str, account: str, who: Customer, settle_after: float | None) -> Result:
+def pay_with_bank(state: State, session_id: str, account: str, who: charges.Customer, settle_after: float | None) -> Result:
     """A delayed method: the session completes unpaid and settles later."""
     session = open_session(state, session_id)
     if session["mode"] != "payment":
         raise PaymentError("bank debit is offered for one-time payments only")
     customer = _customer_for(state, session, who)
     pi = _payment_intent(state, session, session["amount_total"], customer=customer)
-    method = _payment_method(state, who, None, None, account)
-    charge = _charge(state, pi, who, method, "pending")
+    method = charges.payment_method(state, who, None, None, account)
+    charge = charges.record_charge(state, pi, who, method, "pending")
     pi.update(status="processing", payment_method_types=["us_bank_account"])
     state.emit("charge.pending", charge)
     state.emit("payment_intent.processing", pi)
@@ -452,7 +280,7 @@ def settle(state: State, session_id: str, outcome: str | None = None) -> str:
     charge = state.objects["charge"][pi["latest_charge"]]
     if outcome == "succeeded":
         charge.update(status="succeeded", paid=True, captured=True, amount_captured=charge["amount"],
-                      outcome=_outcome(None, None))
+                      outcome=charges.outcome(None, None))
         pi.update(status="succeeded", amount_received=pi["amount"])
         session["payment_status"] = "paid"
         state.emit("charge.succeeded", charge)
@@ -460,9 +288,9 @@ def settle(state: State, session_id: str, outcome: str | None = None) -> str:
         state.emit("checkout.session.async_payment_succeeded", session)
     else:
         charge.update(status="failed", failure_code=BANK_DECLINE.code, failure_message=BANK_DECLINE.message,
-                      outcome=_outcome(None, BANK_DECLINE))
+                      outcome=charges.outcome(None, BANK_DECLINE))
         method = state.objects["payment_method"].get(pi["payment_method"])
-        _fail_pi(pi, BANK_DECLINE, method, charge["id"], error_type="invalid_request_error")
+        charges.fail_intent(pi, BANK_DECLINE, method, charge["id"], error_type="invalid_request_error")
         state.emit("charge.failed", charge)
         state.emit("payment_intent.payment_failed", pi)
         state.emit("checkout.session.async_payment_failed", session)

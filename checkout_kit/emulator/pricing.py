@@ -33,6 +33,7 @@ class Inputs:
     shipping_rate: dict[str, Any] | None
     tax_country: str | None  # None: tax not (yet) computable
     automatic_tax: bool
+    trial: bool = False  # a subscription's free trial: its recurring lines are not due today
 
 
 def _half_up(numerator: int, denominator: int) -> int:
@@ -88,11 +89,12 @@ def apply(state: State, session: dict[str, Any], items: list[dict[str, Any]], in
                 per_line[n].append({"amount": amount, "discount": discount})
     rate = tax_table.rate_for(inputs.tax_country) if inputs.automatic_tax else None
     tax_rate = tax_table.tax_rate_object(state, inputs.tax_country or "") if rate else None
+    due_now = [not (inputs.trial and item["price"]["recurring"]) for item in items]
     taxes_total = 0
     for n, item in enumerate(items):
         net = item["amount_subtotal"] - taken[n]
         tax = tax_table.tax_on(net, rate[0]) if rate else 0
-        taxes_total += tax
+        taxes_total += tax if due_now[n] else 0
         item.update(amount_discount=taken[n], amount_tax=tax, amount_total=net + tax, discounts=per_line[n],
                     taxes=[_tax_entry(tax, net, tax_rate)] if tax_rate else [])
     shipping_amount = 0
@@ -106,8 +108,8 @@ def apply(state: State, session: dict[str, Any], items: list[dict[str, Any]], in
             "taxes": [_tax_entry(shipping_tax, shipping_amount, tax_rate)] if tax_rate else []}
     else:
         session["shipping_cost"] = None
-    subtotal = sum(i["amount_subtotal"] for i in items)
-    discount_total = sum(taken)
+    subtotal = sum(i["amount_subtotal"] for i, due in zip(items, due_now) if due)
+    discount_total = sum(t for t, due in zip(taken, due_now) if due)
     session.update(amount_subtotal=subtotal,
                    amount_total=subtotal - discount_total + shipping_amount + taxes_total,
                    discounts=[{"coupon": d["coupon"], "promotion_code": d.get("promotion_code")}

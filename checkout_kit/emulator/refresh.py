@@ -30,8 +30,8 @@ DEFAULT_SOURCE = PACKAGE.parents[1] / "tests" / "fixtures" / "stripe" / "fixture
 # The Stripe object types the emulator builds from a fixture.
 KINDS = ("product", "price", "customer", "checkout.session", "item", "payment_intent", "charge", "subscription",
          "subscription_item", "invoice", "line_item", "event", "refund", "webhook_endpoint",
-         "billing_portal.session", "payment_method", "plan", "coupon", "promotion_code", "shipping_rate",
-         "tax_rate", "discount", "dispute")
+         "billing_portal.session", "billing_portal.configuration", "payment_method", "plan", "coupon",
+         "promotion_code", "shipping_rate", "tax_rate", "discount", "dispute")
 # Nested hashes the emulator fills in itself: shipped as templates holding every
 # field the SDK declares (empty), so what the emulator adds is never partial.
 TEMPLATES = (

@@ -1,9 +1,11 @@
 """The emulator as a WSGI app and a threaded loopback server.
 
-Routes: the Stripe API under `/v1`, the hosted page under `/c/`, and control
-routes for tests and tools under `/_emulator/`. API calls run under the state
-lock, so concurrent requests, idempotent retries and the background sweeper
-(expiry, automatic settlement) see a consistent account.
+Routes: the Stripe API under `/v1`, the hosted Checkout page under `/c/`, the
+customer portal under `/p/`, hosted invoices under `/i/`, and control routes for
+tests and tools under `/_emulator/`. API calls run under the state lock, so
+concurrent requests, idempotent retries and the background sweeper (expiry,
+automatic settlement, subscription billing as the clock passes) see a
+consistent account.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, cards, hosted_page, invoice_pdf, invoicing, payments
+from checkout_kit.emulator import api, billing, cards, charges, clock, hosted_page, invoice_pdf, invoicing, payments
+from checkout_kit.emulator import portal_page
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions, disputes, refunds
 from checkout_kit.emulator.delivery import Deliverer, Endpoint, RetryPolicy
@@ -68,6 +71,7 @@ class Emulator:
         self._server: Any = None
         self._stop = threading.Event()
         self.url = f"http://{host}:{port}"
+        self.state.public_url = self.url
         self.url_map = self._routes()
 
     def _api_endpoint_changed(self, endpoint: dict[str, Any]) -> None:
@@ -120,16 +124,14 @@ class Emulator:
             self.stop()
 
     def _sweep(self) -> None:
-        """Expire sessions past `expires_at` and settle bank debits that are due."""
+        """Expire sessions past `expires_at`, settle bank debits that are due, and bill what falls due."""
+        clock.bind(self.state.clock)
         while not self._stop.wait(self.sweep_interval):
-            now = time.time()
             with self.state.lock:
+                self.catch_up()
                 for state in self.states():
-                    for session in list(state.objects["checkout.session"].values()):
-                        if session["status"] == "open" and session["expires_at"] <= now:
-                            api.mark_expired(state, session)
                     for session_id, pending in list(state.pending_settlements.items()):
-                        if pending["due"] is not None and pending["due"] <= now:
+                        if pending["due"] is not None and pending["due"] <= time.time():  # a wall-clock delay
                             payments.settle(state, session_id)
                     for refund_id, pending in list(state.pending_refund_failures.items()):
                         if pending["due"] is not None and pending["due"] <= now:
@@ -148,7 +150,7 @@ class Emulator:
         with self.state.lock:
             state = self.accounts.get(account)
             if state is None:
-                state = State(account=account, lock=self.state.lock)
+                state = State(account=account, lock=self.state.lock, clock=self.state.clock)
                 state.public_url, state.account_name = self.url, f"Connected account {account}"
                 state.listeners.append(self.deliverer.enqueue)
                 self.accounts[account] = state
@@ -160,6 +162,18 @@ class Emulator:
             if state.find(obj_id) is not None or obj_id in state.challenges:
                 return state
         return self.state
+
+    def catch_up(self) -> int:
+        """Everything due by the emulator's time, in every account, in time order: expiries and
+        billing; how many billing actions ran. (Holding the lock.)"""
+        now = self.state.clock.now()
+        done = 0
+        for state in self.states():
+            for session in list(state.objects["checkout.session"].values()):
+                if session["status"] == "open" and session["expires_at"] <= now:
+                    api.mark_expired(state, session)
+            done += billing.run_due(state, now)
+        return done
 
     # ---- routing -----------------------------------------------------------
 
@@ -175,7 +189,15 @@ class Emulator:
             Rule("/c/pay/<session_id>/authenticate/<challenge_id>", methods=["GET", "POST"],
                  endpoint=("ui", self.challenge_page)),
             Rule("/c/static/checkout.css", methods=["GET"], endpoint=("ui", self.stylesheet)),
-            Rule("/invoice/<invoice_id>", methods=["GET"], endpoint=("ui", self.invoice_page)),
+            Rule("/p/session/<secret>", methods=["GET"], endpoint=("ui", self.portal_home)),
+            Rule("/p/session/<secret>/payment-method", methods=["GET", "POST"], endpoint=("ui", self.portal_card)),
+            Rule("/p/session/<secret>/subscriptions/<sub_id>/cancel", methods=["GET", "POST"],
+                 endpoint=("ui", self.portal_cancel)),
+            Rule("/p/session/<secret>/subscriptions/<sub_id>/renew", methods=["POST"],
+                 endpoint=("ui", self.portal_renew)),
+            Rule("/p/session/<secret>/subscriptions/<sub_id>/plan", methods=["GET", "POST"],
+                 endpoint=("ui", self.portal_plan)),
+            Rule("/invoice/<invoice_id>", methods=["GET", "POST"], endpoint=("ui", self.invoice_page)),
             Rule("/invoice/<invoice_id>/pdf", methods=["GET"], endpoint=("ui", self.invoice_pdf)),
             Rule("/_emulator/health", methods=["GET"], endpoint=("ctl", self.ctl_health)),
             Rule("/_emulator/reset", methods=["POST"], endpoint=("ctl", self.ctl_reset)),
@@ -189,10 +211,16 @@ class Emulator:
             Rule("/_emulator/charges/<charge_id>", methods=["GET"], endpoint=("ctl", self.ctl_charge)),
             Rule("/_emulator/refunds/<refund_id>/fail", methods=["POST"], endpoint=("ctl", self.ctl_fail_refund)),
             Rule("/_emulator/disputes/<dispute_id>/close", methods=["POST"], endpoint=("ctl", self.ctl_close_dispute)),
+            Rule("/_emulator/clock", methods=["GET"], endpoint=("ctl", self.ctl_clock)),
+            Rule("/_emulator/clock/advance", methods=["POST"], endpoint=("ctl", self.ctl_clock_advance)),
+            Rule("/_emulator/billing/settings", methods=["GET", "POST"], endpoint=("ctl", self.ctl_billing_settings)),
+            Rule("/_emulator/customers/<customer_id>/payment_method", methods=["POST"],
+                 endpoint=("ctl", self.ctl_payment_method)),
         ]
         return Map(rules, strict_slashes=False)
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        clock.bind(self.state.clock)  # this thread reads this emulator's time
         request = Request(environ)
         started = time.perf_counter()
         adapter = self.url_map.bind_to_environ(environ)
@@ -410,12 +438,15 @@ class Emulator:
             return (invoice, invoicing.document(state, invoice, state.account_name)) if invoice else (None, None)
 
     def invoice_page(self, request: Request, invoice_id: str) -> Response:
-        """Stripe's hosted invoice page, in short: the invoice and a link to its PDF."""
-        invoice, doc = self._invoice(invoice_id)
-        if invoice is None:
-            return self._html("closed.html", 404, heading="Invoice not found", message="This invoice link is not valid.",
-                              link=None)
-        return self._html("invoice.html", invoice=invoice, doc=doc)
+        """Stripe's hosted invoice page: the invoice and its PDF, and for an open one a way to pay it
+        (or to complete the authentication a renewal asked for)."""
+        form = dict(request.form.items()) if request.method == "POST" else None
+        with self.state.lock:
+            state = self.owner(invoice_id)
+            result = portal_page.invoice_page(state, invoice_id, (form or {}).get("action"), form)
+            if isinstance(result, portal_page.Page) and "invoice" in result.context:
+                result.context["doc"] = invoicing.document(state, result.context["invoice"], state.account_name)
+            return self._page(result)
 
     def invoice_pdf(self, request: Request, invoice_id: str) -> Response:
         invoice, doc = self._invoice(invoice_id)
@@ -423,6 +454,39 @@ class Emulator:
             return Response("No such invoice", status=404, mimetype="text/plain")
         return Response(invoice_pdf.render(doc), mimetype="application/pdf", headers={
             "Content-Disposition": f'inline; filename="invoice-{invoice["number"]}.pdf"', "Cache-Control": "no-store"})
+
+    # ---- customer portal and hosted invoices ---------------------------------------
+
+    def portal_state(self, secret: str) -> State:
+        """The account whose portal session a link opens."""
+        return next((state for state in self.states() if secret in state.portal_links), self.state)
+
+    def _page(self, result: portal_page.Page | portal_page.Redirect) -> Response:
+        if isinstance(result, portal_page.Redirect):
+            return _redirect(result.location)
+        return self._html(result.template, result.status, **result.context)
+
+    def portal_home(self, request: Request, secret: str) -> Response:
+        with self.state.lock:
+            return self._page(portal_page.home(self.portal_state(secret), secret, request.args.get("notice")))
+
+    def portal_card(self, request: Request, secret: str) -> Response:
+        form = dict(request.form.items()) if request.method == "POST" else None
+        with self.state.lock:
+            return self._page(portal_page.payment_method(self.portal_state(secret), secret, form))
+
+    def portal_cancel(self, request: Request, secret: str, sub_id: str) -> Response:
+        with self.state.lock:
+            return self._page(portal_page.cancel(self.portal_state(secret), secret, sub_id, confirm=request.method == "POST"))
+
+    def portal_renew(self, request: Request, secret: str, sub_id: str) -> Response:
+        with self.state.lock:
+            return self._page(portal_page.renew(self.portal_state(secret), secret, sub_id))
+
+    def portal_plan(self, request: Request, secret: str, sub_id: str) -> Response:
+        price = request.form.get("price", "") if request.method == "POST" else None
+        with self.state.lock:
+            return self._page(portal_page.plan(self.portal_state(secret), secret, sub_id, price))
 
     def stylesheet(self, request: Request) -> Response:
         css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
@@ -454,6 +518,7 @@ class Emulator:
 
     def ctl_reset(self, body: dict[str, Any]) -> dict[str, Any]:
         self.state.reset()
+        self.state.clock.reset()
         self.accounts.clear()
         self.deliverer.reset()
         return {"ok": True}
@@ -472,6 +537,15 @@ class Emulator:
                 continue
             created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
         return created
+
+    def configure_portal(self, params: dict[str, Any], account: str | None = None) -> str:
+        """Create a portal configuration from plain values (as the dev shop does at start) in the platform's
+        account or a connected one; its id."""
+        from checkout_kit.emulator.resources.billing_portal import new_configuration
+
+        state = self.account_state(account)
+        with self.state.lock:
+            return new_configuration(state, _stringify(params))["id"]
 
     def ctl_endpoints(self, body: dict[str, Any]) -> dict[str, Any]:
         if body:
@@ -538,6 +612,43 @@ class Emulator:
             raise ValueError("outcome must be 'won' or 'lost'")
         state = self.owner(dispute_id)
         return disputes.close(state, state.get("dispute", dispute_id), outcome)
+    def ctl_clock(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {"now": int(self.state.clock.now()), "offset": self.state.clock.offset}
+
+    def ctl_clock_advance(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Move the emulator's time on by `seconds` and bill everything that fell due, in order."""
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ValueError("seconds must be a number ≥ 0")
+        self.state.clock.advance(float(seconds))
+        done = self.catch_up()
+        return {"now": int(self.state.clock.now()), "offset": self.state.clock.offset, "actions": done}
+
+    def ctl_billing_settings(self, body: dict[str, Any]) -> dict[str, Any]:
+        """What happens when a failed invoice's retries run out: cancel (Stripe's default), unpaid, past_due."""
+        if body:
+            after = body.get("after_retries")
+            if after not in billing.AFTER_RETRIES:
+                raise ValueError(f"after_retries must be one of {', '.join(billing.AFTER_RETRIES)}")
+            self.state.billing_settings["after_retries"] = after
+        return dict(self.state.billing_settings)
+
+    def ctl_payment_method(self, body: dict[str, Any], customer_id: str) -> dict[str, Any]:
+        """Save a card as the customer's default, as the portal's card form does, and pay what is owed
+        with it (unless `pay_open` is false: then the open invoices wait for their retry)."""
+        state = self.owner(customer_id)
+        customer = state.get("customer", customer_id)
+        form = {"cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
+                "cardCvc": body.get("cvc", "123")}
+        card = cards.parse_card(form["cardNumber"], form["cardExpiry"], form["cardCvc"])
+        attempt = cards.setup_attempt(card)
+        if attempt.kind == cards.DECLINE and attempt.decline is not None:
+            return {"result": "declined", "message": attempt.decline.message}
+        who = charges.Customer(email=customer["email"] or "", name=body.get("name") or customer["name"] or "")
+        method = charges.payment_method(state, who, customer_id, card, None)
+        state.emit("payment_method.attached", method)
+        billing.set_payment_method(state, None, customer_id, method["id"], pay_open=body.get("pay_open", True))
+        return {"result": "saved", "payment_method": method["id"]}
 
     def ctl_challenge(self, body: dict[str, Any], challenge_id: str) -> dict[str, Any]:
         _, result = payments.finish_challenge(self.owner(challenge_id), challenge_id, bool(body.get("approve")))

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 from checkout_kit.emulator import objects
+from checkout_kit.emulator.clock import Clock
 from checkout_kit.emulator.errors import StripeError, missing, invalid
 from checkout_kit.stripe_version import API_VERSION
 
@@ -34,6 +35,8 @@ PREFIXES = {
     "re_": "refund",
     "dp_": "dispute",
     "we_": "webhook_endpoint",
+    "bps_": "billing_portal.session",
+    "bpc_": "billing_portal.configuration",
     "promo_": "promotion_code",
     "shr_": "shipping_rate",
     "txr_": "tax_rate",
@@ -53,7 +56,7 @@ class State:
     """One Stripe account's objects. `account` is None for the platform (the key's own account) and
     `acct_…` for a connected account reached with the Stripe-Account header; its events say so."""
 
-    def __init__(self, account: str | None = None, lock: Any = None) -> None:
+    def __init__(self, account: str | None = None, lock: Any = None, clock: Clock | None = None) -> None:
         self.account = account
         self.lock = lock or threading.RLock()
         self.listeners: list[EventListener] = []
@@ -62,6 +65,8 @@ class State:
         self.account_name = "Emulator test account"
         # Told when a webhook endpoint is created through the API (the deliverer subscribes).
         self.endpoint_listeners: list[Callable[[dict[str, Any]], None]] = []
+        # The emulator's time: one for the platform and every connected account (see `clock`).
+        self.clock = clock or Clock()
         self.reset()
 
     def reset(self) -> None:
@@ -83,6 +88,17 @@ class State:
             self.pending_settlements: dict[str, dict[str, Any]] = {}
             # Refunds of the "refund fails" card, failing later: refund id -> {"reason", "due"}.
             self.pending_refund_failures: dict[str, dict[str, Any]] = {}
+            # Billing (see `billing`): the card number behind each payment method (what charging it
+            # later does), prorations waiting for a subscription's next invoice, each open invoice's
+            # retry schedule, and the trials already warned about.
+            self.card_numbers: dict[str, str] = {}
+            self.pending_lines: dict[str, list[dict[str, Any]]] = {}
+            self.dunning: dict[str, dict[str, Any]] = {}
+            self.trial_warned: set[str] = set()
+            self.invoice_intents: dict[str, str] = {}
+            self.billing_settings: dict[str, str] = {"after_retries": "cancel"}
+            # Customer portal: the secret in a session's URL -> the session id.
+            self.portal_links: dict[str, str] = {}
 
     # ---- objects ---------------------------------------------------------
 

@@ -23,6 +23,7 @@ FAMILIES = (
     "checkout_kit.events.checkout",
     "checkout_kit.events.refunds",
     "checkout_kit.events.disputes",
+    "checkout_kit.events.subscriptions",
 )
 
 # Outcomes every family may answer with (families add their own words).

@@ -124,6 +124,13 @@ def plan_items(services: Services, order: Order) -> list[kinds.Plan]:
 def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list[Job]:
     """Queue the emails the order's new state calls for, leased to this caller; the jobs it must perform."""
     settings = services.settings
+    if order.status == PAID and order.mode == "subscription" and order.subscription:
+        # A membership's first email is its welcome, under the key its first invoice uses too.
+        from checkout_kit import memberships
+        from checkout_kit.events.subscriptions import queue
+
+        return queue(tx, memberships.first_mails_for_order(order, services.catalog, settings.merchant_email),
+                     (token, outbox.lease_seconds(settings)))
     wanted: list[tuple[str, str | None]] = []
     if order.status == PAID:
         wanted = [("receipt", order.customer_email), ("merchant_order", settings.merchant_email)]

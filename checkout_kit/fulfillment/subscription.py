@@ -4,7 +4,7 @@ portal are the subscriptions' own events (`events/subscriptions.py`)."""
 
 from __future__ import annotations
 
-from checkout_kit.fulfillment.kinds import Plan, PlanContext, View, ViewContext, access_view
+from checkout_kit.fulfillment.kinds import Link, Plan, PlanContext, View, ViewContext, access_view
 
 
 def plan(ctx: PlanContext) -> Plan:
@@ -13,4 +13,7 @@ def plan(ctx: PlanContext) -> Plan:
 
 
 def view(ctx: ViewContext) -> View:
-    return access_view(ctx, "Your membership is active.", "Open the members' area")
+    result = access_view(ctx, "Your membership is active.", "Open the members' area")
+    # Members cancel, change plan or update their card in the customer portal, reached from here.
+    result.links.append(Link("Manage your membership", f"{ctx.services.settings.site_url}/account.html"))
+    return result

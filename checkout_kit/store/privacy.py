@@ -44,6 +44,7 @@ class PrivacyTx:
                        "request' ELSE last_error END, updated_at = ? WHERE id = ?",
                        (json.dumps({**kept, ERASED: True}), new_status, new_status, self.now, job_id))
         counts["jobs"] = len(jobs)
+        counts["subscriptions"] = self.erase_member_email(email)  # type: ignore[attr-defined]
         for table, column in (("problems", "detail"), ("webhook_deliveries", "detail"), ("audit_log", "detail"),
                               ("audit_log", "target")):
             counts[f"{table}.{column}"] = self._exec(

@@ -151,6 +151,60 @@ MIGRATIONS: dict[int, list[Step]] = {
             used_at {real} NOT NULL
         )""",
     ],
+    # Memberships: each subscription as Stripe last showed it (newest reading wins), its items,
+    # and each invoice once.
+    4: [
+        """CREATE TABLE subscriptions (
+            id TEXT PRIMARY KEY,
+            customer TEXT,
+            email TEXT,
+            email_key TEXT,
+            status TEXT NOT NULL,
+            price_id TEXT,
+            product_key TEXT,
+            current_period_end BIGINT,
+            cancel_at_period_end INTEGER NOT NULL DEFAULT 0,
+            cancel_at BIGINT,
+            canceled_at BIGINT,
+            ended_at BIGINT,
+            trial_end BIGINT,
+            latest_invoice TEXT,
+            livemode INTEGER NOT NULL DEFAULT 0,
+            seen_at {real} NOT NULL,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL
+        )""",
+        "CREATE INDEX subscriptions_email ON subscriptions (email_key)",
+        "CREATE INDEX subscriptions_customer ON subscriptions (customer)",
+        """CREATE TABLE subscription_items (
+            subscription_id TEXT NOT NULL REFERENCES subscriptions(id),
+            item_id TEXT NOT NULL,
+            price_id TEXT NOT NULL,
+            product_id TEXT,
+            product_key TEXT,
+            quantity INTEGER NOT NULL,
+            current_period_end BIGINT,
+            PRIMARY KEY (subscription_id, item_id)
+        )""",
+        """CREATE TABLE invoices (
+            id TEXT PRIMARY KEY,
+            subscription_id TEXT,
+            customer TEXT,
+            status TEXT NOT NULL,
+            billing_reason TEXT,
+            amount_due BIGINT NOT NULL,
+            amount_paid BIGINT NOT NULL,
+            currency TEXT NOT NULL,
+            attempt_count INTEGER NOT NULL DEFAULT 0,
+            number TEXT,
+            hosted_invoice_url TEXT,
+            paid_at BIGINT,
+            seen_at {real} NOT NULL,
+            created_at {real} NOT NULL,
+            updated_at {real} NOT NULL
+        )""",
+        "CREATE INDEX invoices_subscription ON invoices (subscription_id)",
+    ],
     # After the sale (issue 11): refunds on orders, tickets, counted download links, stock,
     # shipments, refunds and disputes. (4 is the subscriptions' migration.)
     5: [

@@ -28,6 +28,7 @@ from checkout_kit.store.stock import StockStore, StockTx
 from checkout_kit.store.tickets import TicketsStore, TicketsTx
 from checkout_kit.store.records import TRANSITIONS, Delivery, Order
 from checkout_kit.store.rows import ITEM_COLUMNS, ORDER_COLUMNS, item_from_row, order_from_row
+from checkout_kit.store.subscriptions import SubscriptionsStore, SubscriptionsTx
 from checkout_kit.store.totals import TotalsTx, read_totals
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
@@ -37,10 +38,11 @@ T = TypeVar("T")
 INSERT_ORDER_COLUMNS = ORDER_COLUMNS + ", reference"
 TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jobs", "rate_limits", "problems",
           "used_tokens", "checkout_intents", "audit_log", "order_totals", "tickets", "download_uses", "stock_counts",
-          "stock_holds", "shipments", "refunds", "disputes"}
+          "stock_holds", "shipments", "refunds", "disputes", "subscriptions", "subscription_items", "invoices"}
 
 
-class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, RefundsTx, ShipmentsTx):
+class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, RefundsTx, ShipmentsTx,
+         SubscriptionsTx):
     """Writes inside one transaction: all of them happen, or none."""
 
     def __init__(self, store: "SqlStore", conn: Any) -> None:
@@ -104,13 +106,17 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
         return self._exec("INSERT INTO used_tokens (token_id, purpose, used_at) VALUES (?, ?, ?) "
                           "ON CONFLICT (token_id) DO NOTHING", (token_id, purpose, self.now)).rowcount == 1
 
+    def forget_token(self, token_id: str, purpose: str) -> None:
+        """Undo `use_token` (what the token opened failed on our side)."""
+        self._exec("DELETE FROM used_tokens WHERE token_id = ? AND purpose = ?", (token_id, purpose))
+
     def log_delivery(self, delivery: Delivery) -> None:
         """Log a webhook delivery with the effects it had (one commit for both)."""
         self._store._insert_delivery(self._conn, delivery)
 
 
 class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, DownloadsStore, StockStore,
-               RefundsStore, ShipmentsStore):
+               RefundsStore, ShipmentsStore, SubscriptionsStore):
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.pool = ConnectionPool(dialect)

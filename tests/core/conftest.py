@@ -117,6 +117,14 @@ class Shop:
             time.sleep(0.05)
         raise AssertionError(f"order {session_id} never became {status}: {self.store.get_order(session_id)}")
 
+    def join(self, price_id: str = "price_test_monthly", **pay: Any) -> str:
+        """Become a member (paying as `pay` says, 4242 by default) and wait for the welcome; the session id."""
+        session_id = self.new_session(price_id)
+        assert self.pay(session_id, **pay)["result"] == "paid"
+        self.smtp.wait_for(lambda ms: any("Welcome" in m["Subject"] for m in ms))
+        self.settle_deliveries()
+        return session_id
+
     def receipts(self, to: str = CUSTOMER) -> list[Any]:
         return [m for m in self.smtp.to(to) if "receipt" in m["Subject"].lower()]
 
@@ -160,6 +168,18 @@ def any_shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -
     s = start_shop(shop_env(url, smtp), smtp)
     yield s
     s.dev.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """The store alone, on SQLite and on a real PostgreSQL."""
+    from checkout_kit.store import open_store
+
+    url = f"sqlite:///{tmp_path}/s.db" if request.param == "sqlite" else \
+        request.getfixturevalue("postgres").create_database()
+    s = open_store(url)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ def test_a_monthly_membership(fixture: Catalog) -> None:
     assert membership.details == {"access_url": "https://members.example.com/"}
     (price,) = membership.prices
     assert (price.recurring, price.interval_count, price.lookup_key) == ("month", 1, "membership-monthly")
+    assert price.trial_period_days is None
 
 
 def test_lookups(fixture: Catalog) -> None:
@@ -156,6 +157,12 @@ def book_price(**fields: Any) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+def club_price(**fields: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data["products"]["club"]["prices"][0].update(fields)
+    return change
+
+
 def rename_book(key: str) -> Callable[[dict[str, Any]], None]:
     def change(data: dict[str, Any]) -> None:
         data["products"][key] = data["products"].pop("book")
@@ -177,6 +184,10 @@ INVALID: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("missing id and lookup_key", book_price(id=DELETE, lookup_key=DELETE), PRICE_AT + r".*id.*lookup_key"),
     ("empty id and lookup_key", book_price(id="", lookup_key=""), PRICE_AT + r".*id"),
     ("id not price_", book_price(id="prod_book"), PRICE_AT + r": id must look like price_"),
+    ("a trial on a one-time price", book_price(trial_period_days=7), PRICE_AT + r": trial_period_days needs a recurring"),
+    ("a trial of no days", club_price(trial_period_days=0), r"products\.club\.prices\[0\]\]: trial_period_days must be"),
+    ("a trial over Stripe's limit", club_price(trial_period_days=731), r"trial_period_days must be at most 730"),
+    ("a trial that is not a number", club_price(trial_period_days="7"), r"trial_period_days must be a whole"),
     ("id with a space", book_price(id="price_bo ok"), PRICE_AT + r": id "),
     ("id with a trailing newline", book_price(id="price_book\n"), PRICE_AT + r": id "),
     ("id not a string", book_price(id=42), PRICE_AT + r": id "),
@@ -316,6 +327,12 @@ def test_custom_fulfillment_names_are_accepted(name: str) -> None:
     data = base()
     data["products"]["book"]["fulfillment"] = name
     assert parse(data).products["book"].fulfillment == name
+
+
+def test_a_plan_may_start_with_a_trial() -> None:
+    data = base()
+    data["products"]["club"]["prices"][0]["trial_period_days"] = 14
+    assert parse(data).products["club"].prices[0].trial_period_days == 14
 
 
 def test_extra_product_fields_land_in_details() -> None:

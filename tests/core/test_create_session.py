@@ -16,7 +16,7 @@ import stripe
 from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.services import Services
 from checkout_kit.web import App, call_wsgi, environ_for
-from tests.core.conftest import HttpAnswer, Shop, http
+from tests.core.conftest import FIXTURES, HttpAnswer, Shop, http
 from tests.support.servers import free_port
 
 ROUTE = "/api/create-checkout-session"
@@ -179,6 +179,20 @@ def test_recurring_prices_make_a_subscription(shop: Shop) -> None:
     session = session_of(shop, answer.json()["id"])
     assert session.mode == "subscription"
     assert sorted(lines_of(session)) == [("price_test_ebook", 1), ("price_test_yearly", 1)]
+
+
+def test_a_plans_trial_reaches_checkout(make_shop, tmp_path) -> None:
+    trial_catalog = tmp_path / "catalog.toml"
+    trial_catalog.write_text((FIXTURES / "catalog.toml").read_text().replace(
+        'id = "price_test_yearly"', 'id = "price_test_yearly"\n  trial_period_days = 30'))
+    shop = make_shop(CATALOG_PATH=str(trial_catalog))
+    answer = shop.checkout({"items": [{"priceId": "price_test_yearly"}, {"priceId": "price_test_ebook"}]})
+    assert answer.status == 200, answer.body
+    session = session_of(shop, answer.json()["id"])
+    assert session.amount_total == 1500  # due today: the e-book; the plan starts with 30 free days
+    assert shop.pay(session.id)["result"] == "paid"
+    sub = sdk(shop).v1.subscriptions.retrieve(sdk(shop).v1.checkout.sessions.retrieve(session.id).subscription)
+    assert sub.status == "trialing" and sub.trial_end - sub.trial_start == 30 * 86400
 
 
 def test_lookup_key_of_a_catalog_price_with_an_id(shop: Shop) -> None:

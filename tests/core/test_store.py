@@ -12,15 +12,6 @@ from checkout_kit.store.sql import SCHEMA_VERSION, StoreError, StoreUnavailable
 from tests.core.conftest import run_threads
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path):
-    url = f"sqlite:///{tmp_path}/s.db" if request.param == "sqlite" else \
-        request.getfixturevalue("postgres").create_database()
-    s = open_store(url)
-    yield s
-    s.close()
-
-
 def new_order(session_id: str = "cs_test_store1", status: str = "paid") -> Order:
     return Order(session_id, status, "payment", False, "a@example.com", "A", 1500, "usd",
                  items=[OrderItem(0, "price_x", "ebook", "E-book", 1, 1500, "usd", "download",

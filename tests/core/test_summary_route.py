@@ -182,7 +182,8 @@ def test_paid_subscription_summary_has_the_membership(shop: Shop) -> None:
     assert body["status"] == "complete" and body["payment_status"] == "paid"
     assert body["amount_total"] == 900
     [membership] = [f for f in body["fulfillment"] if f["kind"] == "subscription"]
-    assert [link["url"] for link in membership["links"]] == ["https://members.example.com/"]
+    assert [link["url"] for link in membership["links"]] == ["https://members.example.com/",
+                                                              f"{shop.url}/account.html"]
     subscription = sdk(shop).v1.checkout.sessions.retrieve(session_id).subscription
     assert subscription and shop.wait_order(session_id).items[0].fulfillment["subscription"] == subscription
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.flows import buy_button
 
 pytestmark = pytest.mark.browser
-PAGES = ["/", "/button-outside-a-form.html", "/success.html", "/canceled.html", "/no-such-page"]
+PAGES = ["/", "/button-outside-a-form.html", "/account.html", "/success.html", "/canceled.html", "/no-such-page"]
 
 STRUCTURE = """() => {
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);

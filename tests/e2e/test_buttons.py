@@ -220,7 +220,7 @@ def test_success_page_offers_a_retry_when_the_order_cannot_be_loaded(shop, page:
     expect(page.locator('[data-state="paid"]')).to_contain_text(CUSTOMER)
 
 
-PAGES = ["/", "/button-outside-a-form.html", "/success.html", "/canceled.html", "/no-such-page"]
+PAGES = ["/", "/button-outside-a-form.html", "/account.html", "/success.html", "/canceled.html", "/no-such-page"]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -57,7 +57,7 @@ def open_page(page: Page, body: str, script_attrs: str = "") -> Stub:
 
     def serve(route: Route, request: Request) -> None:
         path = request.url[len(ORIGIN):].split("?")[0]
-        if path.endswith("/create-checkout-session"):
+        if path.endswith(("/create-checkout-session", "/api/portal")):
             stub.handle(route, request)
         elif path in files:
             kind, text = files[path]
@@ -238,3 +238,25 @@ def test_coming_back_from_the_back_forward_cache_makes_busy_buttons_ready_but_le
     expect(page.locator("#b")).to_be_enabled()
     expect(page.locator("#b")).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#soldout")).to_be_disabled()
+
+
+def test_a_portal_form_asks_for_its_link_as_buy_buttons_buy(page: Page) -> None:
+    """<form data-portal> (account.html): JSON to the form's action, the button busy meanwhile, the
+    answer or the error by the button; no checkout events."""
+    held: list[Route] = []
+    stub = open_page(page, '<form method=post action=/api/portal data-portal><label>Email <input name=email '
+                           'value="ann@example.com"></label> <button id=b>Email me a link</button></form>')
+    stub.answer = held.append
+    page.click("#b")
+    expect(page.locator("#b")).to_be_disabled()
+    expect(page.locator("#b")).to_have_attribute("aria-busy", "true")
+    held[0].fulfill(json={"message": "If that email has a membership, a link is on its way."})
+    expect(page.locator("#b + [role=alert]")).to_have_text("If that email has a membership, a link is on its way.")
+    expect(page.locator("#b")).to_be_enabled()
+    assert stub.requests == [{"url": ORIGIN + "/api/portal", "content_type": "application/json",
+                              "body": {"email": "ann@example.com"}}]
+    stub.answer = lambda route: route.fulfill(status=429, json={"error": {"message": "Too many requests."}})
+    page.press("input[name=email]", "Enter")  # a submit, not a click
+    expect(page.locator("#b + [role=alert]")).to_have_text("Too many requests.")
+    expect(page.locator("#b")).to_be_enabled()
+    assert len(stub.requests) == 2 and seen(page) == [] and page.url == ORIGIN + "/"

@@ -127,7 +127,11 @@ def test_membership_is_a_subscription_and_the_success_page_shows_it(shop, shop_p
     expect(page.get_by_role("link", name="Open the members' area")).to_have_attribute("href", "https://members.example.com/")
     assert row_texts(page) == [["Supporter Membership", "1", "$9.00"]]
 
-    assert len(receipts_after_settling(shop)) == 1
+    expect(page.get_by_role("link", name="Manage your membership")).to_have_attribute("href", "/account.html")
+    # A membership's receipt is its welcome email, which also says how to manage it.
+    shop.smtp.wait_for(lambda ms: any("Welcome" in m["Subject"] for m in ms))
+    shop.settle_deliveries()
+    assert [m["Subject"] for m in shop.smtp.to(CUSTOMER)] == ["Welcome to Supporter Membership — Test Shop"]
     order = shop.store.get_order(session_id)
     assert order.status == "paid" and order.mode == "subscription" and order.subscription
 

@@ -49,6 +49,7 @@ def ids(emulator, client, catalog) -> dict[str, str]:
     pi = client.v1.payment_intents.retrieve(client.v1.checkout.sessions.retrieve(paid.id).payment_intent)
     subscription = client.v1.subscriptions.retrieve(client.v1.checkout.sessions.retrieve(sub.id).subscription)
     endpoint = client.v1.webhook_endpoints.create(params={"url": "https://shop.example/h", "enabled_events": ["*"]})
+    portal = client.v1.billing_portal.configurations.create(params={"features": {"invoice_history": {"enabled": True}}})
     coupon = client.v1.coupons.create(params={"percent_off": 10, "duration": "once"})
     promo = client.v1.promotion_codes.create(params={"promotion": {"type": "coupon", "coupon": coupon.id}})
     rate = client.v1.shipping_rates.create(params={"display_name": "Post", "type": "fixed_amount",
@@ -68,6 +69,7 @@ def ids(emulator, client, catalog) -> dict[str, str]:
         "/v1/invoices/": subscription.latest_invoice, "/v1/webhook_endpoints/": endpoint.id,
         "/v1/events/": client.v1.events.list(params={"limit": 1}).data[0].id,
         "/v1/refunds/": refund.id, "/v1/disputes/": client.v1.disputes.list().data[0].id,
+        "/v1/billing_portal/configurations/": portal.id,
     }
 
 

@@ -173,6 +173,27 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
     keep("dispute update", v1.disputes.update(dispute.id, params={"evidence": {"uncategorized_text": "sent"}}))
     keep("dispute close", v1.disputes.close(dispute.id))
     keep("dispute retrieve", v1.disputes.retrieve(dispute.id))
+    # Memberships over time: a change of plan, a renewal with its prorations, a failed one, a trial,
+    # a cancellation; the customer portal.
+    member = new_session(client, catalog["monthly"].id, mode="subscription")
+    control(emulator, f"sessions/{member.id}/pay", {})
+    member_sub = v1.subscriptions.retrieve(v1.checkout.sessions.retrieve(member.id).subscription)
+    keep("subscription update (items)", v1.subscriptions.update(member_sub.id, params={
+        "items": [{"id": member_sub["items"].data[0].id, "price": catalog["yearly"].id}]}))
+    keep("subscription update (cancel at period end)", v1.subscriptions.update(member_sub.id, params={
+        "cancel_at_period_end": True}))
+    trial = new_session(client, catalog["monthly"].id, mode="subscription", subscription_data={"trial_period_days": 3})
+    control(emulator, f"sessions/{trial.id}/pay", {"card": "4000000000000341"})
+    control(emulator, "clock/advance", {"seconds": 5 * 86400})
+    trial_sub = v1.checkout.sessions.retrieve(trial.id).subscription
+    keep("failed renewal invoice", v1.invoices.retrieve(v1.subscriptions.retrieve(trial_sub).latest_invoice))
+    keep("subscription cancel", v1.subscriptions.cancel(trial_sub))
+    keep("portal configuration create", v1.billing_portal.configurations.create(params={
+        "features": {"invoice_history": {"enabled": True}}, "business_profile": {"headline": "Shop"}}))
+    keep("portal session create", v1.billing_portal.sessions.create(params={
+        "customer": member_sub.customer, "return_url": "https://shop.example/",
+        "flow_data": {"type": "subscription_cancel", "subscription_cancel": {"subscription": member_sub.id}}}))
+    keep("portal configuration list", v1.billing_portal.configurations.list())
 
     keep("price search", v1.prices.search(params={"query": "active:'true'"}))
     keep("customer search", v1.customers.search(params={"query": "email:'shape@example.com'"}))
@@ -185,8 +206,9 @@ def responses(emulator, client, catalog) -> dict[str, dict[str, Any]]:
 # What the issue names, and what paying and listing create besides.
 REQUIRED_TYPES = {"product", "price", "customer", "checkout.session", "item", "payment_intent", "payment_method",
                   "charge", "subscription", "subscription_item", "invoice", "line_item", "event",
-                  "webhook_endpoint", "plan", "list", "search_result", "coupon", "promotion_code",
-                  "shipping_rate", "tax_rate", "discount", "refund", "dispute"}
+                  "webhook_endpoint", "plan", "list", "search_result", "billing_portal.session",
+                  "billing_portal.configuration", "coupon", "promotion_code", "shipping_rate", "tax_rate", "discount",
+                  "refund", "dispute"}
 
 
 def test_every_response_has_the_sdk_shape(responses):
@@ -207,7 +229,9 @@ def test_events_of_every_type_have_the_sdk_shape(responses):
     types = {e["type"] for e in events}
     assert {"checkout.session.completed", "payment_intent.payment_failed", "charge.failed", "invoice.paid",
             "customer.subscription.created", "checkout.session.async_payment_failed", "refund.created",
-            "charge.refunded", "refund.failed", "charge.dispute.created", "charge.dispute.closed"} <= types
+            "charge.refunded", "refund.failed", "charge.dispute.created", "charge.dispute.closed",
+            "invoice.payment_failed", "customer.subscription.updated", "customer.subscription.deleted",
+            "customer.subscription.trial_will_end"} <= types
     assert [p for e in events for p in problems(e)] == []
 
 

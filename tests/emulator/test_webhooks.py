@@ -116,12 +116,17 @@ def test_expiry_by_api_and_by_time(emulator, client, catalog, receiver):
 def test_subscription_sequence(emulator, client, catalog, receiver):
     session = new_session(client, catalog["monthly"].id, mode="subscription")
     control(emulator, f"sessions/{session.id}/pay", {})
+    # As Stripe's Checkout does: the subscription starts incomplete, its first invoice is paid, then it is active.
     events = check_sequence(client, receiver, [
-        "customer.created", "payment_intent.created", "customer.subscription.created", "invoice.created",
-        "invoice.finalized", "invoice.paid", "invoice.payment_succeeded", "charge.succeeded",
-        "payment_intent.succeeded", "checkout.session.completed"])
+        "customer.created", "customer.subscription.created", "invoice.created", "invoice.finalized",
+        "payment_intent.created", "charge.succeeded", "payment_intent.succeeded", "invoice.paid",
+        "invoice.payment_succeeded", "customer.subscription.updated", "checkout.session.completed"])
     paid = next(e for e in events if e.type == "invoice.paid")
     assert paid.data.object.status == "paid" and paid.data.object.amount_paid == 900
+    created = next(e for e in events if e.type == "customer.subscription.created")
+    updated = next(e for e in events if e.type == "customer.subscription.updated")
+    assert (created.data.object.status, updated.data.object.status) == ("incomplete", "active")
+    assert updated.data.previous_attributes.to_dict() == {"status": "incomplete"}
 
 
 def test_failed_deliveries_are_retried_with_backoff(emulator, client, catalog):

@@ -184,6 +184,23 @@ def _tax_id_collection(p: dict[str, Any]) -> dict[str, Any]:
     return {"enabled": enabled, "required": required}
 
 
+def _subscription_data(p: dict[str, Any], mode: str) -> dict[str, Any]:
+    """`subscription_data`, checked: metadata, description, a trial (days, and what ends it
+    without a payment method)."""
+    data = to_dict(p.get("subscription_data", {}), "subscription_data")
+    if data and mode != "subscription":
+        raise invalid("You can only specify `subscription_data` in `subscription` mode.", param="subscription_data")
+    if "trial_period_days" in data:
+        data["trial_period_days"] = to_int(data["trial_period_days"], "subscription_data[trial_period_days]", 1, 730)
+    behavior = ((to_dict(data.get("trial_settings", {}), "subscription_data[trial_settings]")
+                 .get("end_behavior") or {}).get("missing_payment_method"))
+    if behavior is not None and behavior not in ("cancel", "create_invoice", "pause"):
+        raise invalid("Invalid subscription_data[trial_settings][end_behavior][missing_payment_method]: must be "
+                      "one of cancel, create_invoice, or pause",
+                      param="subscription_data[trial_settings][end_behavior][missing_payment_method]")
+    return data
+
+
 MAX_SHIPPING_OPTIONS = 5
 
 
@@ -253,7 +270,7 @@ def reprice(state: Any, session: dict[str, Any]) -> None:
          "shipping_address_collection", "automatic_tax", "billing_address_collection", "locale", "submit_type",
          "customer_creation", "payment_intent_data", "subscription_data", "phone_number_collection",
          "invoice_creation", "tax_id_collection", "allowed_payment_method_types", "currency", "discounts",
-         "shipping_options")
+         "shipping_options", "payment_method_collection")
 def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     mode = _enum(p, "mode", MODES, "payment")
     if mode == "setup":
@@ -281,7 +298,9 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
                           param="customer_email")
     methods = [to_str(m, "allowed_payment_method_types") for m in
                to_list(p.get("allowed_payment_method_types", []), "allowed_payment_method_types")]
+    subscription_data = _subscription_data(p, mode)
     subtotal = sum(i["amount_subtotal"] for i in items)
+    collection = _enum(p, "payment_method_collection", ("always", "if_required"), "always")
     session_id = new_id("cs_test_", 58)
     session = build(
         "checkout.session",
@@ -318,7 +337,7 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
         submit_type=_enum(p, "submit_type", ("auto", "book", "donate", "pay", "subscribe")),
         payment_method_types=methods or ["card"],
         allowed_payment_method_types=methods or None,
-        payment_method_collection="always" if mode == "subscription" else None,
+        payment_method_collection=collection if mode == "subscription" else None,
         subscription=None,
         invoice=None,
         setup_intent=None,
@@ -331,10 +350,11 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     first_rate = ctx.state.objects["shipping_rate"][shipping_options[0]["shipping_rate"]] if shipping_options else None
     ctx.state.session_extras[session_id] = {
         "payment_intent_data": to_dict(p.get("payment_intent_data", {}), "payment_intent_data"),
-        "subscription_data": to_dict(p.get("subscription_data", {}), "subscription_data"),
+        "subscription_data": subscription_data,
         # what the amounts depend on; the page changes it (code, shipping option, address) and reprices
         "pricing": pricing.Inputs(discounts=applied, shipping_rate=first_rate, tax_country=None,
-                                  automatic_tax=session["automatic_tax"]["enabled"]),
+                                  automatic_tax=session["automatic_tax"]["enabled"],
+                                  trial=bool(subscription_data.get("trial_period_days"))),
     }
     reprice(ctx.state, session)
     ctx.state.add(session)

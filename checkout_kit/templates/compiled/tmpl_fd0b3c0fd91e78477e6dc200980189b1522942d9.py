@@ -1,0 +1,42 @@
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'membership_cancel_scheduled.txt'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_member_name = resolve('member_name')
+    l_0_plan = resolve('plan')
+    l_0_access_until = resolve('access_until')
+    l_0_manage_url = resolve('manage_url')
+    l_0_site_url = resolve('site_url')
+    l_0_support_email = resolve('support_email')
+    l_0_shop_name = resolve('shop_name')
+    pass
+    yield 'Hello'
+    if (undefined(name='member_name') if l_0_member_name is missing else l_0_member_name):
+        pass
+        yield ' '
+        yield str((undefined(name='member_name') if l_0_member_name is missing else l_0_member_name))
+    yield ',\n\nyour membership ('
+    yield str(environment.getattr((undefined(name='plan') if l_0_plan is missing else l_0_plan), 'name'))
+    yield ') is canceled: you keep full access until '
+    yield str((undefined(name='access_until') if l_0_access_until is missing else l_0_access_until))
+    yield ', and you will not be charged again.\n\nChanged your mind? Renew it here before then:\n'
+    yield str((undefined(name='manage_url') if l_0_manage_url is missing else l_0_manage_url))
+    yield '\nThis link works once, for 30 minutes. For a new one, enter your email at '
+    yield str((undefined(name='site_url') if l_0_site_url is missing else l_0_site_url))
+    yield '/account.html.\n\n'
+    if (undefined(name='support_email') if l_0_support_email is missing else l_0_support_email):
+        pass
+        yield 'Questions? Reply to this email or write to '
+        yield str((undefined(name='support_email') if l_0_support_email is missing else l_0_support_email))
+        yield '.'
+    yield '\n— '
+    yield str((undefined(name='shop_name') if l_0_shop_name is missing else l_0_shop_name))
+    yield '\n'
+
+blocks = {}
+debug_info = '1=19&3=24&6=28&7=30&9=32&11=38'
