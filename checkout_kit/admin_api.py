@@ -59,7 +59,7 @@ def _ok(payload: Any) -> Response:
 
 
 def today(request: Request, services: Any) -> Response:
-    return _ok(desk.today(services.store, _int(request, "tz", 0, -840, 840)))
+    return _ok(desk.today(services.store, _int(request, "tz", 0, -840, 840), catalog=services.catalog))
 
 
 def orders(request: Request, services: Any) -> Response:

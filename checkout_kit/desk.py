@@ -116,7 +116,7 @@ def day_start(now: float, offset_min: int) -> float:
     return (now + offset) // DAY_S * DAY_S - offset
 
 
-def today(store: Any, offset_min: int = 0, now: float | None = None) -> dict[str, Any]:
+def today(store: Any, offset_min: int = 0, now: float | None = None, catalog: Any = None) -> dict[str, Any]:
     """The day so far: revenue per currency, paid orders, checkouts started, conversion."""
     now = time.time() if now is None else now
     start = day_start(now, offset_min)
@@ -133,7 +133,32 @@ def today(store: Any, offset_min: int = 0, now: float | None = None) -> dict[str
         # Paid sessions over created ones; None until a checkout was started today.
         "conversion": round(paid / started, 4) if started else None,
         "pending_emails": store.pending_email_count(),
+        **members(store, catalog),
     }
+
+
+def members(store: Any, catalog: Any) -> dict[str, Any]:
+    """Active members and monthly recurring revenue, when the shop sells memberships.
+
+    MRR counts members who pay (active, or past_due while a payment is retried), each item at its
+    catalog price brought to a month (a yearly price / 12, a weekly one × 52 / 12); trials do not pay yet.
+    """
+    if catalog is None or not any(p.recurring for p in catalog.prices()):
+        return {}
+    from checkout_kit.memberships import ACCESS_STATUSES
+
+    per_month = {"day": 365 / 12, "week": 52 / 12, "month": 1.0, "year": 1 / 12}
+    active, lines = store.member_totals(ACCESS_STATUSES)
+    mrr: dict[str, float] = {}
+    for status, price_id, quantity in lines:
+        price = catalog.price_by_id(price_id)
+        if status == "trialing" or price is None or not price.recurring or price.unit_amount is None:
+            continue
+        monthly = price.unit_amount * quantity * per_month[price.recurring] / price.interval_count
+        mrr[price.currency] = mrr.get(price.currency, 0.0) + monthly
+    return {"active_members": active,
+            "mrr": [{"currency": c, "amount": round(v), "display": format_amount(round(v), c)}
+                    for c, v in sorted(mrr.items())]}
 
 
 def revenue_chart(store: Any, days: int = 30, offset_min: int = 0, now: float | None = None) -> dict[str, Any]:

@@ -151,6 +151,15 @@ class DeskStore:
             "SELECT currency, SUM(amount) FROM refunds WHERE created_at >= ? AND created_at < ? "
             "AND status NOT IN ('failed', 'canceled') GROUP BY currency ORDER BY currency", (since, until))]
 
+    def member_totals(self, statuses: tuple[str, ...]) -> tuple[int, list[tuple[str, str, int]]]:
+        """Members in `statuses`, and (status, price id, quantity) summed over their items: two statements."""
+        marks = ", ".join("?" * len(statuses))
+        count = self._query(f"SELECT COUNT(*) FROM subscriptions WHERE status IN ({marks})", statuses)[0][0]
+        rows = self._query(f"SELECT s.status, i.price_id, SUM(i.quantity) FROM subscription_items i "
+                           f"JOIN subscriptions s ON s.id = i.subscription_id WHERE s.status IN ({marks}) "
+                           f"GROUP BY s.status, i.price_id", statuses)
+        return count, [(r[0], r[1], int(r[2] or 0)) for r in rows]
+
     def intents_count(self, since: float, until: float) -> int:
         return self._query("SELECT COUNT(*) FROM checkout_intents WHERE created_at >= ? AND created_at < ?",
                            (since, until))[0][0]

@@ -334,3 +334,16 @@ def test_the_revenue_chart_puts_each_payment_on_the_owners_day(request, tmp_path
                                    {"currency": "usd", "amounts": [300, 100, 200]}]
     finally:
         store.close()
+
+
+def test_today_counts_members_and_monthly_recurring_revenue(desk_shop):
+    shop = desk_shop
+    buy(shop, "price_test_monthly", email="m1@example.com")
+    buy(shop, "price_test_yearly", email="m2@example.com")
+    shop.settle_deliveries()
+    today = admin(shop, "today").json()
+    monthly = shop.services.catalog.price_by_id("price_test_monthly").unit_amount
+    yearly = shop.services.catalog.price_by_id("price_test_yearly").unit_amount
+    assert today["active_members"] == 2
+    assert today["mrr"] == [{"currency": "usd", "amount": round(monthly + yearly / 12),
+                             "display": today["mrr"][0]["display"]}]
