@@ -93,10 +93,18 @@ def performer(kind: str) -> Callable[[Any, Job], Any]:
     return getattr(importlib.import_module(module), name)
 
 
-def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = None) -> PassResult:
-    """Carry out jobs this caller holds the lease of, in order, stopping at a service failure."""
+def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = None,
+                finish: Callable[[Any], None] | None = None) -> PassResult:
+    """Carry out jobs this caller holds the lease of, in order, stopping at a service failure.
+
+    Jobs that succeeded are marked done a run at a time — a run of jobs of one kind, say a
+    receipt and the merchant's copy — in one round trip, the last run with the statements
+    `finish(batch)` adds (the webhook's delivery log line). A run is marked before the next
+    kind starts (a hook may take long), so a crash then repeats at most that run.
+    """
     result = result or PassResult()
     pending = list(jobs)
+    done: list[tuple[Job, dict[str, Any] | None]] = []
     store = services.store
     while pending:
         if result.stopped:
@@ -104,18 +112,42 @@ def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = 
             result.handed_back += len(pending)
             break
         job = pending.pop(0)
+        if done and done[-1][0].kind != job.kind:
+            _mark_done(services, done, result)
+            done = []
         try:
-            _attempt(services, job, result)
+            outcome = _attempt(services, job, result)
         except StoreError as exc:  # the database went away: the leases run out and a later pass retries
             log.error("job outbox stopped: %s", exc)
             result.stopped = "database unavailable"
             result.handed_back += len(pending)
-            break
+            return result
+        if outcome is not None:
+            done.append((job, outcome[0]))
+    if done or finish is not None:
+        _mark_done(services, done, result, finish)
     return result
 
 
-def _attempt(services: Any, job: Job, result: PassResult) -> None:
+def _mark_done(services: Any, done: list[tuple[Job, dict[str, Any] | None]], result: PassResult,
+               finish: Callable[[Any], None] | None = None) -> None:
     store = services.store
+    try:
+        with store.batch() as batch:
+            taken_over = store.complete_jobs(done, batch)
+            if finish is not None:
+                finish(batch)
+    except StoreError as exc:  # sent but not marked: the leases run out and those are sent again
+        log.error("could not mark %d finished job(s) done: %s", len(done), exc)
+        result.stopped = result.stopped or "database unavailable"
+        return
+    for job in taken_over():
+        log.warning("job %s (%s) finished after its lease was taken over; left to the new holder", job.id, job.kind)
+    result.done += len(done)
+
+
+def _attempt(services: Any, job: Job, result: PassResult) -> tuple[dict[str, Any] | None] | None:
+    """Perform one job: (its result,) when it succeeded, None when it failed (already recorded)."""
     try:
         outcome = performer(job.kind)(services, job)
     except JobFailed as exc:
@@ -126,12 +158,9 @@ def _attempt(services: Any, job: Job, result: PassResult) -> None:
         log.exception("job %s (%s) failed", job.id, job.kind)
         failure = JobFailed(f"{type(exc).__name__}: {str(exc)[:200]}")
     else:
-        if not store.complete_job(job, outcome if isinstance(outcome, dict) else None):
-            log.warning("job %s (%s) finished after its lease was taken over; left to the new holder",
-                        job.id, job.kind)
-        result.done += 1
-        return
+        return (outcome if isinstance(outcome, dict) else None,)
     _failed(services, job, failure, result)
+    return None
 
 
 def _failed(services: Any, job: Job, failure: JobFailed, result: PassResult) -> None:

@@ -177,6 +177,7 @@ class BridgePostgresDialect(PostgresDialect):
     name = "postgresql"
     placeholder = "?"  # kept as `?` by SqlStore; the cursor numbers them $1, $2…
     pool_size = 1  # one request at a time per instance, and one connection per instance
+    pipelines = False  # each statement is its own bridge message (for now)
 
     def __init__(self, url: str, run_sql: Callable[..., str] | None = None) -> None:
         super().__init__(url)

@@ -44,6 +44,7 @@ FULL_SUMMARY_FOR_S = 24 * 3600
 RATE_WINDOW_S = 60
 SUMMARY_LOOKUPS_PER_MINUTE = 20  # Stripe look-ups per client for sessions the store does not know
 RETRY_AFTER_S = 30
+CRON_BATCH = 100
 JSON_HEADERS = [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
                 ("X-Content-Type-Options", "nosniff")]
 
@@ -288,32 +289,34 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
     session_id = request.query.get("session_id", "")
     if not SESSION_ID.fullmatch(session_id):
         return error(400, "invalid_session_id", "session_id must look like cs_test_… or cs_live_….", private)
-    order = services.store.get_order(session_id)
+    # The usual case, a stored order, in one round trip: the order and any of its jobs still due.
+    token = outbox.new_token()
+    order, due = services.store.order_and_due_jobs(session_id, token, outbox.lease_seconds(services.settings))
     session = None
     if order is None and services.store.hit(f"summary:{_client_ip(request, services)}", RATE_WINDOW_S) \
             > SUMMARY_LOOKUPS_PER_MINUTE:
         # Each unknown id costs a Stripe call: a client guessing ids must not spend the shop's API quota.
         return error(429, "rate_limited", "Too many look-ups; wait a minute and try again.",
                      private + [("Retry-After", str(RATE_WINDOW_S))])
+    own = []
     if order is None or order.status != PAID:
         # Stripe's advice: fulfill from the landing page too, in case the webhook is late.
         try:
             gateway = services.gateway.within(services.settings.stripe_checkout_timeout)
             result = fulfillment.fulfill_checkout(services, session_id, gateway=gateway)
         except GatewayError as exc:
+            services.store.unclaim_jobs(due)
             if exc.kind == NOT_FOUND:
                 return error(404, "not_found", "No such checkout session.", private)
             log.error("summary for %s: %s", session_id, exc.detail)
             return error(502, "stripe_error", "Could not load your order right now; refresh in a moment.", private)
         if result.outcome == fulfillment.NOT_KIT:
             return error(404, "not_found", "No such checkout session.", private)
-        order, session, own = result.order, result.session, result.jobs
-    else:
-        own = []
-    if order is not None:
+        order, session, own = result.order, result.session, list(result.jobs)
+    if own or due:
         # This order's emails and effects: the ones just queued, and any a crash or an outage left behind.
-        passed = outbox.after_commit(services, own, limit=5, session_id=session_id)
-        if passed.done and any(job.kind != "email" for job in own):
+        passed = outbox.after_commit(services, own + due, limit=0)
+        if passed.done and any(job.kind != "email" for job in own + due):
             order = services.store.get_order(session_id) or order  # an owner's hook added details to show
     summary = _summary(services, order, session)
     settled_at = (order.paid_at or order.created_at) if order else None
@@ -341,14 +344,21 @@ def cron_outbox(request: Request, services: Any) -> Response:
     refused = _refuse_bearer(request, services.settings.cron_secret, "CRON_SECRET")
     if refused:
         return refused
-    result = outbox.drain(services)
+    # One round trip when nothing is due: the due jobs, the count of unfinished ones, the day's first run?
+    claimed, pending, first_today = services.store.cron_pass(outbox.new_token(), outbox.lease_seconds(services.settings),
+                                                            CRON_BATCH)
+    result = outbox.perform_all(services, claimed)
+    if len(claimed) == CRON_BATCH and not result.stopped:
+        result.add(outbox.drain(services, CRON_BATCH))
+    if claimed:
+        pending = services.store.pending_job_count()
     answer: dict[str, Any] = {"done": result.done, "retrying": result.retrying, "gave_up": result.gave_up,
-                              "pending": services.store.pending_job_count()}
+                              "pending": pending}
     if result.stopped:
         answer["stopped"] = result.stopped
     # Once a day (the first run of each UTC day, however often the scheduler calls): reconcile
     # the last three days with Stripe, in case a webhook never arrived.
-    if services.store.hit("cron:reconcile", 86400) == 1:
+    if first_today:
         answer["reconciled"] = _daily_reconcile(services)
     return Response.json(200, answer)
 

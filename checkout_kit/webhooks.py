@@ -19,6 +19,7 @@ from checkout_kit import alerts, events, outbox
 from checkout_kit.services import Services
 from checkout_kit.store.errors import StoreUnavailable
 from checkout_kit.store.records import Delivery
+from checkout_kit.store.sql import delivery_statement
 from checkout_kit.stripe_gateway import NOT_FOUND, GatewayError
 from checkout_kit.webhook_signature import SignatureError, verify_header
 
@@ -104,10 +105,20 @@ def handle(services: Services, body: bytes, signature: str | None) -> Answer:
 
 def _dispatch(services: Services, handler: Any, event: events.Event, started: float) -> Answer:
     store = services.store
+    # One round trip first: a repeated event is answered at once (no Stripe call, nothing else), and
+    # jobs left due by a crash or an outage are claimed to go out with this event's own.
+    token = outbox.new_token()
+    duplicate = Delivery(event.id, event.type, events.DUPLICATE_EVENT, event.object_id, started)
+    seen, claimed = store.precheck_delivery(duplicate, token, outbox.lease_seconds(services.settings))
+    if seen:
+        log.info("webhook %s %s: processed before", event.id, event.type)
+        outbox.perform_all(services, claimed)
+        return Answer(200, {"received": True, "outcome": events.DUPLICATE_EVENT})
     gateway = services.gateway.within(services.settings.stripe_webhook_timeout)
     try:
         result = handler.handle(services, event, gateway)
     except GatewayError as exc:
+        store.unclaim_jobs(claimed)
         if exc.kind == NOT_FOUND:  # not this account's (or mode's) object: nothing to do, do not retry
             store.log_delivery(Delivery(event.id, event.type, events.IGNORED, "object not found in Stripe", started))
             log.info("webhook %s %s: %s not found, ignored", event.id, event.type, event.object_id)
@@ -116,6 +127,7 @@ def _dispatch(services: Services, handler: Any, event: events.Event, started: fl
         log.error("webhook %s %s failed, Stripe will retry: %s", event.id, event.type, exc.detail)
         return _error(503, "stripe_unavailable", "Could not read the object from Stripe; retry later.")
     except events.RetryLater as exc:
+        store.unclaim_jobs(claimed)
         store.log_delivery(Delivery(event.id, event.type, "retry_later", str(exc), started))
         log.info("webhook %s %s: %s; Stripe will retry", event.id, event.type, exc)
         return _error(503, "retry_later", "Not ready for this event yet; retry later.")
@@ -124,16 +136,22 @@ def _dispatch(services: Services, handler: Any, event: events.Event, started: fl
     except Exception as exc:  # a bug: answer 500 so Stripe retries, keep the trace in the log, tell the merchant
         log.exception("webhook %s %s failed, Stripe will retry", event.id, event.type)
         try:
+            store.unclaim_jobs(claimed)
             store.log_delivery(Delivery(event.id, event.type, "failed", type(exc).__name__, started))
         except Exception:
             log.exception("could not log the failed delivery")
         alerts.report(services, alerts.WEBHOOK_FAILED, event.id,
                       f"{event.type} for {event.object_id}: {type(exc).__name__}; Stripe retries it")
         return _error(500, "handler_failed", "The event could not be processed; it will be retried.")
-    if not result.logged:  # handlers log in their own transaction when they got that far
-        store.log_delivery(Delivery(event.id, event.type, result.outcome, event.object_id, started))
     log.info("webhook %s %s %s -> %s", event.id, event.type, event.object_id, result.outcome)
-    # The effects are committed: this event's own jobs now, then a few others that are due
-    # (emails an outage or a crash left behind), stopping at the first service that fails.
-    outbox.after_commit(services, result.jobs, limit=10)
+    # The effects are committed: this event's own jobs now, then those claimed above, stopping at
+    # the first service that fails; marking them done and logging the delivery is one round trip.
+    delivery = Delivery(event.id, event.type, result.outcome, event.object_id, started)
+    log_it = None if result.logged else (lambda batch: batch.count(*delivery_statement(delivery)))
+    try:
+        done = outbox.perform_all(services, list(result.jobs) + claimed, finish=log_it)
+        if result.claim_after:
+            outbox.run_due(services, limit=10, result=done)
+    except Exception:
+        log.exception("the job outbox pass failed; the jobs stay queued")
     return Answer(200, {"received": True, "outcome": result.outcome})

@@ -52,6 +52,9 @@ class Outcome:
     outcome: str
     jobs: list[Job] = field(default_factory=list)  # leased to the caller: perform after commit
     logged: bool = True  # the delivery was logged (in the effects' transaction)
+    # The work may have queued jobs not leased to the caller (alerts…): run what is due after commit.
+    # Checkout's effects are all the caller's own, which saves that pass's round trip.
+    claim_after: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -76,17 +79,30 @@ def handler_for(event_type: str) -> ModuleType | None:
 
 
 def apply(services: Any, event: Event | None, object_id: str,
-          work: Callable[[Any], tuple[str, list[Job]]]) -> Outcome:
-    """Run `work(tx)` in one transaction with the event's processed mark and its delivery log line.
+          work: Callable[[Any], tuple[Any, list[Any]]], batch: bool = False) -> Outcome:
+    """Run `work(tx)` in one transaction with the event's processed mark.
 
     A delivery of an event already processed does nothing (and says so). Without an event
     (the landing page, reconcile) the work runs on its own, just as idempotently.
+
+    With `batch`, `work` promises idempotent writes that never wait on their own answers (its
+    outcome may be a function read after commit, its jobs Laters): the transaction is then one
+    pipelined round trip on PostgreSQL, the work runs even for a repeated event (changing nothing),
+    and the delivery is left for the caller to log after commit (`logged` False).
     """
-    with services.store.transaction() as tx:
-        if event is not None and not tx.mark_event(event.id, event.type, object_id):
+    from checkout_kit.store.sql import resolved
+
+    with services.store.transaction(batch=batch) as tx:
+        fresh = tx.mark_event(event.id, event.type, object_id) if event is not None else True
+        if not batch and not fresh:
             tx.log_delivery(Delivery(event.id, event.type, DUPLICATE_EVENT, object_id, tx.now))
             return Outcome(DUPLICATE_EVENT)
         outcome, jobs = work(tx)
-        if event is not None:
+        if not batch and event is not None:
             tx.log_delivery(Delivery(event.id, event.type, outcome, object_id, tx.now))
+    if batch:
+        if not resolved(fresh):
+            return Outcome(DUPLICATE_EVENT, logged=False)
+        found = [job for job in (resolved(j) for j in jobs) if job is not None]
+        return Outcome(outcome() if callable(outcome) else outcome, found, logged=False)
     return Outcome(outcome, jobs, logged=event is not None)

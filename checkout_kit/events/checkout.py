@@ -22,4 +22,4 @@ def handle(services: Any, event: Event, gateway: Any) -> Outcome:
     from checkout_kit.fulfillment import fulfill_checkout
 
     result = fulfill_checkout(services, event.object_id, event, gateway)
-    return Outcome(result.outcome, result.jobs, logged=result.logged)
+    return Outcome(result.outcome, result.jobs, logged=result.logged, claim_after=False)

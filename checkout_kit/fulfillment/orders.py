@@ -142,14 +142,17 @@ def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list
     return [job for job in queued if job is not None]
 
 
-def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.Plan], token: str,
-                  rewrite: bool) -> list[Job]:
-    """Record what each line's kind planned; queue its effects leased to this caller (after the emails)."""
+def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.Plan], token: str) -> list[Job]:
+    """Record what each line's kind planned; queue its effects leased to this caller (after the emails).
+
+    The item rewrite touches only lines still pending (an order that awaited its payment), so a
+    later delivery never undoes what happened since (a line shipped, say).
+    """
     lease_s = outbox.lease_seconds(services.settings)
     jobs = []
     for item, found in zip(order.items, plans):
-        if rewrite:  # an order that awaited its payment: its lines are fulfilled now
-            tx.set_item_fulfillment(order.session_id, item.position, item.fulfillment_status, item.fulfillment)
+        tx.set_item_fulfillment(order.session_id, item.position, item.fulfillment_status, item.fulfillment,
+                                only_pending=True)
         if found.tickets:
             tx.issue_tickets(order.session_id, item.position, found.tickets)
         for spec in found.jobs:
@@ -160,10 +163,21 @@ def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.P
     return jobs
 
 
+def as_stored(order: Order, now: float) -> Order:
+    """The order as this transaction stores it (new, or moved to `order.status` now), for its emails."""
+    from dataclasses import replace
+
+    return replace(order, created_at=order.created_at or now, updated_at=now,
+                   paid_at=now if order.status == PAID else None)
+
+
 def fulfill_checkout(services: Services, session_id: str, event: Event | None = None,
                      gateway: Any = None) -> Result:
     """Record and fulfill the order for this session, once. Raises GatewayError if Stripe fails.
 
+    Every write is idempotent and decided before the transaction (from Stripe's session), so the
+    transaction never waits on its own answers: on PostgreSQL it is one pipelined round trip.
+    What happened (fulfilled, moved, unchanged) is read from the answers after it.
     The returned `jobs` are leased to the caller, who performs them after this commit
     (`outbox.after_commit`); if it never does, their lease runs out and another pass does.
     """
@@ -172,12 +186,11 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
         return Result(NOT_KIT, session)
     status = order_state(session)
     token = outbox.new_token()
-    stored: list[Order | None] = [None]
     hold = stock.hold_of(session)
     order = build_order(services, session, status) if status else None
     plans = plan_items(services, order) if order is not None and status == PAID else []
 
-    def record(tx: Any) -> tuple[str, list[Job]]:
+    def record(tx: Any) -> tuple[Any, list[Any]]:
         if hold and (status == PAYMENT_FAILED or session.get("status") == "expired"):
             stock.release(tx, hold)
         if order is None:
@@ -185,24 +198,18 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
         created = tx.insert_order(order)
         if order.totals is not None:
             tx.record_totals(session_id, order.totals)
-        jobs: list[Job] = []
-        if created or tx.advance_status(session_id, status, payment_intent=order.payment_intent):
-            effects: list[Job] = []
-            if status == PAID:
-                if hold:
-                    stock.sell(tx, hold)
-                effects = _record_plans(services, tx, order, plans, token, rewrite=not created)
-            # Emails carry the order as stored (its paid_at fixes the receipt's download links).
-            saved = tx.get_order(session_id) or order
-            jobs = _queue_emails(services, tx, saved, token) + effects
-            outcome = FULFILLED if status == PAID else UPDATED
-            log.info("order %s %s (%s)", session_id, status, outcome)
-            stored[0] = saved
-        else:
-            outcome = UNCHANGED
-            # The landing page shows the order as stored; the webhook has no use for it.
-            stored[0] = tx.get_order(session_id) if event is None else order
-        return outcome, jobs
+        moved = tx.advance_status(session_id, status, payment_intent=order.payment_intent)
+        effects: list[Any] = []
+        if status == PAID:
+            if hold:
+                stock.sell(tx, hold)
+            effects = _record_plans(services, tx, order, plans, token)
+        # Queued whether or not the order moved: keyed per order and state, a repeat is no new job.
+        jobs = _queue_emails(services, tx, as_stored(order, tx.now), token) + effects
+        return (lambda: (FULFILLED if status == PAID else UPDATED) if created or moved else UNCHANGED), jobs
 
-    done = apply(services, event, session_id, record)
-    return Result(done.outcome, session, stored[0], logged=done.logged, jobs=done.jobs)
+    done = apply(services, event, session_id, record, batch=True)
+    stored = services.store.get_order(session_id) if event is None and order is not None else order
+    if done.outcome in (FULFILLED, UPDATED):
+        log.info("order %s %s (%s)", session_id, status, done.outcome)
+    return Result(done.outcome, session, stored, logged=done.logged, jobs=done.jobs)

@@ -27,6 +27,7 @@ class Dialect:
     pool_size = 1
     # Claiming rows several workers race for: PostgreSQL skips rows another claim holds; SQLite has one writer.
     skip_locked = ""
+    pipelines = False  # statements can be sent without waiting for each answer
 
     def pipeline(self, conn: Any) -> Any:
         """A context in which statements are sent without waiting for each answer (one round trip
@@ -144,6 +145,7 @@ class PostgresDialect(Dialect):
     placeholder = "%s"
     pool_size = 4
     skip_locked = " FOR UPDATE SKIP LOCKED"
+    pipelines = True
 
     def pipeline(self, conn: Any) -> Any:
         return conn.pipeline()  # psycopg's pipeline mode: one round trip per batch

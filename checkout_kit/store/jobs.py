@@ -26,6 +26,10 @@ CLAIMABLE = ("((status = 'pending' AND (run_after <= ? OR updated_at < ?)) "
              "OR (status = 'running' AND lease_until < ?))")
 
 
+def jobs_from_rows(rows: list[tuple[Any, ...]]) -> list[Job]:
+    return sorted((job_from_row(r) for r in rows), key=lambda j: j.id)
+
+
 def job_from_row(row: tuple[Any, ...]) -> Job:
     return Job(id=row[0], key=row[1], kind=row[2], session_id=row[3], payload=json.loads(row[4]), status=row[5],
                attempts=row[6], lease_token=row[7], last_error=row[8],
@@ -40,6 +44,9 @@ class JobsTx:
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         raise NotImplementedError
 
+    def _later(self, cur: Any, read: Any) -> Any:
+        raise NotImplementedError
+
     def enqueue_job(self, key: str, kind: str, payload: dict[str, Any], session_id: str | None = None,
                     lease_token: str | None = None, lease_s: float = 0.0, run_after: float | None = None) -> Job | None:
         """Queue a job once per key: the job, or None if that key was queued before.
@@ -51,16 +58,18 @@ class JobsTx:
         leased = lease_token is not None
         status, attempts = (JOB_RUNNING, 1) if leased else (JOB_PENDING, 0)
         due = self.now if run_after is None else run_after
-        row = self._exec(
+        cur = self._exec(
             "INSERT INTO jobs (job_key, kind, session_id, payload, status, attempts, run_after, lease_token, "
             "lease_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (job_key) DO NOTHING RETURNING id",
             (key, kind, session_id, json.dumps(payload), status, attempts, due, lease_token,
-             self.now + lease_s if leased else None, self.now, self.now)).fetchone()
-        if row is None:
-            return None
-        return Job(row[0], key, kind, session_id, payload, status, attempts, lease_token, run_after=due,
-                   created_at=self.now)
+             self.now + lease_s if leased else None, self.now, self.now))
+
+        def read(c: Any) -> Job | None:
+            row = c.fetchone()
+            return None if row is None else Job(row[0], key, kind, session_id, payload, status, attempts,
+                                                lease_token, run_after=due, created_at=self.now)
+        return self._later(cur, read)
 
 
 class JobsStore:
@@ -72,30 +81,50 @@ class JobsStore:
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         raise NotImplementedError
 
-    def claim_jobs(self, token: str, lease_s: float, limit: int = 20, session_id: str | None = None,
-                   waiting_since: float = 0.0) -> list[Job]:
-        """Lease up to `limit` due jobs (of one order, or any) to `token`; oldest first.
+    def claim_statement(self, token: str, lease_s: float, limit: int = 20, session_id: str | None = None,
+                        waiting_since: float = 0.0) -> tuple[str, tuple[Any, ...]]:
+        """The one statement that leases up to `limit` due jobs (of one order, or any) to `token`.
 
         `waiting_since`: also take jobs still waiting out a backoff set before that time (the
         owner's explicit retry; jobs that fail again during it wait for their new backoff).
-
-        A read finds candidates (usually none: then nothing is written); one conditional
-        UPDATE claims them. A concurrent claimer's UPDATE re-checks the condition on each row
-        it waited for, finds it leased, and skips it: each job goes to one worker.
+        The inner SELECT picks the oldest due rows (PostgreSQL skips rows a concurrent claim has
+        locked); the UPDATE re-checks each, so each job goes to one worker.
         """
         now = time.time()
         scope, scoped = (" AND session_id = ?", (session_id,)) if session_id else ("", ())
         due = (now, waiting_since, now)
-        ids = [r[0] for r in self._query(f"SELECT id FROM jobs WHERE status IN ('pending', 'running') AND "
-                                         f"{CLAIMABLE}{scope} ORDER BY id LIMIT ?", (*due, *scoped, limit))]
-        if not ids:
+        skip = getattr(getattr(self, "dialect", None), "skip_locked", "")
+        sql = (f"UPDATE jobs SET status = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1, "
+               f"updated_at = ? WHERE id IN (SELECT id FROM jobs WHERE status IN ('pending', 'running') AND "
+               f"{CLAIMABLE}{scope} ORDER BY id LIMIT ?{skip}) AND {CLAIMABLE} RETURNING {JOB_COLUMNS}")
+        return sql, (token, now + lease_s, now, *due, *scoped, limit, *due)
+
+    def claim_jobs(self, token: str, lease_s: float, limit: int = 20, session_id: str | None = None,
+                   waiting_since: float = 0.0) -> list[Job]:
+        """Lease up to `limit` due jobs to `token`, oldest first (see `claim_statement`)."""
+        return jobs_from_rows(self._query(*self.claim_statement(token, lease_s, limit, session_id, waiting_since)))
+
+    def complete_jobs(self, done: list[tuple[Job, dict[str, Any] | None]], batch: Any = None) -> Any:
+        """Mark each job done with its result, if its lease is still ours. One round trip for them all.
+
+        Answers the jobs another worker took over meanwhile (left to their new holder); with
+        `batch` (statements still to be sent) it answers a function that tells them once it went.
+        """
+        now = time.time()
+        sql = ("UPDATE jobs SET status = 'done', done_at = ?, updated_at = ?, result = ?, last_error = NULL, "
+               "lease_token = NULL, lease_until = NULL WHERE id = ? AND lease_token = ? AND status = 'running'")
+
+        def queue(b: Any) -> Any:
+            counts = [(job, b.count(sql, (now, now, json.dumps(result) if result is not None else None, job.id,
+                                          job.lease_token))) for job, result in done]
+            return lambda: [job for job, count in counts if count.get() != 1]
+        if batch is not None:
+            return queue(batch)
+        if not done:
             return []
-        marks = ", ".join("?" * len(ids))
-        rows = self._query(
-            f"UPDATE jobs SET status = 'running', lease_token = ?, lease_until = ?, attempts = attempts + 1, "
-            f"updated_at = ? WHERE id IN ({marks}) AND {CLAIMABLE} RETURNING {JOB_COLUMNS}",
-            (token, now + lease_s, now, *ids, *due))
-        return sorted((job_from_row(r) for r in rows), key=lambda j: j.id)
+        with self.batch() as b:  # type: ignore[attr-defined]
+            taken_over = queue(b)
+        return taken_over()
 
     def complete_job(self, job: Job, result: dict[str, Any] | None = None) -> bool:
         """Mark done, if `job`'s lease is still ours; False means another worker owns it now."""

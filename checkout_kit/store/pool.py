@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -24,6 +25,10 @@ from checkout_kit.store.errors import StoreUnavailable
 log = logging.getLogger("checkout_kit.store")
 
 DEFAULT_WAIT_S = 10.0
+# A pooled connection idle longer than this is checked (one round trip) before it is lent: poolers'
+# idle timeouts and Neon's autosuspend end connections after minutes, and a batch of pipelined
+# statements cannot be replayed on a new connection once it has started.
+IDLE_CHECK_S = 30.0
 
 
 class _Held:
@@ -41,7 +46,7 @@ class ConnectionPool:
         self.size = max(1, dialect.pool_size)
         self.wait_s = wait_s
         self._slots = threading.BoundedSemaphore(self.size)
-        self._idle: list[Any] = []
+        self._idle: list[tuple[Any, float]] = []  # (connection, when it was returned)
         self._open = 0
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -105,14 +110,24 @@ class ConnectionPool:
         held.fresh = True
 
     def _checkout(self) -> _Held:
-        with self._lock:
-            while self._idle:
-                conn = self._idle.pop()
-                if not self.dialect.is_broken(conn):
-                    return _Held(conn, fresh=False)
-                self._open -= 1
-                _quiet_close(conn)
+        while True:
+            with self._lock:
+                if not self._idle:
+                    break
+                conn, returned = self._idle.pop()
+            if not self.dialect.is_broken(conn) and (time.monotonic() - returned < IDLE_CHECK_S or self._alive(conn)):
+                return _Held(conn, fresh=False)
+            self._close(conn)
         return _Held(self._connect(), fresh=True)
+
+    def _alive(self, conn: Any) -> bool:
+        try:
+            self.dialect.ping(conn)
+            return True
+        except Exception as exc:
+            if self.dialect.is_lost(exc):
+                return False
+            raise
 
     def _connect(self) -> Any:
         conn = self.dialect.connect()
@@ -123,7 +138,7 @@ class ConnectionPool:
     def _checkin(self, conn: Any, keep: bool) -> None:
         with self._lock:
             if keep and not self._closed:
-                self._idle.append(conn)
+                self._idle.append((conn, time.monotonic()))
                 return
         self._close(conn)
 
@@ -136,7 +151,7 @@ class ConnectionPool:
         """Close the idle connections; connections in use close when returned."""
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
+            idle, self._idle = [c for c, _ in self._idle], []
             self._open -= len(idle)
         for conn in idle:
             _quiet_close(conn)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import time
 from contextlib import ExitStack, contextmanager
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterator, TypeVar
 
 from checkout_kit.store import schema
 from checkout_kit.store.dialects import Dialect, PostgresDialect, SqliteDialect
 from checkout_kit.store.errors import StoreError, StoreUnavailable
-from checkout_kit.store.jobs import JobsStore, JobsTx
+from checkout_kit.store.jobs import JobsStore, JobsTx, jobs_from_rows
 from checkout_kit.store.pool import ConnectionPool
 from checkout_kit.store.problems import ProblemsStore, ProblemsTx
 from checkout_kit.store.desk import DeskStore, DeskTx
@@ -26,10 +26,10 @@ from checkout_kit.store.refunds import RefundsStore, RefundsTx
 from checkout_kit.store.shipments import ShipmentsStore, ShipmentsTx
 from checkout_kit.store.stock import StockStore, StockTx
 from checkout_kit.store.tickets import TicketsStore, TicketsTx
-from checkout_kit.store.records import TRANSITIONS, Delivery, Order
+from checkout_kit.store.records import TRANSITIONS, Delivery, Job, Order
 from checkout_kit.store.rows import ITEM_COLUMNS, ORDER_COLUMNS, item_from_row, order_from_row
 from checkout_kit.store.subscriptions import SubscriptionsStore, SubscriptionsTx
-from checkout_kit.store.totals import TotalsTx, read_totals
+from checkout_kit.store.totals import TOTALS_COLUMNS, TotalsTx, totals_from_row
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
 T = TypeVar("T")
@@ -41,26 +41,75 @@ TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jo
           "stock_holds", "shipments", "refunds", "disputes", "subscriptions", "subscription_items", "invoices"}
 
 
+class Later(Generic[T]):
+    """A statement's result in a pipelined batch (PostgreSQL): known once the batch went out.
+
+    Reading it inside the batch sends what is queued and waits (one more round trip); after the
+    batch it is just there. Truthiness reads it, so `if tx.mark_event(…)` still works anywhere.
+    """
+
+    __slots__ = ("_read", "_sync", "_value", "_done")
+
+    def __init__(self, read: Callable[[], T], sync: Callable[[], None]) -> None:
+        self._read, self._sync, self._done = read, sync, False
+        self._value: Any = None
+
+    def get(self) -> T:
+        if not self._done:
+            self._sync()
+            self._value, self._done = self._read(), True
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self.get())
+
+
+def resolved(value: Any) -> Any:
+    """A plain value, whether `value` is one or a Later."""
+    return value.get() if isinstance(value, Later) else value
+
+
 class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, RefundsTx, ShipmentsTx,
          SubscriptionsTx):
-    """Writes inside one transaction: all of them happen, or none."""
+    """Writes inside one transaction: all of them happen, or none.
 
-    def __init__(self, store: "SqlStore", conn: Any) -> None:
+    In a batched transaction (`store.transaction(batch=True)` on PostgreSQL) statements are
+    pipelined: the whole transaction is one round trip, and methods that answer something answer
+    a `Later`. Written without reading those answers until it ends, a transaction costs one trip.
+    """
+
+    def __init__(self, store: "SqlStore", conn: Any, pipeline: Any = None) -> None:
         self._store = store
         self._conn = conn
+        self._pipeline = pipeline
+        self._sent = pipeline is None  # everything asked so far has been answered
         self.now = time.time()
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         return self._store._execute(self._conn, sql, params)
 
+    def _later(self, cur: Any, read: Callable[[Any], T]) -> T:
+        """`read(cur)` now, or (pipelined) once the answers are in."""
+        if self._pipeline is None:
+            return read(cur)
+        return Later(lambda: read(cur), self._flush)  # type: ignore[return-value]
+
+    def _flush(self) -> None:
+        if not self._sent:
+            self._store.dialect.sync(self._pipeline)
+
     def mark_event(self, event_id: str, event_type: str, object_id: str | None) -> bool:
         """Record the event as processed; False if it already was (then do nothing else)."""
         cur = self._exec("INSERT INTO processed_events (event_id, event_type, object_id, processed_at) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT (event_id) DO NOTHING", (event_id, event_type, object_id, self.now))
-        return cur.rowcount == 1
+        return self._later(cur, lambda c: c.rowcount == 1)
 
     def insert_order(self, order: Order) -> bool:
-        """Create the order with its items; False if it exists already (nothing changes)."""
+        """Create the order with its items; False if it exists already (nothing changes).
+
+        The items are inserted whatever the answer (a conflict leaves the stored ones), so a
+        batched transaction need not wait for it.
+        """
         cur = self._exec(
             f"INSERT INTO orders ({INSERT_ORDER_COLUMNS}) VALUES ({', '.join('?' * 19)}) "
             f"ON CONFLICT (session_id) DO NOTHING",
@@ -69,15 +118,14 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
              order.client_reference_id, json.dumps(order.shipping) if order.shipping else None,
              self.now, self.now, self.now if order.status == "paid" else None, order.amount_refunded,
              order.receipt_url, order.reference))
-        if cur.rowcount != 1:
-            return False
         for item in order.items:
             self._exec(
-                f"INSERT INTO order_items (session_id, {ITEM_COLUMNS}) VALUES ({', '.join('?' * 11)})",
+                f"INSERT INTO order_items (session_id, {ITEM_COLUMNS}) VALUES ({', '.join('?' * 11)}) "
+                f"ON CONFLICT (session_id, position) DO NOTHING",
                 (order.session_id, item.position, item.price_id, item.product_key, item.description, item.quantity,
                  item.amount_total, item.currency, item.fulfillment_type, item.fulfillment_status,
                  json.dumps(item.fulfillment)))
-        return True
+        return self._later(cur, lambda c: c.rowcount == 1)
 
     def advance_status(self, session_id: str, status: str, **fields: Any) -> bool:
         """Move the order to `status` if its current state allows it; False otherwise."""
@@ -92,19 +140,23 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
         marks = ", ".join("?" * len(allowed))
         cur = self._exec(f"UPDATE orders SET {', '.join(sets)} WHERE session_id = ? AND status IN ({marks})",
                          (*values, session_id, *allowed))
-        return cur.rowcount == 1
+        return self._later(cur, lambda c: c.rowcount == 1)
 
-    def set_item_fulfillment(self, session_id: str, position: int, status: str, fulfillment: dict[str, Any]) -> None:
-        self._exec("UPDATE order_items SET fulfillment_status = ?, fulfillment = ? WHERE session_id = ? AND position = ?",
-                   (status, json.dumps(fulfillment), session_id, position))
+    def set_item_fulfillment(self, session_id: str, position: int, status: str, fulfillment: dict[str, Any],
+                             only_pending: bool = False) -> None:
+        """Record a line's fulfillment (with `only_pending`, only over a line not fulfilled yet)."""
+        guard = " AND fulfillment_status = 'pending'" if only_pending else ""
+        self._exec(f"UPDATE order_items SET fulfillment_status = ?, fulfillment = ? WHERE session_id = ? "
+                   f"AND position = ?{guard}", (status, json.dumps(fulfillment), session_id, position))
 
     def get_order(self, session_id: str) -> Order | None:
         return self._store._read_order(self._conn, session_id)
 
     def use_token(self, token_id: str, purpose: str) -> bool:
         """Record a single-use token as used; False if it was used before."""
-        return self._exec("INSERT INTO used_tokens (token_id, purpose, used_at) VALUES (?, ?, ?) "
-                          "ON CONFLICT (token_id) DO NOTHING", (token_id, purpose, self.now)).rowcount == 1
+        cur = self._exec("INSERT INTO used_tokens (token_id, purpose, used_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (token_id) DO NOTHING", (token_id, purpose, self.now))
+        return self._later(cur, lambda c: c.rowcount == 1)
 
     def forget_token(self, token_id: str, purpose: str) -> None:
         """Undo `use_token` (what the token opened failed on our side)."""
@@ -113,6 +165,27 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
     def log_delivery(self, delivery: Delivery) -> None:
         """Log a webhook delivery with the effects it had (one commit for both)."""
         self._store._insert_delivery(self._conn, delivery)
+
+
+class Batch:
+    """Statements for `SqlStore.batch`: `rows`/`count` answer Laters, read after the block."""
+
+    def __init__(self, store: "SqlStore", conn: Any, pipeline: Any) -> None:
+        self._store, self._conn, self._pipeline = store, conn, pipeline
+        self._sent = pipeline is None
+
+    def _later(self, cur: Any, read: Callable[[Any], T]) -> Later[T]:
+        def flush() -> None:
+            if not self._sent:
+                self._store.dialect.sync(self._pipeline)
+        return Later(lambda: read(cur), flush)
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Later[list[tuple[Any, ...]]]:
+        return self._later(self._store._execute(self._conn, sql, params),
+                           lambda c: c.fetchall() if c.description is not None else [])
+
+    def count(self, sql: str, params: tuple[Any, ...] = ()) -> Later[int]:
+        return self._later(self._store._execute(self._conn, sql, params), lambda c: c.rowcount)
 
 
 class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, DownloadsStore, StockStore,
@@ -158,17 +231,22 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         return self._statement(lambda conn: self._execute(conn, sql, params).rowcount)
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self, batch: bool = False) -> Iterator[Tx]:
         """All writes in the block commit together, or none do.
 
         A lost connection rolls back and raises StoreUnavailable (nothing half-done). A pooled
         connection found dead at BEGIN, before any work, is replaced once, transparently.
+        With `batch`, on PostgreSQL the whole transaction is pipelined into one round trip (see
+        `Tx`); elsewhere it is an ordinary transaction.
         """
         with self.pool.connection() as held, ExitStack() as stack:
             if held.depth:
                 raise StoreError("transactions do not nest")
+            self._ensure_schema(held.conn)
+            if batch and self.dialect.pipelines:
+                yield from self._pipelined(held.conn)
+                return
             try:
-                self._ensure_schema(held.conn)
                 stack.enter_context(self.dialect.begin(held.conn))
             except Exception as exc:
                 if held.fresh or not self.dialect.is_lost(exc):
@@ -177,6 +255,44 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
                 self._ensure_schema(held.conn)
                 stack.enter_context(self.dialect.begin(held.conn))
             yield Tx(self, held.conn)
+
+    def _pipelined(self, conn: Any) -> Iterator[Tx]:
+        """BEGIN, the block's statements and COMMIT sent as one batch; answers read after it."""
+        tx: Tx | None = None
+        try:
+            with self.dialect.pipeline(conn) as pipeline:
+                tx = Tx(self, conn, pipeline)
+                self._execute(conn, "BEGIN")
+                try:
+                    yield tx
+                except BaseException:
+                    self._execute(conn, "ROLLBACK")
+                    raise
+                self._execute(conn, "COMMIT")
+        except BaseException:
+            # A statement failed (the server skipped the rest, COMMIT included): end the transaction.
+            try:
+                if not self.dialect.is_broken(conn):
+                    self._execute(conn, "ROLLBACK")
+            except Exception:
+                pass
+            raise
+        finally:
+            if tx is not None:
+                tx._sent = True
+
+    @contextmanager
+    def batch(self) -> Iterator["Batch"]:
+        """Statements sent together, each on its own (one round trip on PostgreSQL); answers read after."""
+        with self.pool.connection() as held:
+            self._ensure_schema(held.conn)
+            if held.depth:  # inside this thread's transaction: its statements, answered at once
+                yield Batch(self, held.conn, None)
+                return
+            with self.dialect.pipeline(held.conn) as pipeline:
+                found = Batch(self, held.conn, pipeline)
+                yield found
+            found._sent = True
 
     def _ensure_schema(self, conn: Any) -> None:
         if not self._migrated:
@@ -222,18 +338,41 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
     # ---- orders ----------------------------------------------------------------
 
     def _read_order(self, conn: Any, session_id: str) -> Order | None:
-        row = self._execute(conn, f"SELECT {ORDER_COLUMNS} FROM orders WHERE session_id = ?", (session_id,)).fetchone()
-        if row is None:
-            return None
-        order = order_from_row(row)
-        order.items = [item_from_row(i) for i in self._execute(
-            conn, f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position",
-            (session_id,)).fetchall()]
-        order.totals = read_totals(self._execute, conn, session_id)
-        return order
+        """The order inside this thread's transaction (statements answered at once)."""
+        return self._queue_order_read(Batch(self, conn, None), session_id)()
+
+    def _queue_order_read(self, batch: "Batch", session_id: str) -> Callable[[], Order | None]:
+        """Ask for an order, its items and its totals (one round trip in a batch); the function
+        called after the batch assembles them."""
+        head = batch.rows(f"SELECT {ORDER_COLUMNS} FROM orders WHERE session_id = ?", (session_id,))
+        items = batch.rows(f"SELECT {ITEM_COLUMNS} FROM order_items WHERE session_id = ? ORDER BY position",
+                           (session_id,))
+        totals = batch.rows(f"SELECT {TOTALS_COLUMNS} FROM order_totals WHERE session_id = ?", (session_id,))
+
+        def assemble() -> Order | None:
+            rows = head.get()
+            if not rows:
+                return None
+            order = order_from_row(rows[0])
+            order.items = [item_from_row(i) for i in items.get()]
+            found = totals.get()
+            order.totals = totals_from_row(found[0] if found else None)
+            return order
+        return assemble
 
     def get_order(self, session_id: str) -> Order | None:
-        return self._statement(lambda conn: self._read_order(conn, session_id))
+        with self.batch() as batch:
+            read = self._queue_order_read(batch, session_id)
+        return read()
+
+    def order_and_due_jobs(self, session_id: str, token: str, lease_s: float,
+                           limit: int = 5) -> tuple[Order | None, list[Job]]:
+        """An order and its due jobs (emails a crash or an outage left behind), leased to `token`:
+        one round trip for the success page's usual case."""
+        with self.batch() as batch:
+            read = self._queue_order_read(batch, session_id)
+            claimed = batch.rows(*self.claim_statement(token, lease_s, limit, session_id))
+        return read(), jobs_from_rows(claimed.get())
 
     def orders_of_email(self, email: str, limit: int = 100) -> list[Order]:
         """A buyer's orders, newest first (the email's case does not matter)."""
@@ -259,10 +398,20 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         self._statement(lambda conn: self._insert_delivery(conn, delivery))
 
     def _insert_delivery(self, conn: Any, delivery: Delivery) -> None:
-        self._execute(conn, "INSERT INTO webhook_deliveries (event_id, event_type, outcome, detail, received_at) "
-                            "VALUES (?, ?, ?, ?, ?)",
-                      (delivery.event_id, delivery.event_type, delivery.outcome, delivery.detail[:500],
-                       delivery.received_at or time.time()))
+        self._execute(conn, *delivery_statement(delivery))
+
+    def precheck_delivery(self, delivery: Delivery, token: str, lease_s: float,
+                          limit: int = 10) -> tuple[bool, list[Job]]:
+        """Before any work on an event, in one round trip: was it processed already (then its delivery
+        is logged as a duplicate), and the due jobs (emails a crash or an outage left behind), leased
+        to `token`. Returns (already processed, the jobs claimed)."""
+        with self.batch() as b:
+            seen = b.rows("SELECT 1 FROM processed_events WHERE event_id = ?", (delivery.event_id,))
+            sql, params = delivery_statement(delivery)
+            b.count(sql.replace(" VALUES (?, ?, ?, ?, ?)", " SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+                                "(SELECT 1 FROM processed_events WHERE event_id = ?)"), (*params, delivery.event_id))
+            claimed = b.rows(*self.claim_statement(token, lease_s, limit))
+        return bool(seen.get()), jobs_from_rows(claimed.get())
 
     def deliveries(self, event_id: str | None = None) -> list[Delivery]:
         sql = "SELECT event_id, event_type, outcome, detail, received_at FROM webhook_deliveries"
@@ -277,13 +426,33 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
 
     def hit(self, bucket: str, window_s: int) -> int:
         """Count one hit in the current fixed window; return the window's count so far."""
-        window = int(time.time()) // window_s * window_s
-        hits = self._query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) "
-                           "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 "
-                           "RETURNING hits", (bucket, window))[0][0]
-        if hits == 1:  # first hit of a window: sweep old windows now and then
-            self._write("DELETE FROM rate_limits WHERE window_start < ?", (window - 3600,))
+        hits = self._query(*hit_statement(bucket, window_s))[0][0]
+        if hits == 1:  # first hit of a window: sweep windows gone by now and then (a day's are kept)
+            self._write("DELETE FROM rate_limits WHERE window_start < ?", (int(time.time()) - 2 * 86400,))
         return hits
+
+    def cron_pass(self, token: str, lease_s: float, limit: int) -> tuple[list[Job], int, bool]:
+        """The scheduled route's usual case in one round trip: the due jobs (leased to `token`), how
+        many jobs are unfinished, and whether this is the day's first run."""
+        with self.batch() as batch:
+            claimed = batch.rows(*self.claim_statement(token, lease_s, limit))
+            pending = batch.rows("SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')")
+            day = batch.rows(*hit_statement("cron:reconcile", 86400))
+        return jobs_from_rows(claimed.get()), pending.get()[0][0], day.get()[0][0] == 1
+
+
+def hit_statement(bucket: str, window_s: int) -> tuple[str, tuple[Any, ...]]:
+    """One hit in `bucket`'s current fixed window of `window_s` seconds, answering the count so far."""
+    window = int(time.time()) // window_s * window_s
+    return ("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (bucket, window_start) "
+            "DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits", (bucket, window))
+
+
+def delivery_statement(delivery: Delivery) -> tuple[str, tuple[Any, ...]]:
+    """The statement logging one webhook delivery."""
+    return ("INSERT INTO webhook_deliveries (event_id, event_type, outcome, detail, received_at) VALUES (?, ?, ?, ?, ?)",
+            (delivery.event_id, delivery.event_type, delivery.outcome, delivery.detail[:500],
+             delivery.received_at or time.time()))
 
 
 def open_store(url: str, pool_size: int | None = None) -> SqlStore:

@@ -32,8 +32,8 @@ class TotalsTx:
              json.dumps([line.__dict__ for line in totals.lines])))
 
 
-def read_totals(execute: Any, conn: Any, session_id: str) -> OrderTotals | None:
-    row = execute(conn, f"SELECT {TOTALS_COLUMNS} FROM order_totals WHERE session_id = ?", (session_id,)).fetchone()
+def totals_from_row(row: tuple[Any, ...] | None) -> OrderTotals | None:
+    """An order's totals from a row of TOTALS_COLUMNS (None: the order has none recorded)."""
     if row is None:
         return None
     return OrderTotals(amount_subtotal=row[0], amount_discount=row[1], amount_shipping=row[2], amount_tax=row[3],

@@ -1,0 +1,81 @@
+"""Round trips to PostgreSQL per route, counted at a loopback proxy (counts, not timings): a paid
+webhook in three, a repeated one in one, the success page of a stored order in one, the scheduled
+route with nothing due in one. A change that adds a round trip to these paths fails here."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.roundtrip_bench import CreatingGateway, environ
+from checkout_kit.config import from_env
+from checkout_kit.services import Services
+from checkout_kit.web import App, call_wsgi
+from checkout_kit.webhook_signature import sign_header
+from tests.core.conftest import FIXTURES
+
+SECRET = "whsec_round_trip_tests_0123456789"
+CRON = "cron-secret-for-round-trip-tests"
+
+
+class NullMailer:
+    name = "null"
+
+    def send(self, email) -> None:
+        pass
+
+
+@pytest.fixture
+def counted(postgres):
+    proxy = LatencyProxy(postgres.port, delay_s=0.0)
+    url = postgres.create_database().replace(f":{postgres.port}/", f":{proxy.port}/")
+    services = Services(from_env({"DATABASE_URL": url, "STRIPE_WEBHOOK_SECRET": SECRET, "STRIPE_SECRET_KEY": "sk_test_x",
+                                  "CATALOG_PATH": str(FIXTURES / "catalog.toml"), "MERCHANT_EMAIL": "owner@example.com",
+                                  "CRON_SECRET": CRON, "RATE_LIMIT_PER_MINUTE": "1000", "DATABASE_POOL_SIZE": "1"}))
+    gateway = CreatingGateway()
+    services._gateway, services._mailer = gateway, NullMailer()
+    app = App(services)
+
+    def trips(method: str, target: str, body: bytes = b"", headers: dict | None = None) -> tuple[int, int]:
+        before = proxy.snapshot().round_trips
+        status, _, out = call_wsgi(app, environ(method, target, body, headers))
+        assert status == 200, out
+        return proxy.snapshot().round_trips - before, json.loads(out)
+
+    trips("GET", f"/api/checkout-session?session_id={gateway.add(0)}")  # connect and create the schema
+    yield gateway, trips
+    services.close()
+    proxy.close()
+
+
+def paid_event(gateway, n: int) -> bytes:
+    return json.dumps({"id": f"evt_trips_{n}_{time.time_ns()}", "type": "checkout.session.completed",
+                       "data": {"object": {"id": gateway.add(100 + n)}}}).encode()
+
+
+def deliver(trips, body: bytes):
+    return trips("POST", "/api/webhook", body, {"Content-Type": "application/json",
+                                                "Stripe-Signature": sign_header(body, SECRET)})
+
+
+def test_a_paid_webhook_costs_three_round_trips_and_a_duplicate_one(counted):
+    gateway, trips = counted
+    deliver(trips, paid_event(gateway, 0))  # warm: the route's own first use
+    body = paid_event(gateway, 1)
+    count, answer = deliver(trips, body)
+    assert answer["outcome"] == "fulfilled" and count == 3  # precheck, the order's transaction, done + log
+    count, answer = deliver(trips, body)
+    assert answer["outcome"] == "duplicate_event" and count == 1
+
+
+def test_the_success_page_and_the_cron_route_cost_one_round_trip(counted):
+    gateway, trips = counted
+    deliver(trips, paid_event(gateway, 2))
+    count, summary = trips("GET", f"/api/checkout-session?session_id={gateway.add(102)}")
+    assert summary["payment_status"] == "paid" and count == 1
+    trips("GET", "/api/cron/outbox", headers={"Authorization": f"Bearer {CRON}"})  # the day's reconcile
+    count, cron = trips("GET", "/api/cron/outbox", headers={"Authorization": f"Bearer {CRON}"})
+    assert cron["done"] == 0 and count == 1
