@@ -132,11 +132,13 @@ def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = 
 def _mark_done(services: Any, done: list[tuple[Job, dict[str, Any] | None]], result: PassResult,
                finish: Callable[[Any], None] | None = None) -> None:
     store = services.store
+    def queue(batch: Any) -> Callable[[], list[Job]]:
+        taken = store.complete_jobs(done, batch)
+        if finish is not None:
+            finish(batch)
+        return taken
     try:
-        with store.batch() as batch:
-            taken_over = store.complete_jobs(done, batch)
-            if finish is not None:
-                finish(batch)
+        taken_over = store.batched(queue)
     except StoreError as exc:  # sent but not marked: the leases run out and those are sent again
         log.error("could not mark %d finished job(s) done: %s", len(done), exc)
         result.stopped = result.stopped or "database unavailable"

@@ -101,7 +101,17 @@ class JobsStore:
 
     def claim_jobs(self, token: str, lease_s: float, limit: int = 20, session_id: str | None = None,
                    waiting_since: float = 0.0) -> list[Job]:
-        """Lease up to `limit` due jobs to `token`, oldest first (see `claim_statement`)."""
+        """Lease up to `limit` due jobs to `token`, oldest first (see `claim_statement`).
+
+        Where statements cost no round trip (SQLite), a read finds the candidates first, so the
+        usual case (nothing due) takes no write lock for concurrent processes to queue on.
+        """
+        if not getattr(getattr(self, "dialect", None), "pipelines", True):
+            now = time.time()
+            scope, scoped = (" AND session_id = ?", (session_id,)) if session_id else ("", ())
+            if not self._query(f"SELECT 1 FROM jobs WHERE status IN ('pending', 'running') AND {CLAIMABLE}{scope} "
+                               f"LIMIT 1", (now, waiting_since, now, *scoped)):
+                return []
         return jobs_from_rows(self._query(*self.claim_statement(token, lease_s, limit, session_id, waiting_since)))
 
     def complete_jobs(self, done: list[tuple[Job, dict[str, Any] | None]], batch: Any = None) -> Any:
@@ -122,9 +132,7 @@ class JobsStore:
             return queue(batch)
         if not done:
             return []
-        with self.batch() as b:  # type: ignore[attr-defined]
-            taken_over = queue(b)
-        return taken_over()
+        return self.batched(queue)()  # type: ignore[attr-defined]
 
     def complete_job(self, job: Job, result: dict[str, Any] | None = None) -> bool:
         """Mark done, if `job`'s lease is still ours; False means another worker owns it now."""

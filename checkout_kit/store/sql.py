@@ -180,12 +180,25 @@ class Batch:
                 self._store.dialect.sync(self._pipeline)
         return Later(lambda: read(cur), flush)
 
+    @property
+    def pipelined(self) -> bool:
+        return self._pipeline is not None
+
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Later[list[tuple[Any, ...]]]:
         return self._later(self._store._execute(self._conn, sql, params),
                            lambda c: c.fetchall() if c.description is not None else [])
 
     def count(self, sql: str, params: tuple[Any, ...] = ()) -> Later[int]:
         return self._later(self._store._execute(self._conn, sql, params), lambda c: c.rowcount)
+
+    def claim(self, token: str, lease_s: float, limit: int, session_id: str | None = None) -> Later[list[Job]]:
+        """Lease due jobs: one statement when pipelined; elsewhere (SQLite) a read first, and a
+        write only when something is due (fewer write locks for concurrent processes to wait on)."""
+        if self.pipelined:
+            found = self.rows(*self._store.claim_statement(token, lease_s, limit, session_id))
+            return Later(lambda: jobs_from_rows(found.get()), lambda: None)
+        jobs = self._store.claim_jobs(token, lease_s, limit, session_id)
+        return Later(lambda: jobs, lambda: None)
 
 
 class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, DownloadsStore, StockStore,
@@ -281,18 +294,31 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
             if tx is not None:
                 tx._sent = True
 
-    @contextmanager
-    def batch(self) -> Iterator["Batch"]:
-        """Statements sent together, each on its own (one round trip on PostgreSQL); answers read after."""
+    def batched(self, queue: Callable[["Batch"], T]) -> T:
+        """Run `queue(batch)`, whose statements go together (one round trip on PostgreSQL), each on
+        its own; answers its return value once the answers are in (read its Laters then).
+
+        Like a lone statement, a batch that finds a pooled connection dead is run again, once, on a
+        new one: batches are reads, or writes that may be repeated (claims, counters, log lines).
+        """
         with self.pool.connection() as held:
-            self._ensure_schema(held.conn)
-            if held.depth:  # inside this thread's transaction: its statements, answered at once
-                yield Batch(self, held.conn, None)
-                return
-            with self.dialect.pipeline(held.conn) as pipeline:
-                found = Batch(self, held.conn, pipeline)
-                yield found
-            found._sent = True
+            try:
+                return self._run_batch(held, queue)
+            except Exception as exc:
+                if held.depth or held.fresh or not self.dialect.is_lost(exc):
+                    raise
+            self.pool.discard_held()
+            return self._run_batch(held, queue)
+
+    def _run_batch(self, held: Any, queue: Callable[["Batch"], T]) -> T:
+        self._ensure_schema(held.conn)
+        if held.depth or not self.dialect.pipelines:  # inside a transaction, or nothing to pipeline
+            return queue(Batch(self, held.conn, None))
+        with self.dialect.pipeline(held.conn) as pipeline:
+            batch = Batch(self, held.conn, pipeline)
+            answer = queue(batch)
+        batch._sent = True
+        return answer
 
     def _ensure_schema(self, conn: Any) -> None:
         if not self._migrated:
@@ -361,18 +387,15 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         return assemble
 
     def get_order(self, session_id: str) -> Order | None:
-        with self.batch() as batch:
-            read = self._queue_order_read(batch, session_id)
-        return read()
+        return self.batched(lambda batch: self._queue_order_read(batch, session_id))()
 
     def order_and_due_jobs(self, session_id: str, token: str, lease_s: float,
                            limit: int = 5) -> tuple[Order | None, list[Job]]:
         """An order and its due jobs (emails a crash or an outage left behind), leased to `token`:
         one round trip for the success page's usual case."""
-        with self.batch() as batch:
-            read = self._queue_order_read(batch, session_id)
-            claimed = batch.rows(*self.claim_statement(token, lease_s, limit, session_id))
-        return read(), jobs_from_rows(claimed.get())
+        read, claimed = self.batched(lambda batch: (self._queue_order_read(batch, session_id),
+                                                    batch.claim(token, lease_s, limit, session_id)))
+        return read(), claimed.get()
 
     def orders_of_email(self, email: str, limit: int = 100) -> list[Order]:
         """A buyer's orders, newest first (the email's case does not matter)."""
@@ -405,13 +428,21 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         """Before any work on an event, in one round trip: was it processed already (then its delivery
         is logged as a duplicate), and the due jobs (emails a crash or an outage left behind), leased
         to `token`. Returns (already processed, the jobs claimed)."""
-        with self.batch() as b:
-            seen = b.rows("SELECT 1 FROM processed_events WHERE event_id = ?", (delivery.event_id,))
-            sql, params = delivery_statement(delivery)
-            b.count(sql.replace(" VALUES (?, ?, ?, ?, ?)", " SELECT ?, ?, ?, ?, ? WHERE EXISTS "
-                                "(SELECT 1 FROM processed_events WHERE event_id = ?)"), (*params, delivery.event_id))
-            claimed = b.rows(*self.claim_statement(token, lease_s, limit))
-        return bool(seen.get()), jobs_from_rows(claimed.get())
+        seen_sql = "SELECT 1 FROM processed_events WHERE event_id = ?"
+        sql, params = delivery_statement(delivery)
+
+        def queue(b: Batch) -> tuple[Later[Any], Later[list[Job]]]:
+            if b.pipelined:  # the log line written only if processed, without waiting to know
+                seen = b.rows(seen_sql, (delivery.event_id,))
+                b.count(sql.replace(" VALUES (?, ?, ?, ?, ?)", f" SELECT ?, ?, ?, ?, ? WHERE EXISTS ({seen_sql})"),
+                        (*params, delivery.event_id))
+            else:  # in process: read first, write only if needed
+                seen = b.rows(seen_sql, (delivery.event_id,))
+                if seen.get():
+                    b.count(sql, params)
+            return seen, b.claim(token, lease_s, limit)
+        seen, claimed = self.batched(queue)
+        return bool(seen.get()), claimed.get()
 
     def deliveries(self, event_id: str | None = None) -> list[Delivery]:
         sql = "SELECT event_id, event_type, outcome, detail, received_at FROM webhook_deliveries"
@@ -434,11 +465,11 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
     def cron_pass(self, token: str, lease_s: float, limit: int) -> tuple[list[Job], int, bool]:
         """The scheduled route's usual case in one round trip: the due jobs (leased to `token`), how
         many jobs are unfinished, and whether this is the day's first run."""
-        with self.batch() as batch:
-            claimed = batch.rows(*self.claim_statement(token, lease_s, limit))
-            pending = batch.rows("SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')")
-            day = batch.rows(*hit_statement("cron:reconcile", 86400))
-        return jobs_from_rows(claimed.get()), pending.get()[0][0], day.get()[0][0] == 1
+        claimed, pending, day = self.batched(lambda b: (
+            b.claim(token, lease_s, limit),
+            b.rows("SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')"),
+            b.rows(*hit_statement("cron:reconcile", 86400))))
+        return claimed.get(), pending.get()[0][0], day.get()[0][0] == 1
 
 
 def hit_statement(bucket: str, window_s: int) -> tuple[str, tuple[Any, ...]]:

@@ -69,7 +69,7 @@ def test_a_members_life_from_subscribing_to_the_end(shop: Shop, page: Page) -> N
     pay_with_card(page)
     expect_state(page, "paid")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome — your membership is active")
-    expect(page.get_by_role("link", name="Manage your membership")).to_have_attribute("href", "/account.html")
+    expect(page.get_by_role("link", name="Manage your membership")).to_have_attribute("href", f"{shop.url}/account.html")
     welcome = mail(shop, "Welcome to Supporter Membership")
     assert "$9.00 per month" in text_of(welcome) and "/api/portal?token=" in text_of(welcome)
     mail(shop, "New member", to=MERCHANT)

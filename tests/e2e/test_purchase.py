@@ -127,7 +127,7 @@ def test_membership_is_a_subscription_and_the_success_page_shows_it(shop, shop_p
     expect(page.get_by_role("link", name="Open the members' area")).to_have_attribute("href", "https://members.example.com/")
     assert row_texts(page) == [["Supporter Membership", "1", "$9.00"]]
 
-    expect(page.get_by_role("link", name="Manage your membership")).to_have_attribute("href", "/account.html")
+    expect(page.get_by_role("link", name="Manage your membership")).to_have_attribute("href", f"{shop.url}/account.html")
     # A membership's receipt is its welcome email, which also says how to manage it.
     shop.smtp.wait_for(lambda ms: any("Welcome" in m["Subject"] for m in ms))
     shop.settle_deliveries()
