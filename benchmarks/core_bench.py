@@ -111,16 +111,17 @@ class NullMailer:
         pass
 
 
-def throughput(database_url: str, events: int, workers: int = 1) -> tuple[float, float]:
-    """(distinct paid events per second, duplicate deliveries per second) through the WSGI app,
-    from `workers` threads at once (Stripe delivers concurrently; each thread has its own connection)."""
+def throughput(database_url: str, events: int, workers: int = 1) -> dict[str, float]:
+    """Distinct paid events per second and their p99 (ms), then the same for duplicate deliveries,
+    through the WSGI app from `workers` threads at once (Stripe delivers concurrently)."""
     from checkout_kit.config import from_env
     from checkout_kit.services import Services
     from checkout_kit.web import App
     from checkout_kit.webhook_signature import sign_header
 
     services = Services(from_env({"DATABASE_URL": database_url, "STRIPE_WEBHOOK_SECRET": SECRET,
-                                  "CATALOG_PATH": str(CATALOG), "MERCHANT_EMAIL": "owner@example.com"}))
+                                  "CATALOG_PATH": str(CATALOG), "MERCHANT_EMAIL": "owner@example.com",
+                                  "DATABASE_POOL_SIZE": str(max(1, workers))}))
     gateway = FakeGateway()
     services._gateway, services._mailer = gateway, NullMailer()
     app = App(services)
@@ -131,29 +132,31 @@ def throughput(database_url: str, events: int, workers: int = 1) -> tuple[float,
                                   "data": {"object": {"id": session_id}}}).encode())
     call(app, environ("GET", "/api/health"))  # connect and migrate outside the timing
 
-    def deliver(body: bytes) -> None:
+    def deliver(body: bytes) -> float:
+        started = time.perf_counter()
         status, out = call(app, environ("POST", "/api/webhook", body, {
             "Content-Type": "application/json", "Stripe-Signature": sign_header(body, SECRET)}))
         assert status == 200, out
+        return time.perf_counter() - started
 
-    def run_all() -> float:
+    def run_all() -> tuple[float, float]:
         from concurrent.futures import ThreadPoolExecutor
 
         started = time.perf_counter()
         if workers == 1:
-            for body in bodies:
-                deliver(body)
+            latencies = [deliver(body) for body in bodies]
         else:
             with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(deliver, bodies))
-        return events / (time.perf_counter() - started)
+                latencies = list(pool.map(deliver, bodies))
+        rate = events / (time.perf_counter() - started)
+        return rate, statistics.quantiles(latencies, n=100)[98] * 1000
 
-    fresh = run_all()
+    fresh, fresh_p99 = run_all()
     assert services.store.count("orders") == events
-    duplicates = run_all()
+    duplicates, duplicates_p99 = run_all()
     assert services.store.count("orders") == events
     services.close()
-    return fresh, duplicates
+    return {"fresh": fresh, "fresh_p99": fresh_p99, "duplicates": duplicates, "duplicates_p99": duplicates_p99}
 
 
 # ---- create-checkout-session overhead ------------------------------------------------
@@ -194,6 +197,14 @@ def create_overhead(api_base: str, runs: int = 200) -> tuple[float, float]:
     return statistics.median(kit) * 1000, statistics.median(direct) * 1000
 
 
+def throughput_rows(label: str, found: dict[str, float], goal: int | None) -> list[tuple[str, object, str, str]]:
+    aim = f"; goal ≥ {goal}" if goal else ""
+    return [(f"webhook throughput, {label}", round(found["fresh"], 1), "ev/s",
+             f"distinct paid sessions, 2 emails each; p99 {found['fresh_p99']:.1f} ms{aim}"),
+            (f"webhook duplicates, {label}", round(found["duplicates"], 1), "ev/s",
+             f"replayed events, answered without effects; p99 {found['duplicates_p99']:.1f} ms")]
+
+
 def run() -> list[tuple[str, object, str, str]]:
     from checkout_kit.devserver import seed_payload
     from checkout_kit import catalog as catalog_module
@@ -216,30 +227,32 @@ def run() -> list[tuple[str, object, str, str]]:
         cold, info = cold_webhook(f"sqlite:///{tmp}/cold.db", emu.url, session.id)
         rows.append(("webhook cold start, SQLite", round(cold * 1000, 1), "ms",
                      f"{cold / reference:.2f}x reference (goal ≤ 0.5x); stripe imported: {info['stripe_imported']}; {info['status']}"))
-        pg = None
         try:
             from tests.support.postgres import PostgresServer
 
             pg = PostgresServer().start()
-            cold_pg, info_pg = cold_webhook(pg.create_database(), emu.url, session.id)
+            try:
+                cold_pg, info_pg = cold_webhook(pg.create_database(), emu.url, session.id)
+            finally:
+                pg.stop()
             rows.append(("webhook cold start, PostgreSQL", round(cold_pg * 1000, 1), "ms",
                          f"{cold_pg / reference:.2f}x reference (goal ≤ 1.0x); psycopg loaded: {info_pg['psycopg_imported']}"))
         except Exception as exc:  # no PostgreSQL binaries here: say so rather than guess
             rows.append(("webhook cold start, PostgreSQL", "n/a", "", f"PostgreSQL not available: {exc}"))
-        fresh, dupes = throughput(f"sqlite:///{tmp}/tp.db", 2000)
-        rows.append(("webhook throughput, SQLite", round(fresh, 1), "ev/s",
-                     "distinct paid sessions: verify, record, queue+send 2 emails (goal ≥ 1500)"))
-        rows.append(("webhook duplicates, SQLite", round(dupes, 1), "ev/s", "replayed events, answered without effects"))
-        if pg is not None:
-            fresh_pg, dupes_pg = throughput(pg.create_database(), 1000)
-            rows.append(("webhook throughput, PostgreSQL", round(fresh_pg, 1), "ev/s",
-                         "same work, one delivery at a time (goal ≥ 500)"))
-            rows.append(("webhook duplicates, PostgreSQL", round(dupes_pg, 1), "ev/s", ""))
-            fresh_pg4, dupes_pg4 = throughput(pg.create_database(), 1000, workers=4)
-            rows.append(("webhook throughput, PostgreSQL, 4 at once", round(fresh_pg4, 1), "ev/s",
-                         "4 concurrent deliveries, as Stripe sends them to parallel instances (goal ≥ 500)"))
-            rows.append(("webhook duplicates, PostgreSQL, 4 at once", round(dupes_pg4, 1), "ev/s", ""))
-            pg.stop()
+        rows += throughput_rows("SQLite (WAL, synchronous=NORMAL)", throughput(f"sqlite:///{tmp}/tp.db", 2000), 1500)
+        try:
+            from tests.support.postgres import PostgresServer
+
+            durable = PostgresServer(durable=True).start()  # fsync and synchronous_commit on, as in production
+            try:
+                rows += throughput_rows("PostgreSQL (durable), one at a time", throughput(durable.create_database(), 1000),
+                                        None)
+                rows += throughput_rows("PostgreSQL (durable), 4 at once", throughput(durable.create_database(), 1000,
+                                                                                      workers=4), 500)
+            finally:
+                durable.stop()
+        except Exception as exc:
+            rows.append(("webhook throughput, PostgreSQL", "n/a", "", f"PostgreSQL not available: {exc}"))
         kit_ms, direct_ms = create_overhead(emu.url)
         rows.append(("create-checkout-session (kit, in process)", round(kit_ms, 2), "ms", "median, against the emulator"))
         rows.append(("same session via stripe SDK directly", round(direct_ms, 2), "ms",

@@ -83,6 +83,7 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
         self._conn = conn
         self._pipeline = pipeline
         self._sent = pipeline is None  # everything asked so far has been answered
+        self._laters: list[Later[Any]] = []
         self.now = time.time()
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
@@ -92,7 +93,9 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
         """`read(cur)` now, or (pipelined) once the answers are in."""
         if self._pipeline is None:
             return read(cur)
-        return Later(lambda: read(cur), self._flush)  # type: ignore[return-value]
+        later: Later[Any] = Later(lambda: read(cur), self._flush)
+        self._laters.append(later)
+        return later  # type: ignore[return-value]
 
     def _flush(self) -> None:
         if not self._sent:
@@ -173,12 +176,24 @@ class Batch:
     def __init__(self, store: "SqlStore", conn: Any, pipeline: Any) -> None:
         self._store, self._conn, self._pipeline = store, conn, pipeline
         self._sent = pipeline is None
+        self._laters: list[Later[Any]] = []
 
     def _later(self, cur: Any, read: Callable[[Any], T]) -> Later[T]:
         def flush() -> None:
             if not self._sent:
                 self._store.dialect.sync(self._pipeline)
-        return Later(lambda: read(cur), flush)
+        later: Later[T] = Later(lambda: read(cur), flush)
+        if self._pipeline is None:
+            later.get()  # answered at once: read now, while this thread holds the connection
+        else:
+            self._laters.append(later)
+        return later
+
+    def _resolve(self) -> None:
+        """Read every answer while this thread still holds the connection (another may use it next)."""
+        self._sent = True
+        for later in self._laters:
+            later.get()
 
     @property
     def pipelined(self) -> bool:
@@ -293,6 +308,9 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         finally:
             if tx is not None:
                 tx._sent = True
+        if tx is not None:
+            for later in tx._laters:  # read while this thread still holds the connection
+                later.get()
 
     def batched(self, queue: Callable[["Batch"], T]) -> T:
         """Run `queue(batch)`, whose statements go together (one round trip on PostgreSQL), each on
@@ -317,7 +335,7 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         with self.dialect.pipeline(held.conn) as pipeline:
             batch = Batch(self, held.conn, pipeline)
             answer = queue(batch)
-        batch._sent = True
+        batch._resolve()
         return answer
 
     def _ensure_schema(self, conn: Any) -> None:

@@ -31,7 +31,9 @@ def find_bin(name: str) -> str | None:
 
 
 class PostgresServer:
-    def __init__(self, max_connections: int = 200) -> None:
+    def __init__(self, max_connections: int = 200, durable: bool = False) -> None:
+        """`durable` keeps PostgreSQL's own defaults (fsync, synchronous_commit, full-page writes on), as a
+        production server runs; tests turn them off for speed."""
         initdb = find_bin("initdb")
         pg_ctl = find_bin("pg_ctl")
         if not initdb or not pg_ctl:
@@ -53,6 +55,7 @@ class PostgresServer:
         self.dbuser = "kit"
         self.password = "kit-test-password"
         self.max_connections = max_connections
+        self.durable = durable
 
     def _run(self, *args: str) -> None:
         cmd = list(args)
@@ -69,8 +72,8 @@ class PostgresServer:
                   "--no-sync", "-E", "UTF8")
         self._run(self.pg_ctl, "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "30", "-o",
                   f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-                  f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                  f"-c max_connections={self.max_connections}", "start")
+                  + ("" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ")
+                  + f"-c max_connections={self.max_connections}", "start")
         return self
 
     def restart(self) -> None:
