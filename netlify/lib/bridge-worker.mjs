@@ -1,6 +1,7 @@
 // The bridge's worker thread: does the async I/O for the blocked main thread (see bridge.mjs).
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
+import { Pipeline } from "./pg-pipeline.mjs";
 
 const ctl = new Int32Array(workerData.control);
 const buf = new Uint8Array(workerData.data);
@@ -44,33 +45,48 @@ function host() {
   try { return new URL(workerData.databaseUrl).hostname; } catch { return "?"; }
 }
 
-async function runSql({ sql, params, timeoutMs, expect }) {
-  if (!workerData.databaseUrl) return { error: { message: "DATABASE_URL is not set", code: "config" } };
+// One bridge message: statements [[sql, params]…] sent together (pg-pipeline.mjs: one round trip
+// to PostgreSQL, one Sync). Answers {results, session, tx} and, when one failed, {error: {index…}}:
+// results then hold the statements before it; those after it were skipped by the server.
+// `tx` is the transaction status after the batch (I idle, T in a transaction, E failed one).
+async function runBatch({ statements, timeoutMs, expect }) {
+  if (!workerData.databaseUrl) return { error: { message: "DATABASE_URL is not set", code: "config", index: 0 } };
   if (client && typeof client.then === "function") client = await client;  // the early connection
   if (expect && (!client || session !== expect)) {
-    // The connection this transaction began on is gone: running the statement on a new one would
-    // autocommit it outside the transaction. Refuse; the caller rolls back and answers 503.
-    return { error: { message: "the database connection was lost during the transaction", code: "connection_lost" } };
+    // The connection this transaction began on is gone: running the statements on a new one would
+    // autocommit them outside the transaction. Refuse; the caller rolls back and answers 503.
+    return { error: { message: "the database connection was lost during the transaction", code: "connection_lost", index: 0 } };
   }
   try {
     await ensureClient();
   } catch (e) {
     client = null; session = "";
-    return { error: { message: `cannot connect to PostgreSQL at ${host()}: ${String(e && e.message || e).split("\n")[0].slice(0, 200)}`, code: "connect" } };
+    return { error: { message: `cannot connect to PostgreSQL at ${host()}: ${String(e && e.message || e).split("\n")[0].slice(0, 200)}`, code: "connect", index: 0 } };
   }
+  const batch = new Pipeline(statements.map(([text, values]) => ({ text, values })), timeoutMs);
+  let answer;
   try {
-    const res = await client.query({ text: sql, values: params, rowMode: "array", query_timeout: timeoutMs });
-    return { rows: res.rows, types: res.fields.map((f) => f.dataTypeID), rowCount: res.rowCount ?? -1, session };
+    answer = await batch.run(client);
   } catch (e) {
-    // No SQLSTATE, or class 08 (connection exception) / 57P (operator intervention, e.g. a terminated
-    // backend): the connection is unusable; the next call outside a transaction reconnects.
-    const lost = !e.code || /^(08|57P)/.test(e.code);
+    // The connection, not a statement, failed (dropped, timed out): unusable; the next batch
+    // outside a transaction reconnects, one inside it is refused above.
+    const c = client; client = null; session = "";
+    if (c) c.end().catch(() => {});
+    return { results: batch.results, error: { message: String(e && e.message || e).slice(0, 500), code: "connection",
+                                              index: batch.results.length } };
+  }
+  const out = { results: answer.results, session, tx: client.getTransactionStatus() };
+  if (answer.failed) {
+    const e = answer.failed.error;
+    // Class 08 (connection exception) / 57P (operator intervention, e.g. a terminated backend).
+    const lost = /^(08|57P)/.test(e.code || "");
+    out.error = { message: String(e.message).slice(0, 500), code: lost ? "connection" : e.code, index: answer.failed.index };
     if (lost) {
       const c = client; client = null; session = "";
-      if (c) c.end().catch(() => {});
+      c.end().catch(() => {});
     }
-    return { error: { message: String(e && e.message || e).slice(0, 500), code: lost ? "connection" : e.code } };
   }
+  return out;
 }
 
 async function runFetch({ method, url, headers, body, timeoutMs }) {
@@ -101,8 +117,8 @@ parentPort.on("message", async (job) => {
   try {
     if (job.kind === "fetch") {
       ({ status, out } = await runFetch(job));
-    } else if (job.kind === "sql") {
-      out = encoder.encode(JSON.stringify(await runSql(job)));
+    } else if (job.kind === "sqlBatch") {
+      out = encoder.encode(JSON.stringify(await runBatch(job)));
     } else if (job.kind === "close") {
       if (client && typeof client.then === "function") client = await client.catch(() => null);
       if (client) await client.end().catch(() => {});

@@ -7,10 +7,20 @@
 // (Netlify's model), so one worker and one buffer suffice.
 //
 // Answer framing in `data`: the worker writes bytes; `ctl` = [done seq, status, length].
+//
+// Every message is counted by kind (`messageCounts()`): a statement or a pipelined batch of them
+// is one `sqlBatch` message, so tests and the bench can hold each route to its round trips.
 import { Worker } from "node:worker_threads";
 
 const DATA_BYTES = 16 * 1024 * 1024;
 const SLACK_MS = 2000;
+
+const counts = { fetch: 0, sqlBatch: 0 };  // messages sent by every bridge of this process
+
+// A copy of the counts so far (tests/netlify/driver.mjs reports the difference per request).
+export function messageCounts() {
+  return { ...counts };
+}
 
 export function createBridge(workerPath, env = {}) {
   let worker, ctl, data, seq = 0;
@@ -26,6 +36,7 @@ export function createBridge(workerPath, env = {}) {
 
   function call(job, timeoutMs) {
     if (!worker) start();
+    counts[job.kind] = (counts[job.kind] || 0) + 1;
     seq = (seq % 0x7fffffff) + 1;
     const mine = seq;
     worker.postMessage({ ...job, seq: mine, timeoutMs });
@@ -63,12 +74,14 @@ export function createBridge(workerPath, env = {}) {
       const hlen = new DataView(r.bytes.buffer).getUint32(0);
       return { status: r.status, meta: decoder.decode(r.bytes.subarray(4, 4 + hlen)), body: r.bytes.subarray(4 + hlen) };
     },
-    // SQL: `$1…` placeholders, params as JSON text; returns the answer as JSON text:
-    // {"rows": [[text|null…]…], "types": [oid…], "rowCount": n} or {"error": {...}}.
+    // SQL: statements as JSON text [[sql with $1… placeholders, [param…]]…], run in order in one
+    // message and one round trip to PostgreSQL (pipeline mode); returns the answer as JSON text:
+    // {"results": [{"rows": [[text|null…]…], "types": [oid…], "rowCount": n}…], "session", "tx"}
+    // plus "error": {message, code, index} when a statement (or the connection) failed.
     // `session`: the database session the current transaction began on ("" outside one).
-    sqlSync(sql, paramsJson, timeoutMs = 30000, session = "") {
-      const r = call({ kind: "sql", sql, params: JSON.parse(paramsJson), expect: session || null }, timeoutMs);
-      if (r.status < 0) return JSON.stringify({ error: { message: decoder.decode(r.bytes), code: "bridge" } });
+    sqlBatchSync(statementsJson, timeoutMs = 30000, session = "") {
+      const r = call({ kind: "sqlBatch", statements: JSON.parse(statementsJson), expect: session || null }, timeoutMs);
+      if (r.status < 0) return JSON.stringify({ results: [], error: { message: decoder.decode(r.bytes), code: "bridge", index: 0 } });
       return decoder.decode(r.bytes);
     },
     close(timeoutMs = 5000) {

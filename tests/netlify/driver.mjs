@@ -3,7 +3,9 @@
 // plan: {env: {...}, module: "api.mjs", warmup: [req…], requests: [req…]} or {env, serve: true}
 // (`module`: which file of netlify/functions/ to call; requests to a scheduled one have no path)
 // req:  {method, path, headers, body_b64}
-// Prints one JSON line: {first_response_ms, rss_mb, results: [{status, headers, body_b64, ms}]}.
+// Prints one JSON line: {first_response_ms, rss_mb, results: [{status, headers, body_b64, ms, bridge}]}
+// (`bridge`: the bridge messages the request cost, by kind: {fetch, sqlBatch}; api.mjs and this
+// file import the same netlify/lib/bridge.mjs, so its counters are the function's).
 // With `serve` instead (a long-lived warm instance): after the warmup, reads one req per stdin
 // line and answers each with one line "@@result {status, headers, body_b64, ms, started, ended,
 // rss_mb}" (started/ended: epoch ms, to show overlap between instances); exits at EOF.
@@ -14,12 +16,14 @@ const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 Object.assign(process.env, plan.env || {});
 const module = plan.module || "api.mjs";
 const { default: handler, config } = await import(new URL(`../../netlify/functions/${module}`, import.meta.url));
+const { messageCounts } = await import(new URL("../../netlify/lib/bridge.mjs", import.meta.url));
 if (module === "api.mjs" && config.path !== "/api/*") throw new Error(`unexpected config.path ${config.path}`);
 
 let firstResponseMs = null;
 async function send(r) {
   const init = { method: r.method, headers: r.headers || {} };
   if (r.body_b64) init.body = Buffer.from(r.body_b64, "base64");
+  const before = messageCounts();
   const started = performance.now();
   const res = await handler(new Request(`https://shop.example.com${r.path || "/"}`, init), { ip: "203.0.113.9" });
   const body = Buffer.from(await res.arrayBuffer());
@@ -27,8 +31,10 @@ async function send(r) {
   firstResponseMs ??= now;  // performance.now() counts from process start
   const headers = {};
   res.headers.forEach((v, k) => { headers[k] = v; });
+  const after = messageCounts();
+  const bridge = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] || 0)]));
   return { status: res.status, headers, body_b64: body.toString("base64"), ms: now - started,
-           started: performance.timeOrigin + started, ended: performance.timeOrigin + now };
+           started: performance.timeOrigin + started, ended: performance.timeOrigin + now, bridge };
 }
 
 const warm = [];

@@ -144,10 +144,10 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
         bundle = zf.read("functions/api.mjs").decode()
     assert "___netlify-entry-point.mjs" in shipped
     assert "function createBridge(" in bundle and 'from "pyodide"' in bundle  # bridge inlined, pyodide external
-    assert {"lib/bridge.mjs", "lib/bridge-worker.mjs"} <= shipped
+    assert {"lib/bridge.mjs", "lib/bridge-worker.mjs", "lib/pg-pipeline.mjs"} <= shipped
     assert {"python/catalog.toml", "python/checkout_kit/web.py", "python/checkout_kit/pyodide_platform.py",
-            "python/jinja2/__init__.py", "python/markupsafe/__init__.py", "python/dotenv/__init__.py",
-            "python/segno/__init__.py", "python/downloads/static-shop-handbook.pdf"} <= shipped
+            "python/checkout_kit/pyodide_sql.py", "python/jinja2/__init__.py", "python/markupsafe/__init__.py",
+            "python/dotenv/__init__.py", "python/segno/__init__.py", "python/downloads/static-shop-handbook.pdf"} <= shipped
     assert any(p.startswith("python/checkout_kit/__pycache__/") and p.endswith(".pyc") for p in shipped)
     assert "python-stdlib.zip" in shipped
     assert {"node_modules/pyodide/pyodide.mjs", "node_modules/pyodide/pyodide.asm.mjs",
