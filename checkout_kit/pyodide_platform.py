@@ -83,6 +83,11 @@ def install(bridge: Any) -> None:
     _bridge = bridge
     set_default_transport(BridgeTransport(bridge))
     _app = PyodideApp()
+    # A new instance's first statement is the schema check: the worker runs it now, while the first
+    # request is still being read and parsed, and answers the request's own check from it.
+    from checkout_kit.store.sql import SCHEMA_CHECK
+
+    bridge.prefetchSql(json.dumps([[SCHEMA_CHECK, []]]))
 
 
 def handle(method: str, path: str, query: str, headers_json: str, body: Any,

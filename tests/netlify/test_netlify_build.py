@@ -29,11 +29,11 @@ from tests.netlify.conftest import netlify_env
 from tests.netlify.test_pyodide import body_of, paid_event, receipts, req, signed
 from tests.support.outbox import drained, make_due
 from tests.support.deploy import copy_project, first_sale
+from tests.support.npm_cache import installed
 from tests.support.tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_VERSION = "27.10.2"
-CACHE = Path(os.environ.get("CHECKOUT_KIT_CACHE", Path.home() / ".cache" / "checkout-kit")) / f"netlify-cli-{CLI_VERSION}"
 
 pytestmark = pytest.mark.timeout(900)  # the first run installs the CLI (about a minute from the registry)
 
@@ -66,15 +66,7 @@ process.exit(0);
 @pytest.fixture(scope="session")
 def netlify_cli() -> Path:
     require("node", "npm", why="the Netlify CLI runs on Node 20+")
-    binary = CACHE / "node_modules" / ".bin" / "netlify"
-    done = CACHE / ".installed"
-    if not (binary.exists() and done.exists()):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text(json.dumps({"private": True, "dependencies": {"netlify-cli": CLI_VERSION}}))
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CACHE, check=True,
-                       capture_output=True, timeout=900)
-        done.write_text(CLI_VERSION)
-    return binary
+    return installed("netlify-cli", CLI_VERSION) / "node_modules" / ".bin" / "netlify"
 
 
 @pytest.fixture(scope="session")

@@ -191,9 +191,9 @@ class Instance:
     """One warm Netlify function instance: a Node process that imports api.mjs once and answers
     requests one per line (driver.mjs `serve`), so a group of scenarios pays one cold start."""
 
-    def __init__(self, env: dict[str, str], workdir: Path, name: str) -> None:
+    def __init__(self, env: dict[str, str], workdir: Path, name: str, module: str = "api.mjs") -> None:
         plan = workdir / f"{name}.json"
-        plan.write_text(json.dumps({"env": env, "serve": True}))
+        plan.write_text(json.dumps({"env": env, "serve": True, "module": module}))
         self.log = workdir / f"{name}.stderr"
         self.started = time.perf_counter()
         with open(self.log, "w") as err:  # a file, not a pipe: a long-lived process must never block on its log
