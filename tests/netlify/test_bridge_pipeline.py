@@ -10,9 +10,6 @@ nothing); a transaction never continues on another database session."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from pathlib import Path
 from typing import Iterator
 
 import psycopg
@@ -21,29 +18,9 @@ import pytest
 from benchmarks.latency_proxy import LatencyProxy
 from checkout_kit.pyodide_sql import BridgeConnection, BridgePostgresDialect
 from checkout_kit.store.errors import StoreError, StoreUnavailable
-from checkout_kit.store.sql import SqlStore
+from checkout_kit.store.sql import SCHEMA_CHECK, SqlStore
+from tests.netlify.conftest import Bridge
 from tests.support.tools import require
-
-CLI = Path(__file__).resolve().parent / "bridge_cli.mjs"
-
-
-class Bridge:
-    """bridge_cli.mjs in a Node process: `send` is the sqlBatchSync Pyodide's side calls."""
-
-    def __init__(self, database_url: str) -> None:
-        self.proc = subprocess.Popen(["node", str(CLI)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     env={"PATH": os.environ["PATH"], "DATABASE_URL": database_url})
-        self.messages = 0
-
-    def send(self, statements_json: str, timeout_ms: int, session: str) -> str:
-        self.messages += 1
-        self.proc.stdin.write(json.dumps({"statements": json.loads(statements_json), "session": session}) + "\n")
-        self.proc.stdin.flush()
-        return self.proc.stdout.readline()
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -164,3 +141,21 @@ def test_the_store_batches_and_pipelined_transactions_are_one_message_each(db):
             assert conn.execute("SELECT token_id FROM used_tokens").fetchall() == [("tok_1",)]
     finally:
         store.close()
+
+
+def test_a_statement_sent_ahead_answers_the_first_identical_one_without_a_round_trip(db):
+    url, proxy, bridge = db
+    conn = BridgeConnection(bridge.send)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION)")
+    conn.execute("INSERT INTO schema_migrations VALUES (1, 0), (2, 0)")
+    before, messages = proxy.snapshot().round_trips, bridge.messages
+    bridge.call("prefetchSql", json.dumps([[SCHEMA_CHECK, []]]))  # what install() sends for a new instance
+    with psycopg.connect(url, autocommit=True) as admin:  # another instance migrates meanwhile: harmless,
+        admin.execute("INSERT INTO schema_migrations VALUES (3, 0)")  # as versions only grow
+    first = conn.execute(SCHEMA_CHECK).fetchall()
+    assert {(1,), (2,)} <= set(first)  # the answer sent ahead (with or without version 3)
+    assert proxy.snapshot().round_trips - before == 1  # the statement sent ahead, not another
+    assert bridge.messages - messages == 1 and bridge.counts["prefetch"] == 1
+    before = proxy.snapshot().round_trips
+    assert sorted(conn.execute(SCHEMA_CHECK).fetchall()) == [(1,), (2,), (3,)]  # used once: now from the server
+    assert proxy.snapshot().round_trips - before == 1

@@ -103,7 +103,7 @@ def invoke(package: Path, plan: dict, tmp_path: Path) -> dict:
                             cwd=package, env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)},
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-4000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return {**json.loads(result.stdout.strip().splitlines()[-1]), "log": result.stdout + result.stderr}
 
 
 @pytest.fixture
@@ -151,7 +151,9 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
     assert not [p for p in shipped if p.startswith("python/") and not p.startswith(
         ("python/checkout_kit/", "python/jinja2/", "python/markupsafe/", "python/dotenv/", "python/segno/",
          "python/catalog.toml", "python/downloads/",  # files sold as downloads, private to the function
-         "python/_pyodide_snapshot/"))]  # the optional memory snapshot (KIT_PYODIDE_SNAPSHOT=1)
+         "python/_pyodide_snapshot/"))]  # the memory snapshot (KIT_PYODIDE_SNAPSHOT=0: none)
+    assert {"lib/snapshot-check.mjs", "lib/snapshot-files.mjs"} <= shipped  # loaded by path, like the bridge's worker
+    assert any(p.startswith("python/_pyodide_snapshot/pyodide-314.0.7-") for p in shipped)
 
 
 def test_packaged_function_answers_from_its_own_files(built, tmp_path, emulator, function_env, mail_api):
@@ -166,6 +168,7 @@ def test_packaged_function_answers_from_its_own_files(built, tmp_path, emulator,
     ]}
     data = invoke(package, plan, tmp_path)
     assert data["main"] == "./functions/api.mjs" and data["config"] == {"path": "/api/*"}
+    assert "pyodide: restored from snapshot pyodide-314.0.7-" in data["log"]  # the default build's, still matching
     webhook, forged, create, summary = data["results"]
     assert webhook["status"] == 200, body_of(webhook)
     assert json.loads(body_of(webhook))["outcome"] == "fulfilled"  # signature checked over the exact bytes
