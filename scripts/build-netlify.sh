@@ -8,7 +8,7 @@
 #   bytecode made by Pyodide's own Python (netlify/lib/precompile.mjs): checked-hash .pyc
 #   files in netlify/python/ and netlify/python-stdlib.zip (the stdlib with .pyc files),
 #   which cut a cold start by about 1.5 s here
-#   with KIT_PYODIDE_SNAPSHOT=1: a Pyodide memory snapshot (netlify/lib/snapshot.mjs, see below)
+#   a Pyodide memory snapshot (netlify/lib/snapshot.mjs, see below; KIT_PYODIDE_SNAPSHOT=0: none)
 # netlify.toml's build command runs this after scripts/build-site.sh; so do the tests.
 # Usage: scripts/build-netlify.sh   (PYTHON=python3.12 to pick the interpreter that runs pip)
 set -eu
@@ -59,10 +59,11 @@ echo "netlify/node_modules: pyodide $(node -p 'require("./netlify/node_modules/p
 
 node netlify/lib/precompile.mjs netlify
 
-# Optional (off unless KIT_PYODIDE_SNAPSHOT=1 in the build environment): a memory snapshot of
+# By default (KIT_PYODIDE_SNAPSHOT=0 in the build environment turns it off): a memory snapshot of
 # Pyodide with the kit's modules imported, made with no environment and no configuration, into
-# netlify/python/_pyodide_snapshot/ (netlify/lib/snapshot.mjs). api.mjs uses it only when its
-# Pyodide version and the staged files match; netlify/python/ was emptied above, so no old one stays.
-if [ "${KIT_PYODIDE_SNAPSHOT:-0}" = "1" ]; then
+# netlify/python/_pyodide_snapshot/ (netlify/lib/snapshot.mjs); it halves a cold start. api.mjs uses
+# it only when its Pyodide version and the staged files match; netlify/python/ was emptied above,
+# so no old one stays. The build fails if a secret's value is found in it.
+if [ "${KIT_PYODIDE_SNAPSHOT:-1}" != "0" ]; then
   node netlify/lib/snapshot.mjs netlify
 fi

@@ -32,6 +32,8 @@ from checkout_kit.store.subscriptions import SubscriptionsStore, SubscriptionsTx
 from checkout_kit.store.totals import TOTALS_COLUMNS, TotalsTx, totals_from_row
 
 SCHEMA_VERSION = schema.SCHEMA_VERSION
+# A new instance's first statement: is the schema current? (The Netlify bridge sends it ahead.)
+SCHEMA_CHECK = "SELECT version FROM schema_migrations"
 T = TypeVar("T")
 
 # Stored for search only (derived from the session id); not read back into Order.
@@ -349,7 +351,7 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
                 return self.migrate(held.conn)
         wanted = set(schema.MIGRATIONS)
         try:  # the usual case on a cold start: already current, one read instead of a locked transaction
-            done = {r[0] for r in self._execute(conn, "SELECT version FROM schema_migrations").fetchall()}
+            done = {r[0] for r in self._execute(conn, SCHEMA_CHECK).fetchall()}
             if done >= wanted:
                 self._migrated = True
                 return schema.SCHEMA_VERSION

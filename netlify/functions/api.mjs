@@ -9,9 +9,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPyodide } from "pyodide";
 import { createBridge } from "../lib/bridge.mjs";
-import { findSnapshot, resume } from "../lib/snapshot.mjs";
+import { openSnapshot, resume } from "../lib/snapshot.mjs";
 
 export const config = { path: "/api/*" };
+performance.mark("kit:module");  // this module and its imports loaded: the cold start's first phase
 
 // netlify/ as deployed: next to this file when run from the repository; under the task
 // root when Netlify's bundler has moved this module (included_files keep their paths).
@@ -33,28 +34,35 @@ async function boot() {
     ...(fs.existsSync(stdlib) ? { stdLibURL: stdlib } : {}),
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")),
   };
-  // Optional memory snapshot (KIT_PYODIDE_SNAPSHOT=1 at build, netlify/lib/snapshot.mjs): used only
-  // when one made for this Pyodide version and these exact files is present; else a normal load.
+  performance.mark("kit:boot");
+  // The memory snapshot made by the build (netlify/lib/snapshot.mjs; KIT_PYODIDE_SNAPSHOT=0 turns it
+  // off): restored, then used only if made for this Pyodide and these exact files (checked by a
+  // worker thread during the restore); otherwise, or if Pyodide refuses it, a normal load.
   const bridge = createBridge(path.join(dir, "lib", "bridge-worker.mjs"), env);
   bridge.warm();  // its worker starts and connects to the database while Pyodide loads
-  const snapshot = findSnapshot(dir);
+  const snapshot = openSnapshot(dir);
   let py = null;
   if (snapshot) {
     try {
-      py = await loadPyodide({ ...options, _loadSnapshot: snapshot.bytes });
-      console.log(`pyodide: restored from snapshot ${path.basename(snapshot.file)}`);
+      const restored = await loadPyodide({ ...options, _loadSnapshot: snapshot.bytes });
+      if (await snapshot.matches()) {
+        py = restored;
+        console.log(`pyodide: restored from snapshot ${path.basename(snapshot.file)}`);
+      }
     } catch (e) {
       console.warn(`pyodide snapshot ${path.basename(snapshot.file)} failed to load (${String(e.message).split("\n")[0]}); loading normally`);
     }
   }
   const fromSnapshot = py !== null;
   py ??= await loadPyodide(options);
+  performance.mark("kit:pyodide");
   py.FS.mkdirTree("/app");
   py.FS.mount(py.FS.filesystems.NODEFS, { root: path.join(dir, "python") }, "/app");
   if (fromSnapshot) resume(py, options.env);  // environment, cwd, reseeded random
   else py.runPython(`import os, sys\nsys.path.insert(0, "/app")\nos.chdir("/app")`);
   const platform = py.pyimport("checkout_kit.pyodide_platform");
   platform.install(bridge);
+  performance.mark("kit:ready");
   return { py, handle: platform.handle };
 }
 

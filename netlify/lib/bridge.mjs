@@ -7,10 +7,22 @@
 // (Netlify's model), so one worker and one buffer suffice.
 //
 // Answer framing in `data`: the worker writes bytes; `ctl` = [done seq, status, length].
+//
+// Every message is counted by kind, with the time the main thread waited for its answer
+// (`messageCounts()`): a statement or a pipelined batch of them is one `sqlBatch` message, so tests
+// and the bench can hold each route to its round trips and say where a request's time went.
 import { Worker } from "node:worker_threads";
 
 const DATA_BYTES = 16 * 1024 * 1024;
 const SLACK_MS = 2000;
+
+// Messages sent by every bridge of this process, and milliseconds waited: {fetch, fetch_ms, sqlBatch, sqlBatch_ms}.
+const counts = { fetch: 0, fetch_ms: 0, sqlBatch: 0, sqlBatch_ms: 0 };
+
+// A copy of the counts so far (tests/netlify/driver.mjs reports the difference per request).
+export function messageCounts() {
+  return { ...counts };
+}
 
 export function createBridge(workerPath, env = {}) {
   let worker, ctl, data, seq = 0;
@@ -25,6 +37,16 @@ export function createBridge(workerPath, env = {}) {
   }
 
   function call(job, timeoutMs) {
+    const started = performance.now();
+    try {
+      return exchange(job, timeoutMs);
+    } finally {
+      counts[job.kind] = (counts[job.kind] || 0) + 1;
+      counts[`${job.kind}_ms`] = (counts[`${job.kind}_ms`] || 0) + performance.now() - started;
+    }
+  }
+
+  function exchange(job, timeoutMs) {
     if (!worker) start();
     seq = (seq % 0x7fffffff) + 1;
     const mine = seq;
@@ -63,13 +85,23 @@ export function createBridge(workerPath, env = {}) {
       const hlen = new DataView(r.bytes.buffer).getUint32(0);
       return { status: r.status, meta: decoder.decode(r.bytes.subarray(4, 4 + hlen)), body: r.bytes.subarray(4 + hlen) };
     },
-    // SQL: `$1…` placeholders, params as JSON text; returns the answer as JSON text:
-    // {"rows": [[text|null…]…], "types": [oid…], "rowCount": n} or {"error": {...}}.
+    // SQL: statements as JSON text [[sql with $1… placeholders, [param…]]…], run in order in one
+    // message and one round trip to PostgreSQL (pipeline mode); returns the answer as JSON text:
+    // {"results": [{"rows": [[text|null…]…], "types": [oid…], "rowCount": n}…], "session", "tx"}
+    // plus "error": {message, code, index} when a statement (or the connection) failed.
     // `session`: the database session the current transaction began on ("" outside one).
-    sqlSync(sql, paramsJson, timeoutMs = 30000, session = "") {
-      const r = call({ kind: "sql", sql, params: JSON.parse(paramsJson), expect: session || null }, timeoutMs);
-      if (r.status < 0) return JSON.stringify({ error: { message: decoder.decode(r.bytes), code: "bridge" } });
+    sqlBatchSync(statementsJson, timeoutMs = 30000, session = "") {
+      const r = call({ kind: "sqlBatch", statements: JSON.parse(statementsJson), expect: session || null }, timeoutMs);
+      if (r.status < 0) return JSON.stringify({ results: [], error: { message: decoder.decode(r.bytes), code: "bridge", index: 0 } });
       return decoder.decode(r.bytes);
+    },
+    // A batch the worker runs now, without waiting: its answer is kept for the first identical
+    // sqlBatch outside a transaction (a new instance's schema check, sent at install while the
+    // first request is still parsing: a round trip off its path). Counted apart, as "prefetch".
+    prefetchSql(statementsJson) {
+      if (!worker) start();
+      counts.prefetch = (counts.prefetch || 0) + 1;
+      worker.postMessage({ kind: "prefetch", statements: JSON.parse(statementsJson), timeoutMs: 30000 });
     },
     close(timeoutMs = 5000) {
       if (!worker) return;

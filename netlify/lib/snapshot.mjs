@@ -1,6 +1,6 @@
-// Optional build step (scripts/build-netlify.sh, only when KIT_PYODIDE_SNAPSHOT=1): a memory
+// Build step (scripts/build-netlify.sh, by default; KIT_PYODIDE_SNAPSHOT=0 turns it off): a memory
 // snapshot of Pyodide with the kit's modules already imported, so a cold start restores the
-// WebAssembly memory instead of starting CPython and importing ~250 modules.
+// WebAssembly memory instead of starting CPython and importing ~300 modules.
 //
 // It uses Pyodide's PRIVATE snapshot options, as 314.0.7 ships them (pyodide.d.ts marks them
 // @ignore / @private): loadPyodide({_makeSnapshot: true}) then pyodide.makeMemorySnapshot()
@@ -8,9 +8,10 @@
 // loadPyodide({_loadSnapshot: bytes}) to restore it (Pyodide checks the snapshot's build id and
 // throws "Snapshot build id mismatch" on another build). Another Pyodide version may change or
 // drop them: the file name carries the version and a fingerprint of every staged file the
-// snapshot depends on, and api.mjs loads only an exact match, else it loads normally and says why.
+// snapshot depends on (snapshot-files.mjs), and api.mjs uses only an exact match, else it loads
+// normally and says why.
 //
-// What the snapshot holds: the interpreter after `import` of the modules below, and nothing
+// What the snapshot holds: the interpreter after `import` of MODULES (snapshot-files.mjs), and nothing
 // else: no environment variable of the build (Pyodide's own defaults only: HOME, PATH, USER…),
 // no configuration read (checkout_kit.config is read on the first request), no service built.
 // After restoring, resume() gives Python the function's environment and reseeds `random` (its
@@ -18,86 +19,56 @@
 //
 // Usage: node netlify/lib/snapshot.mjs <netlify dir>   writes <dir>/python/_pyodide_snapshot/
 //        (removed with the rest of netlify/python/ by every build, so it can never outlive it)
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { loadPyodide, version as pyodideVersion } from "pyodide";
+import * as files from "./snapshot-files.mjs";
 
-export const SNAPSHOT_DIR = "_pyodide_snapshot";  // under netlify/python/ (in included_files)
-const FORMAT = 1;  // bump when what the snapshot holds, or how resume() treats it, changes
+export const { SNAPSHOT_DIR, MODULES } = files;
 
-// What every request needs, imported (not configured) into the snapshot.
-export const MODULES = [
-  "checkout_kit.pyodide_platform", "checkout_kit.web", "checkout_kit.config", "checkout_kit.catalog",
-  "checkout_kit.fulfillment", "checkout_kit.webhooks", "checkout_kit.store.sql", "checkout_kit.store.records",
-  "checkout_kit.stripe_gateway", "checkout_kit.checkout", "checkout_kit.services", "checkout_kit.mail",
-  "checkout_kit.http_transport", "checkout_kit.webhook_signature", "jinja2", "http.client", "email.message",
-  "email.utils", "hmac",
-];
+// The name a snapshot of the staged files in `dir` must have (the build names it so).
+export const fingerprint = (dir) => files.fingerprint(dir, pyodideVersion);
+export const snapshotName = (fp) => files.snapshotName(fp, pyodideVersion);
 
-// The stdlib zip's central directory (names, sizes and CRC-32 of every member) and its length:
-// a fingerprint of its contents that costs ~1 ms instead of hashing 13 MB on every cold start.
-function zipDirectory(file) {
-  const fd = fs.openSync(file, "r");
-  try {
-    const size = fs.fstatSync(fd).size;
-    const tailSize = Math.min(size, 65557);  // end-of-central-directory record + longest comment
-    const tail = Buffer.alloc(tailSize);
-    fs.readSync(fd, tail, 0, tailSize, size - tailSize);
-    const at = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (at < 0) throw new Error(`${file} is not a zip file`);
-    const cdSize = tail.readUInt32LE(at + 12), cdOffset = tail.readUInt32LE(at + 16);
-    const cd = Buffer.alloc(cdSize);
-    fs.readSync(fd, cd, 0, cdSize, cdOffset);
-    return Buffer.concat([Buffer.from(`${size}\0`), cd]);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function filesUnder(root, rel = "") {
-  const out = [];
-  for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    const name = rel ? `${rel}/${entry.name}` : entry.name;
-    if (name === SNAPSHOT_DIR) continue;
-    if (entry.isDirectory()) out.push(...filesUnder(root, name));
-    else out.push(name);
-  }
-  return out.sort();
-}
-
-// Fingerprint of what a snapshot depends on: Pyodide's version, this format, the module list,
-// every file of netlify/python/ (sources, bytecode, templates, catalog.toml) and the stdlib zip.
-export function fingerprint(dir) {
-  const hash = crypto.createHash("sha256");
-  hash.update(`pyodide ${pyodideVersion}\0format ${FORMAT}\0${MODULES.join(",")}\0`);
-  const python = path.join(dir, "python");
-  for (const name of filesUnder(python)) {
-    const data = fs.readFileSync(path.join(python, name));
-    hash.update(`${name}\0${data.length}\0`).update(data);
-  }
-  const stdlib = path.join(dir, "python-stdlib.zip");
-  hash.update(fs.existsSync(stdlib) ? zipDirectory(stdlib) : "stock stdlib");
-  return hash.digest("hex").slice(0, 32);
-}
-
-export const snapshotName = (fp) => `pyodide-${pyodideVersion}-${fp}.bin`;
-
-// For api.mjs: the snapshot's bytes if one matching this Pyodide and these files is present, else
-// null. No snapshot directory: the option is off, nothing to say. A directory without a match:
-// say so (a stale or foreign snapshot is never loaded).
-export function findSnapshot(dir, log = console.warn) {
+// For api.mjs: the snapshot to restore, or null when there is none (the option is off at build:
+// nothing to say). Returns {file, bytes, matches}: `bytes` read at once (reading them asynchronously,
+// beside Pyodide's own loading, made the restore ~60 ms slower: the main thread is never idle to
+// collect them); `matches()` resolves true once a worker thread has fingerprinted
+// the staged files (netlify/lib/snapshot-check.mjs) and found the name the snapshot was made
+// under; false (said in the log) for a snapshot of other files or another Pyodide, which must
+// not be used. Checking beside the restore rather than before keeps it off the cold start's path.
+export function openSnapshot(dir, log = console.warn) {
   const where = path.join(dir, "python", SNAPSHOT_DIR);
   if (!fs.existsSync(where)) return null;
-  const want = snapshotName(fingerprint(dir));
-  const file = path.join(where, want);
-  if (!fs.existsSync(file)) {
-    const found = fs.readdirSync(where).filter((n) => n.endsWith(".bin")).join(", ") || "none";
-    log(`pyodide snapshot: none matches Pyodide ${pyodideVersion} and these files (want ${want}, found ${found}); loading normally`);
+  const file = chosenFile(where);
+  if (!file) {
+    log(`pyodide snapshot: none in ${where}; loading normally`);
     return null;
   }
-  return { file, bytes: fs.readFileSync(file) };
+  const check = new Worker(path.join(dir, "lib", "snapshot-check.mjs"), { workerData: { dir, version: pyodideVersion } });
+  const want = new Promise((resolve) => {
+    check.once("message", resolve);
+    check.once("error", (e) => resolve(`(fingerprint failed: ${String(e && e.message || e).split("\n")[0]})`));
+  });
+  const matches = async () => {
+    const name = await want;
+    if (name === path.basename(file)) return true;
+    log(`pyodide snapshot: none matches Pyodide ${pyodideVersion} and these files (want ${name}, found ${path.basename(file)}); loading normally`);
+    return false;
+  };
+  return { file, bytes: fs.readFileSync(file), matches };
+}
+
+// The snapshot file: the one manifest.json names, else the only one there.
+function chosenFile(where) {
+  try {
+    const named = path.join(where, JSON.parse(fs.readFileSync(path.join(where, "manifest.json"), "utf8")).file);
+    if (fs.existsSync(named)) return named;
+  } catch { /* no manifest, or not JSON: look at the files */ }
+  const found = fs.readdirSync(where).filter((n) => n.endsWith(".bin"));
+  return found.length === 1 ? path.join(where, found[0]) : null;
 }
 
 // Run after loadPyodide({_loadSnapshot}) and after /app is mounted again (the file system is
@@ -161,7 +132,7 @@ f"{len(sys.modules)} modules"
   const name = snapshotName(fp);
   fs.writeFileSync(path.join(where, `${name}.tmp`), buf);
   fs.renameSync(path.join(where, `${name}.tmp`), path.join(where, name));
-  const manifest = { pyodide: pyodideVersion, format: FORMAT, fingerprint: fp, file: name, bytes: buf.length,
+  const manifest = { pyodide: pyodideVersion, format: files.FORMAT, fingerprint: fp, file: name, bytes: buf.length,
                      modules: MODULES, imported: summary, build_ms: Math.round(performance.now() - started) };
   fs.writeFileSync(path.join(where, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   console.log(`pyodide snapshot: ${name}, ${(buf.length / 2 ** 20).toFixed(1)} MiB, ${summary}, ` +

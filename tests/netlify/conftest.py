@@ -3,11 +3,12 @@ stand-in, and the environment a Netlify site sets."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -53,3 +54,30 @@ def mail_api() -> Iterator[MailApiStandIn]:
 def function_env(netlify_build, emulator, postgres, mail_api) -> dict[str, str]:
     """The staged function's environment, on a fresh database."""
     return netlify_env(postgres.create_database(), emulator, mail_api)
+
+
+class Bridge:
+    """netlify/lib/bridge.mjs alone (no Pyodide), in a Node process (tests/netlify/bridge_cli.mjs):
+    `call` calls one of its methods; `send` is the sqlBatchSync Pyodide's side calls."""
+
+    def __init__(self, database_url: str = "") -> None:
+        self.proc = subprocess.Popen(["node", str(Path(__file__).with_name("bridge_cli.mjs"))], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True,
+                                     env={"PATH": os.environ["PATH"], "DATABASE_URL": database_url})
+        self.messages = 0
+        self.counts: dict[str, float] = {}
+
+    def call(self, method: str, *args: Any) -> Any:
+        self.proc.stdin.write(json.dumps({"method": method, "args": list(args)}) + "\n")
+        self.proc.stdin.flush()
+        line = json.loads(self.proc.stdout.readline())
+        self.counts = line["counts"]
+        return line["answer"]
+
+    def send(self, statements_json: str, timeout_ms: int, session: str) -> str:
+        self.messages += 1
+        return self.call("sqlBatchSync", statements_json, timeout_ms, session)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)

@@ -29,11 +29,11 @@ from tests.netlify.conftest import netlify_env
 from tests.netlify.test_pyodide import body_of, paid_event, receipts, req, signed
 from tests.support.outbox import drained, make_due
 from tests.support.deploy import copy_project, first_sale
+from tests.support.npm_cache import installed
 from tests.support.tools import require
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI_VERSION = "27.10.2"
-CACHE = Path(os.environ.get("CHECKOUT_KIT_CACHE", Path.home() / ".cache" / "checkout-kit")) / f"netlify-cli-{CLI_VERSION}"
 
 pytestmark = pytest.mark.timeout(900)  # the first run installs the CLI (about a minute from the registry)
 
@@ -66,15 +66,7 @@ process.exit(0);
 @pytest.fixture(scope="session")
 def netlify_cli() -> Path:
     require("node", "npm", why="the Netlify CLI runs on Node 20+")
-    binary = CACHE / "node_modules" / ".bin" / "netlify"
-    done = CACHE / ".installed"
-    if not (binary.exists() and done.exists()):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text(json.dumps({"private": True, "dependencies": {"netlify-cli": CLI_VERSION}}))
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CACHE, check=True,
-                       capture_output=True, timeout=900)
-        done.write_text(CLI_VERSION)
-    return binary
+    return installed("netlify-cli", CLI_VERSION) / "node_modules" / ".bin" / "netlify"
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +103,7 @@ def invoke(package: Path, plan: dict, tmp_path: Path) -> dict:
                             cwd=package, env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)},
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-4000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return {**json.loads(result.stdout.strip().splitlines()[-1]), "log": result.stdout + result.stderr}
 
 
 @pytest.fixture
@@ -144,10 +136,10 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
         bundle = zf.read("functions/api.mjs").decode()
     assert "___netlify-entry-point.mjs" in shipped
     assert "function createBridge(" in bundle and 'from "pyodide"' in bundle  # bridge inlined, pyodide external
-    assert {"lib/bridge.mjs", "lib/bridge-worker.mjs"} <= shipped
+    assert {"lib/bridge.mjs", "lib/bridge-worker.mjs", "lib/pg-pipeline.mjs"} <= shipped
     assert {"python/catalog.toml", "python/checkout_kit/web.py", "python/checkout_kit/pyodide_platform.py",
-            "python/jinja2/__init__.py", "python/markupsafe/__init__.py", "python/dotenv/__init__.py",
-            "python/segno/__init__.py", "python/downloads/static-shop-handbook.pdf"} <= shipped
+            "python/checkout_kit/pyodide_sql.py", "python/jinja2/__init__.py", "python/markupsafe/__init__.py",
+            "python/dotenv/__init__.py", "python/segno/__init__.py", "python/downloads/static-shop-handbook.pdf"} <= shipped
     assert any(p.startswith("python/checkout_kit/__pycache__/") and p.endswith(".pyc") for p in shipped)
     assert "python-stdlib.zip" in shipped
     assert {"node_modules/pyodide/pyodide.mjs", "node_modules/pyodide/pyodide.asm.mjs",
@@ -159,7 +151,9 @@ def test_packaged_function_holds_everything_it_needs_and_nothing_else(built):
     assert not [p for p in shipped if p.startswith("python/") and not p.startswith(
         ("python/checkout_kit/", "python/jinja2/", "python/markupsafe/", "python/dotenv/", "python/segno/",
          "python/catalog.toml", "python/downloads/",  # files sold as downloads, private to the function
-         "python/_pyodide_snapshot/"))]  # the optional memory snapshot (KIT_PYODIDE_SNAPSHOT=1)
+         "python/_pyodide_snapshot/"))]  # the memory snapshot (KIT_PYODIDE_SNAPSHOT=0: none)
+    assert {"lib/snapshot-check.mjs", "lib/snapshot-files.mjs"} <= shipped  # loaded by path, like the bridge's worker
+    assert any(p.startswith("python/_pyodide_snapshot/pyodide-314.0.7-") for p in shipped)
 
 
 def test_packaged_function_answers_from_its_own_files(built, tmp_path, emulator, function_env, mail_api):
@@ -174,6 +168,7 @@ def test_packaged_function_answers_from_its_own_files(built, tmp_path, emulator,
     ]}
     data = invoke(package, plan, tmp_path)
     assert data["main"] == "./functions/api.mjs" and data["config"] == {"path": "/api/*"}
+    assert "pyodide: restored from snapshot pyodide-314.0.7-" in data["log"]  # the default build's, still matching
     webhook, forged, create, summary = data["results"]
     assert webhook["status"] == 200, body_of(webhook)
     assert json.loads(body_of(webhook))["outcome"] == "fulfilled"  # signature checked over the exact bytes

@@ -24,7 +24,8 @@ import pytest
 import stripe
 
 from checkout_kit.emulator import Emulator
-from checkout_kit.pyodide_platform import decode_rows, environ_for, numbered_placeholders, sql_param
+from checkout_kit.pyodide_sql import decode_rows, numbered_placeholders, sql_param
+from checkout_kit.web import environ_for
 from checkout_kit.store import open_store
 from checkout_kit.webhook_signature import sign_header
 from tests.netlify.conftest import SECRET, netlify_env
@@ -125,7 +126,7 @@ def test_misconfiguration_answers_500_and_names_the_variable(netlify_build, tmp_
     assert "SMTP_URL" in err and "emails cannot be written to files on Netlify" in err
 
 
-# ---- the pure parts of checkout_kit/pyodide_platform.py, on CPython ---------------------
+# ---- the pure parts of checkout_kit/pyodide_platform.py and pyodide_sql.py, on CPython -----
 
 def test_placeholders_parameters_and_rows_convert_like_psycopg():
     assert numbered_placeholders("SELECT a FROM t WHERE b = ? AND c IN (?, ?)") == \
@@ -190,9 +191,9 @@ class Instance:
     """One warm Netlify function instance: a Node process that imports api.mjs once and answers
     requests one per line (driver.mjs `serve`), so a group of scenarios pays one cold start."""
 
-    def __init__(self, env: dict[str, str], workdir: Path, name: str) -> None:
+    def __init__(self, env: dict[str, str], workdir: Path, name: str, module: str = "api.mjs") -> None:
         plan = workdir / f"{name}.json"
-        plan.write_text(json.dumps({"env": env, "serve": True}))
+        plan.write_text(json.dumps({"env": env, "serve": True, "module": module}))
         self.log = workdir / f"{name}.stderr"
         self.started = time.perf_counter()
         with open(self.log, "w") as err:  # a file, not a pipe: a long-lived process must never block on its log

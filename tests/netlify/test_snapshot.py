@@ -1,13 +1,13 @@
-"""The optional Pyodide memory snapshot (KIT_PYODIDE_SNAPSHOT=1 at build time,
-netlify/lib/snapshot.mjs): built by scripts/build-netlify.sh while secret-looking variables
-are set in the build's environment, it holds none of them; two instances restored from one
-snapshot draw different random numbers; a function instance restored from it answers as a
-normally loaded one does (create-checkout-session, a signed webhook fulfilled, a forged one
-400); a snapshot that does not match the staged files, or that Pyodide refuses, is not used.
+"""The Pyodide memory snapshot scripts/build-netlify.sh makes by default (netlify/lib/snapshot.mjs;
+KIT_PYODIDE_SNAPSHOT=0 turns it off): built while secret-looking variables are set in the build's
+environment, it holds none of them; two instances restored from one snapshot draw different random
+numbers; a function instance restored from it answers as a normally loaded one does
+(create-checkout-session, a signed webhook fulfilled, a forged one 400); a snapshot that does not
+match the staged files (checked by a worker thread during the restore), or that Pyodide refuses,
+is not used.
 
-The build runs on a private copy of what build-netlify.sh reads (node_modules and the vendored
-wheels shared), so it cannot race another build of the repository's netlify/python/, and the
-repository keeps the default: no snapshot."""
+The builds run on private copies of what build-netlify.sh reads (node_modules and the vendored
+wheels shared), so they cannot race another build of the repository's netlify/python/."""
 
 from __future__ import annotations
 
@@ -39,12 +39,10 @@ SECRETS = {
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture(scope="module")
-def project(netlify_build, tmp_path_factory) -> Path:
+def copy_project(work: Path) -> Path:
     """A private copy of what scripts/build-netlify.sh reads (sharing node_modules and the vendored
-    wheels of the repository's build), so that its snapshot build cannot race another build of
-    the repository's netlify/python/, and the repository keeps the default: no snapshot."""
-    work = tmp_path_factory.mktemp("snapshot") / "project"
+    wheels of the repository's build), so that its builds cannot race another build of the
+    repository's netlify/python/."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "emulator")
     shutil.copytree(ROOT / "checkout_kit", work / "checkout_kit", ignore=ignore)
     shutil.copytree(ROOT / "scripts", work / "scripts")
@@ -60,16 +58,36 @@ def project(netlify_build, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def project(netlify_build, tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("snapshot") / "project")
+
+
+def build(project: Path, **env: str) -> subprocess.CompletedProcess:
+    """scripts/build-netlify.sh in `project`, with `env` (and no KIT_PYODIDE_SNAPSHOT of this process)."""
+    inherited = {k: v for k, v in os.environ.items() if k != "KIT_PYODIDE_SNAPSHOT"}
+    return subprocess.run(["sh", "scripts/build-netlify.sh"], cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**inherited, "PYTHON": sys.executable, **env})
+
+
+@pytest.fixture(scope="module")
 def snapshot(project) -> Path:
-    """build-netlify.sh with KIT_PYODIDE_SNAPSHOT=1 and the secrets above in its environment."""
-    env = {**os.environ, "PYTHON": sys.executable, "KIT_PYODIDE_SNAPSHOT": "1", **SECRETS}
-    done = subprocess.run(["sh", "scripts/build-netlify.sh"], cwd=project, env=env, capture_output=True, text=True,
-                          timeout=300)
+    """build-netlify.sh as Netlify runs it (no KIT_PYODIDE_SNAPSHOT: the default), with the secrets
+    above in its environment."""
+    done = build(project, **SECRETS)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "pyodide snapshot: pyodide-314.0.7-" in done.stdout, done.stdout
     files = list((project / "netlify" / "python" / "_pyodide_snapshot").glob("*.bin"))
     assert len(files) == 1, files
     return files[0]
+
+
+def test_kit_pyodide_snapshot_0_builds_none(netlify_build, tmp_path):
+    project = copy_project(tmp_path / "project")
+    done = build(project, KIT_PYODIDE_SNAPSHOT="0")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "pyodide snapshot" not in done.stdout
+    assert (project / "netlify" / "python" / "checkout_kit" / "web.py").exists()
+    assert not (project / "netlify" / "python" / "_pyodide_snapshot").exists()
 
 
 def lib(project: Path) -> str:
@@ -127,10 +145,10 @@ def test_instances_from_one_snapshot_draw_different_random_numbers(project, snap
     script = f"""
 import path from "node:path";
 import {{ loadPyodide }} from {json.dumps(PYODIDE)};
-import {{ findSnapshot, resume }} from {json.dumps(lib(project))};
+import {{ openSnapshot, resume }} from {json.dumps(lib(project))};
 const dir = {json.dumps(str(project / "netlify"))};
-const found = findSnapshot(dir);
-if (!found) throw new Error("no matching snapshot");
+const found = openSnapshot(dir);
+if (!found || !(await found.matches())) throw new Error("no matching snapshot");
 const py = await loadPyodide({{ indexURL: path.join(dir, "node_modules", "pyodide") + "/",
                                stdLibURL: path.join(dir, "python-stdlib.zip"), _loadSnapshot: found.bytes }});
 py.FS.mkdirTree("/app");
