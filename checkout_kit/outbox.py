@@ -112,6 +112,11 @@ def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = 
             result.handed_back += len(pending)
             break
         job = pending.pop(0)
+        if not _time_left(services, job):
+            # Claimed long ago (a slow Stripe call, slow sends before it): another worker may hold
+            # it by the time this attempt ends. Left to whoever claims it next.
+            result.handed_back += 1
+            continue
         if done and done[-1][0].kind != job.kind:
             _mark_done(services, done, result)
             done = []
@@ -121,6 +126,8 @@ def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = 
             log.error("job outbox stopped: %s", exc)
             result.stopped = "database unavailable"
             result.handed_back += len(pending)
+            if done or finish is not None:  # what was done stays done, if the database is back already
+                _mark_done(services, done, result, finish)
             return result
         if outcome is not None:
             done.append((job, outcome[0]))
@@ -146,6 +153,11 @@ def _mark_done(services: Any, done: list[tuple[Job, dict[str, Any] | None]], res
     for job in taken_over():
         log.warning("job %s (%s) finished after its lease was taken over; left to the new holder", job.id, job.kind)
     result.done += len(done)
+
+
+def _time_left(services: Any, job: Job) -> bool:
+    """Whether the lease outlasts one more attempt (its own time limit)."""
+    return job.lease_until is None or time.time() + lease_seconds(services.settings) - LEASE_MARGIN_S < job.lease_until
 
 
 def _attempt(services: Any, job: Job, result: PassResult) -> tuple[dict[str, Any] | None] | None:

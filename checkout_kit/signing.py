@@ -50,8 +50,19 @@ def key_bytes(settings: Any) -> bytes:
     return dev_key(Path(settings.data_dir) / "signing.key")
 
 
+_DEV_KEYS: dict[str, bytes] = {}  # read once per process: every link signed reads it
+
+
 def dev_key(path: Path) -> bytes:
     """Read the development key, creating it (owner-only) on first use."""
+    known = _DEV_KEYS.get(str(path))
+    if known is not None and path.exists():
+        return known
+    _DEV_KEYS[str(path)] = key = _read_or_make(path)
+    return key
+
+
+def _read_or_make(path: Path) -> bytes:
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:

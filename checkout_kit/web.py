@@ -347,19 +347,21 @@ def cron_outbox(request: Request, services: Any) -> Response:
     # One round trip when nothing is due: the due jobs, the count of unfinished ones, the day's first run?
     claimed, pending, first_today = services.store.cron_pass(outbox.new_token(), outbox.lease_seconds(services.settings),
                                                             CRON_BATCH)
+    # Once a day (the first run of each UTC day, however often the scheduler calls): reconcile
+    # the last three days with Stripe, in case a webhook never arrived. Before the jobs: the
+    # day's run is taken now, so a pass that fails or times out below must not have skipped it.
+    reconciled = _daily_reconcile(services) if first_today else None
     result = outbox.perform_all(services, claimed)
     if len(claimed) == CRON_BATCH and not result.stopped:
         result.add(outbox.drain(services, CRON_BATCH))
-    if claimed:
+    if claimed or reconciled:
         pending = services.store.pending_job_count()
     answer: dict[str, Any] = {"done": result.done, "retrying": result.retrying, "gave_up": result.gave_up,
                               "pending": pending}
     if result.stopped:
         answer["stopped"] = result.stopped
-    # Once a day (the first run of each UTC day, however often the scheduler calls): reconcile
-    # the last three days with Stripe, in case a webhook never arrived.
-    if first_today:
-        answer["reconciled"] = _daily_reconcile(services)
+    if reconciled is not None:
+        answer["reconciled"] = reconciled
     return Response.json(200, answer)
 
 

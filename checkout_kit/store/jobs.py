@@ -19,7 +19,7 @@ from checkout_kit.store.records import (
 )
 
 JOB_COLUMNS = ("id, job_key, kind, session_id, payload, status, attempts, lease_token, last_error, result, "
-               "run_after, created_at")
+               "run_after, created_at, lease_until")
 # Due now: queued and past its backoff (or, for an owner's retry, waiting since before it began),
 # or leased to a worker whose lease ran out.
 CLAIMABLE = ("((status = 'pending' AND (run_after <= ? OR updated_at < ?)) "
@@ -33,7 +33,8 @@ def jobs_from_rows(rows: list[tuple[Any, ...]]) -> list[Job]:
 def job_from_row(row: tuple[Any, ...]) -> Job:
     return Job(id=row[0], key=row[1], kind=row[2], session_id=row[3], payload=json.loads(row[4]), status=row[5],
                attempts=row[6], lease_token=row[7], last_error=row[8],
-               result=json.loads(row[9]) if row[9] else None, run_after=row[10], created_at=row[11])
+               result=json.loads(row[9]) if row[9] else None, run_after=row[10], created_at=row[11],
+               lease_until=row[12])
 
 
 class JobsTx:
@@ -68,7 +69,8 @@ class JobsTx:
         def read(c: Any) -> Job | None:
             row = c.fetchone()
             return None if row is None else Job(row[0], key, kind, session_id, payload, status, attempts,
-                                                lease_token, run_after=due, created_at=self.now)
+                                                lease_token, run_after=due, created_at=self.now,
+                                                lease_until=self.now + lease_s if leased else None)
         return self._later(cur, read)
 
 

@@ -26,8 +26,8 @@ log = logging.getLogger("checkout_kit.store")
 
 DEFAULT_WAIT_S = 10.0
 # A pooled connection idle longer than this is checked (one round trip) before it is lent: poolers'
-# idle timeouts and Neon's autosuspend end connections after minutes, and a batch of pipelined
-# statements cannot be replayed on a new connection once it has started.
+# idle timeouts and Neon's autosuspend end connections after minutes, and a transaction's pipelined
+# statements cannot be replayed on a new connection once they have gone out.
 IDLE_CHECK_S = 30.0
 
 
@@ -124,10 +124,10 @@ class ConnectionPool:
         try:
             self.dialect.ping(conn)
             return True
-        except Exception as exc:
-            if self.dialect.is_lost(exc):
-                return False
-            raise
+        except Exception as exc:  # lost, or in a state no request should inherit: replaced either way
+            if not self.dialect.is_lost(exc):
+                log.warning("pooled connection failed its check (%s); replaced", type(exc).__name__)
+            return False
 
     def _connect(self) -> Any:
         conn = self.dialect.connect()

@@ -119,6 +119,7 @@ class Job:
     result: dict[str, Any] | None = None
     run_after: float = 0.0
     created_at: float = 0.0
+    lease_until: float | None = None  # as claimed: past it, another worker may hold the job
 
 
 # How an email job's state reads to people (and to the older email-only API).

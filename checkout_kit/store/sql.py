@@ -46,24 +46,80 @@ TABLES = {"orders", "order_items", "processed_events", "webhook_deliveries", "jo
 class Later(Generic[T]):
     """A statement's result in a pipelined batch (PostgreSQL): known once the batch went out.
 
-    Reading it inside the batch sends what is queued and waits (one more round trip); after the
-    batch it is just there. Truthiness reads it, so `if tx.mark_event(…)` still works anywhere.
+    Reading it inside the batch sends what is queued and waits (one more round trip; see
+    `Answering`); after the batch it is just there. Truthiness reads it, so `if tx.mark_event(…)`
+    still works anywhere.
     """
 
-    __slots__ = ("_read", "_sync", "_value", "_done")
+    __slots__ = ("_read", "_value", "_done")
 
-    def __init__(self, read: Callable[[], T], sync: Callable[[], None]) -> None:
-        self._read, self._sync, self._done = read, sync, False
+    def __init__(self, read: Callable[[], T]) -> None:
+        self._read, self._done = read, False
         self._value: Any = None
 
     def get(self) -> T:
         if not self._done:
-            self._sync()
             self._value, self._done = self._read(), True
         return self._value
 
     def __bool__(self) -> bool:
         return bool(self.get())
+
+
+class Pipe:
+    """A connection's open pipeline: how many statements were sent into it, and how many answered."""
+
+    def __init__(self, dialect: Any, pipeline: Any) -> None:
+        self._dialect, self._pipeline = dialect, pipeline
+        self.queued = self.answered = 0
+        self.laters: list[Later[Any]] = []
+
+    def sync(self, upto: int) -> None:
+        """Make sure statement number `upto` is answered (one round trip if it is not yet)."""
+        if self.answered < upto:
+            self._dialect.sync(self._pipeline)
+            self.answered = self.queued
+
+    def later(self, read: Callable[[], T]) -> Later[T]:
+        later: Later[T] = Later(read)
+        self.laters.append(later)
+        return later
+
+
+class Answering:
+    """A cursor in a pipeline. Its answer (rows, rowcount, description) is only there once what was
+    queued has been sent and answered: reading any of them first does that, so code written for
+    plain cursors stays right (psycopg's own pipelined cursors answer rowcount -1 until then)."""
+
+    __slots__ = ("_cur", "_pipe", "_number")
+
+    def __init__(self, cur: Any, pipe: Pipe) -> None:
+        pipe.queued += 1
+        self._cur, self._pipe, self._number = cur, pipe, pipe.queued
+
+    def _ready(self) -> Any:
+        self._pipe.sync(self._number)
+        return self._cur
+
+    @property
+    def rowcount(self) -> int:
+        return self._ready().rowcount
+
+    @property
+    def description(self) -> Any:
+        return self._ready().description
+
+    def fetchone(self) -> Any:
+        return self._ready().fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return self._ready().fetchall()
+
+    def fetchmany(self, size: int) -> list[Any]:
+        return self._ready().fetchmany(size)
+
+    def __iter__(self) -> Any:
+        return iter(self._ready())
 
 
 def resolved(value: Any) -> Any:
@@ -76,16 +132,15 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
     """Writes inside one transaction: all of them happen, or none.
 
     In a batched transaction (`store.transaction(batch=True)` on PostgreSQL) statements are
-    pipelined: the whole transaction is one round trip, and methods that answer something answer
-    a `Later`. Written without reading those answers until it ends, a transaction costs one trip.
+    pipelined: the whole transaction is one round trip. The answers of `mark_event`,
+    `insert_order`, `advance_status` and `use_token` are `Later`s; a method that reads an answer
+    at once (stock, refunds…) sends what is queued first and waits: one more trip, still right.
     """
 
-    def __init__(self, store: "SqlStore", conn: Any, pipeline: Any = None) -> None:
+    def __init__(self, store: "SqlStore", conn: Any, pipeline: "Pipe | None" = None) -> None:
         self._store = store
         self._conn = conn
-        self._pipeline = pipeline
-        self._sent = pipeline is None  # everything asked so far has been answered
-        self._laters: list[Later[Any]] = []
+        self._pipe: Pipe | None = pipeline
         self.now = time.time()
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
@@ -93,15 +148,9 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
 
     def _later(self, cur: Any, read: Callable[[Any], T]) -> T:
         """`read(cur)` now, or (pipelined) once the answers are in."""
-        if self._pipeline is None:
+        if self._pipe is None:
             return read(cur)
-        later: Later[Any] = Later(lambda: read(cur), self._flush)
-        self._laters.append(later)
-        return later  # type: ignore[return-value]
-
-    def _flush(self) -> None:
-        if not self._sent:
-            self._store.dialect.sync(self._pipeline)
+        return self._pipe.later(lambda: read(cur))  # type: ignore[return-value]
 
     def mark_event(self, event_id: str, event_type: str, object_id: str | None) -> bool:
         """Record the event as processed; False if it already was (then do nothing else)."""
@@ -173,33 +222,21 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
 
 
 class Batch:
-    """Statements for `SqlStore.batch`: `rows`/`count` answer Laters, read after the block."""
+    """Statements for `SqlStore.batched`: `rows`/`count` answer Laters, read after the block."""
 
-    def __init__(self, store: "SqlStore", conn: Any, pipeline: Any) -> None:
-        self._store, self._conn, self._pipeline = store, conn, pipeline
-        self._sent = pipeline is None
-        self._laters: list[Later[Any]] = []
+    def __init__(self, store: "SqlStore", conn: Any, pipe: Pipe | None) -> None:
+        self._store, self._conn, self._pipe = store, conn, pipe
 
     def _later(self, cur: Any, read: Callable[[Any], T]) -> Later[T]:
-        def flush() -> None:
-            if not self._sent:
-                self._store.dialect.sync(self._pipeline)
-        later: Later[T] = Later(lambda: read(cur), flush)
-        if self._pipeline is None:
+        if self._pipe is None:
+            later: Later[T] = Later(lambda: read(cur))
             later.get()  # answered at once: read now, while this thread holds the connection
-        else:
-            self._laters.append(later)
-        return later
-
-    def _resolve(self) -> None:
-        """Read every answer while this thread still holds the connection (another may use it next)."""
-        self._sent = True
-        for later in self._laters:
-            later.get()
+            return later
+        return self._pipe.later(lambda: read(cur))
 
     @property
     def pipelined(self) -> bool:
-        return self._pipeline is not None
+        return self._pipe is not None
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> Later[list[tuple[Any, ...]]]:
         return self._later(self._store._execute(self._conn, sql, params),
@@ -213,9 +250,9 @@ class Batch:
         write only when something is due (fewer write locks for concurrent processes to wait on)."""
         if self.pipelined:
             found = self.rows(*self._store.claim_statement(token, lease_s, limit, session_id))
-            return Later(lambda: jobs_from_rows(found.get()), lambda: None)
+            return Later(lambda: jobs_from_rows(found.get()))
         jobs = self._store.claim_jobs(token, lease_s, limit, session_id)
-        return Later(lambda: jobs, lambda: None)
+        return Later(lambda: jobs)
 
 
 class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, DownloadsStore, StockStore,
@@ -224,6 +261,7 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         self.dialect = dialect
         self.pool = ConnectionPool(dialect)
         self._migrated = False
+        self._pipes: dict[int, Pipe] = {}  # connection → its open pipeline (each held by one thread)
 
     # ---- plumbing ------------------------------------------------------------
 
@@ -232,7 +270,22 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
             sql = sql.replace("?", self.dialect.placeholder)
         cur = conn.cursor()
         cur.execute(sql, params)
-        return cur
+        pipe = self._pipes.get(id(conn))
+        return cur if pipe is None else Answering(cur, pipe)
+
+    @contextmanager
+    def _pipe(self, conn: Any) -> Iterator[Pipe]:
+        """Pipeline `conn`'s statements until the block ends; then read every answer, while this
+        thread still holds the connection (another thread may use it next: SQLite's is shared)."""
+        with self.dialect.pipeline(conn) as pipeline:
+            pipe = self._pipes[id(conn)] = Pipe(self.dialect, pipeline)
+            try:
+                yield pipe
+            finally:
+                del self._pipes[id(conn)]
+        pipe.answered = pipe.queued  # the pipeline's end sent and answered the rest
+        for later in pipe.laters:
+            later.get()
 
     def _statement(self, work: Callable[[Any], T]) -> T:
         """Run one statement's `work(conn)` outside a transaction (or inside this thread's).
@@ -288,10 +341,9 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
 
     def _pipelined(self, conn: Any) -> Iterator[Tx]:
         """BEGIN, the block's statements and COMMIT sent as one batch; answers read after it."""
-        tx: Tx | None = None
         try:
-            with self.dialect.pipeline(conn) as pipeline:
-                tx = Tx(self, conn, pipeline)
+            with self._pipe(conn) as pipe:
+                tx = Tx(self, conn, pipe)
                 self._execute(conn, "BEGIN")
                 try:
                     yield tx
@@ -307,19 +359,14 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
             except Exception:
                 pass
             raise
-        finally:
-            if tx is not None:
-                tx._sent = True
-        if tx is not None:
-            for later in tx._laters:  # read while this thread still holds the connection
-                later.get()
 
     def batched(self, queue: Callable[["Batch"], T]) -> T:
         """Run `queue(batch)`, whose statements go together (one round trip on PostgreSQL), each on
         its own; answers its return value once the answers are in (read its Laters then).
 
         Like a lone statement, a batch that finds a pooled connection dead is run again, once, on a
-        new one: batches are reads, or writes that may be repeated (claims, counters, log lines).
+        new one: batches are reads, or writes that may be repeated (claims, log lines, counters —
+        a rate limit may then count one hit twice).
         """
         with self.pool.connection() as held:
             try:
@@ -334,10 +381,8 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         self._ensure_schema(held.conn)
         if held.depth or not self.dialect.pipelines:  # inside a transaction, or nothing to pipeline
             return queue(Batch(self, held.conn, None))
-        with self.dialect.pipeline(held.conn) as pipeline:
-            batch = Batch(self, held.conn, pipeline)
-            answer = queue(batch)
-        batch._resolve()
+        with self._pipe(held.conn) as pipe:
+            answer = queue(Batch(self, held.conn, pipe))
         return answer
 
     def _ensure_schema(self, conn: Any) -> None:
@@ -477,10 +522,13 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
 
     def hit(self, bucket: str, window_s: int) -> int:
         """Count one hit in the current fixed window; return the window's count so far."""
-        hits = self._query(*hit_statement(bucket, window_s))[0][0]
-        if hits == 1:  # first hit of a window: sweep windows gone by now and then (a day's are kept)
-            self._write("DELETE FROM rate_limits WHERE window_start < ?", (int(time.time()) - 2 * 86400,))
-        return hits
+        sql, params = hit_statement(bucket, window_s)
+        # The first hit of a window also sweeps windows long gone (two days' are kept), in the same
+        # round trip: the sweep's condition reads the row the hit just wrote (checked once, no scan otherwise).
+        hits, _ = self.batched(lambda b: (b.rows(sql, params), b.count(
+            "DELETE FROM rate_limits WHERE window_start < ? AND EXISTS (SELECT 1 FROM rate_limits WHERE bucket = ? "
+            "AND window_start = ? AND hits = 1)", (int(time.time()) - 2 * 86400, *params))))
+        return int(hits.get()[0][0])
 
     def cron_pass(self, token: str, lease_s: float, limit: int) -> tuple[list[Job], int, bool]:
         """The scheduled route's usual case in one round trip: the due jobs (leased to `token`), how

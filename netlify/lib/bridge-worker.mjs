@@ -31,7 +31,14 @@ async function connect() {
 async function ensureClient() {
   if (client && typeof client.then === "function") client = await client;  // the early connection
   if (!client) {
-    client = await connect();
+    const pending = connect();
+    client = pending.catch(() => null);  // a batch sent ahead and the next one share this connection
+    try {
+      client = await pending;
+    } catch (e) {
+      client = null;
+      throw e;
+    }
     session = `${workerId}:${++sessions}`;
   } else if (!session) {
     session = `${workerId}:${++sessions}`;

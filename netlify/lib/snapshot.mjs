@@ -51,6 +51,7 @@ export function openSnapshot(dir, log = console.warn) {
   const want = new Promise((resolve) => {
     check.once("message", resolve);
     check.once("error", (e) => resolve(`(fingerprint failed: ${String(e && e.message || e).split("\n")[0]})`));
+    check.once("exit", (code) => resolve(`(fingerprint worker exited with code ${code})`));  // no answer: never hang
   });
   const matches = async () => {
     const name = await want;

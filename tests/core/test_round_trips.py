@@ -1,6 +1,7 @@
 """Round trips to PostgreSQL per route, counted at a loopback proxy (counts, not timings): a paid
 webhook in three, a repeated one in one, the success page of a stored order in one, the scheduled
-route with nothing due in one. A change that adds a round trip to these paths fails here."""
+route with nothing due in one, create-checkout-session in two (its rate limit, then the record of
+the session), for a new client as for a returning one. A change that adds a round trip to these paths fails here."""
 
 from __future__ import annotations
 
@@ -39,9 +40,12 @@ def counted(postgres):
     services._gateway, services._mailer = gateway, NullMailer()
     app = App(services)
 
-    def trips(method: str, target: str, body: bytes = b"", headers: dict | None = None) -> tuple[int, int]:
+    def trips(method: str, target: str, body: bytes = b"", headers: dict | None = None,
+              client: str = "127.0.0.1") -> tuple[int, int]:
         before = proxy.snapshot().round_trips
-        status, _, out = call_wsgi(app, environ(method, target, body, headers))
+        env = environ(method, target, body, headers)
+        env["REMOTE_ADDR"] = client
+        status, _, out = call_wsgi(app, env)
         assert status == 200, out
         return proxy.snapshot().round_trips - before, json.loads(out)
 
@@ -79,3 +83,13 @@ def test_the_success_page_and_the_cron_route_cost_one_round_trip(counted):
     trips("GET", "/api/cron/outbox", headers={"Authorization": f"Bearer {CRON}"})  # the day's reconcile
     count, cron = trips("GET", "/api/cron/outbox", headers={"Authorization": f"Bearer {CRON}"})
     assert cron["done"] == 0 and count == 1
+
+
+def test_create_checkout_session_costs_two_round_trips_for_new_and_returning_clients(counted):
+    _, trips = counted
+    body = json.dumps({"priceId": "price_test_ebook"}).encode()
+    headers = {"Content-Type": "application/json", "Origin": "http://127.0.0.1:8000"}
+    trips("POST", "/api/create-checkout-session", body, headers, client="192.0.2.1")  # warm: the route's first use
+    for client in ("192.0.2.2", "192.0.2.2", "192.0.2.3"):  # a new client's first hit also sweeps old windows
+        count, answer = trips("POST", "/api/create-checkout-session", body, headers, client=client)
+        assert answer["url"].startswith("https://") and count == 2
