@@ -55,7 +55,7 @@ def rows(count: int, now: float, seed: int = 7) -> Iterator[tuple[str, tuple[Any
         if n % 3 == 0:  # abandoned checkouts, for the conversion figure
             yield "checkout_intents", (f"cs_test_abandoned{n:010d}", created - 30, total, "usd", 0)
         yield "orders", (sid, status, "payment", 0, email(n), "Bench Buyer", total, "usd", f"pi_bench{n}", None, None,
-                         None, shipping, created, created + 2, paid_at, order_reference(sid))
+                         None, shipping, created, created + 2, paid_at, 0, None, order_reference(sid))
         yield from (("order_items", i) for i in items)
         if status == "paid":
             for template, to in (("receipt", email(n)), ("merchant_order", "owner@example.com")):
