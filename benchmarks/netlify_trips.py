@@ -34,7 +34,7 @@ def run(pg: Any, emu: Any, mail_api: Any, env: dict[str, str], workdir: Path) ->
         started = time.perf_counter()
         first = instance.send(req("GET", "/api/health"), timeout=120)
         assert first["status"] == 200, instance.stderr()[-2000:]
-        rows.append(("netlify new instance: connect + schema", proxy.snapshot().round_trips - before, "trips",
+        rows.append(("netlify first instance on an empty database: connect + create the schema", proxy.snapshot().round_trips - before, "trips",
                      f"{(time.perf_counter() - started) * 1000:.0f} ms cold start with the database {DELAY_S * 1000:.0f} ms "
                      "away; the bridge's worker connects while Pyodide loads"))
         sessions: list[str] = []
