@@ -20,6 +20,7 @@ import logging
 import mimetypes
 import os
 import secrets
+import signal
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -345,6 +346,15 @@ def banner(shop: DevShop) -> str:
     return "\n".join(lines)
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C (and `kill`) stop the shop cleanly, even when started with SIGINT ignored — as a
+    script's background job is, which Python would otherwise leave deaf to Ctrl-C."""
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
+
+
 def run(port: int, emulator_port: int) -> int:
     from checkout_kit.cli import TEST_CARDS_HELP
 
@@ -360,6 +370,7 @@ def run(port: int, emulator_port: int) -> int:
     print(banner(shop))
     print(TEST_CARDS_HELP)
     print("Ctrl-C stops it.", flush=True)
+    _stop_on_signals()
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -100,8 +100,10 @@ def free_port() -> int:
 def test_make_dev_starts_serves_and_stops(tmp_path: Path) -> None:
     port, emulator_port = free_port(), free_port()
     env = environment(tmp_path, EMULATOR_PORT=str(emulator_port))
+    # Started with SIGINT ignored, as a script's background job (`make dev &`) is: Ctrl-C must still stop it.
     proc = subprocess.Popen(["make", "-s", "dev", f"PORT={port}"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         lines = []
         deadline = time.time() + 60
