@@ -129,9 +129,10 @@ class Emulator:
         while not self._stop.wait(self.sweep_interval):
             with self.state.lock:
                 self.catch_up()
+                now = time.time()  # settlements and refund failures wait a wall-clock delay
                 for state in self.states():
                     for session_id, pending in list(state.pending_settlements.items()):
-                        if pending["due"] is not None and pending["due"] <= time.time():  # a wall-clock delay
+                        if pending["due"] is not None and pending["due"] <= now:
                             payments.settle(state, session_id)
                     for refund_id, pending in list(state.pending_refund_failures.items()):
                         if pending["due"] is not None and pending["due"] <= now:

@@ -81,6 +81,16 @@ def test_the_refund_fails_card_refund_fails_later(emulator, client, catalog, rec
     event_types(receiver, {"refund.updated", "refund.failed"}, 2)
 
 
+def test_the_refund_fails_card_fails_by_itself_after_the_settle_delay(emulator, client, catalog, receiver):
+    charge = paid_charge(emulator, client, catalog["ebook"].id, "4000000000005126")
+    emulator.settle_after = 0.2  # as `make dev` runs it: the refund fails a moment later, without a control call
+    refund = client.v1.refunds.create(params={"charge": charge.id})
+    assert refund.status == "succeeded"
+    event_types(receiver, {"refund.failed"}, 1)
+    assert client.v1.refunds.retrieve(refund.id).status == "failed"
+    assert client.v1.charges.retrieve(charge.id).amount_refunded == 0
+
+
 @pytest.mark.parametrize("card,reason,status", [
     ("4000000000000259", "fraudulent", "needs_response"),
     ("4000000000002685", "product_not_received", "needs_response"),
