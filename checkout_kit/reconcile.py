@@ -43,7 +43,9 @@ def reconcile(services: Any, since_s: float = DEFAULT_SINCE_S, actor: str = "cli
               gateway: Any = None) -> Report:
     """Fulfill what the store lacks among the kit's sessions completed in the last `since_s` seconds."""
     from checkout_kit import alerts, audit, outbox
-    from checkout_kit.fulfillment import FULFILLED, UPDATED, fulfill_checkout, is_kit_session, order_state
+    from checkout_kit.fulfillment import FULFILLED, UPDATED, fulfill_checkout, order_state
+    from checkout_kit.checkout import is_kit
+    from checkout_kit.store.records import SETTLED
 
     gateway = gateway or services.gateway
     store = services.store
@@ -51,12 +53,12 @@ def reconcile(services: Any, since_s: float = DEFAULT_SINCE_S, actor: str = "cli
     since = int(time.time() - since_s)
     for session in gateway.list_all("/v1/checkout/sessions", {"status": "complete", "created": {"gte": since}},
                                     what="list complete checkout sessions"):
-        if not is_kit_session(session):
+        if not is_kit(session):
             continue
         report.checked += 1
         stored = store.get_order(session["id"])
         # The list shows payment_status but not the payment intent: "awaiting" is the most it can tell.
-        if stored is not None and (stored.status == order_state(session) or stored.status == "paid"):
+        if stored is not None and (stored.status == order_state(session) or stored.status in SETTLED):
             continue
         try:
             result = fulfill_checkout(services, session["id"], gateway=gateway)

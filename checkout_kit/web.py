@@ -280,7 +280,7 @@ def _summary(services: Any, order: Any, session: dict[str, Any] | None) -> dict[
 
 def checkout_session_summary(request: Request, services: Any) -> Response:
     from checkout_kit import fulfillment, outbox
-    from checkout_kit.store.records import PAID
+    from checkout_kit.store.records import SETTLED
     from checkout_kit.stripe_gateway import NOT_FOUND, GatewayError
 
     private = [("Referrer-Policy", "no-referrer")]
@@ -299,7 +299,7 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
         return error(429, "rate_limited", "Too many look-ups; wait a minute and try again.",
                      private + [("Retry-After", str(RATE_WINDOW_S))])
     own = []
-    if order is None or order.status != PAID:
+    if order is None or order.status not in SETTLED:  # paid, refunds included: nothing left to learn
         # Stripe's advice: fulfill from the landing page too, in case the webhook is late.
         try:
             gateway = services.gateway.within(services.settings.stripe_checkout_timeout)
@@ -327,13 +327,21 @@ def checkout_session_summary(request: Request, services: Any) -> Response:
 
 def _refuse_bearer(request: Request, secret: Any, variable: str) -> Response | None:
     """None when the request carries `Authorization: Bearer <secret>`; else the refusal to send."""
+    return refuse_unless_bearer(request, [secret], f"Set {variable} to enable this route.",
+                                "Missing or wrong Authorization header.")
+
+
+def refuse_unless_bearer(request: Request, allowed: list[Any], unset: str, wrong: str) -> Response | None:
+    """None when the request's bearer token is one of `allowed` (those set); else 403 `unset` when
+    none is set, 401 `wrong` otherwise. Compared in constant time."""
     import hmac
 
-    if not secret:
-        return error(403, "not_configured", f"Set {variable} to enable this route.")
+    tokens = [s for s in allowed if s]
+    if not tokens:
+        return error(403, "not_configured", unset)
     given = (request.header("Authorization") or "").encode()
-    if not hmac.compare_digest(given, f"Bearer {secret.reveal()}".encode()):
-        return error(401, "unauthorized", "Missing or wrong Authorization header.")
+    if not any(hmac.compare_digest(given, f"Bearer {t.reveal()}".encode()) for t in tokens):
+        return error(401, "unauthorized", wrong)
     return None
 
 

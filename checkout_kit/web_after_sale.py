@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 from checkout_kit.security_headers import page_headers
 from checkout_kit.web import (
     JSON_HEADERS, RATE_WINDOW_S, Request, Response, _client_ip, _cors_headers, _origin_allowed, error,
+    refuse_unless_bearer,
 )
 
 log = logging.getLogger("checkout_kit.web")
@@ -148,16 +149,9 @@ def _redirect_to_bucket(services: Any, key: str) -> Response:
 
 def _refuse_staff(request: Request, services: Any) -> Response | None:
     """None when the request carries CHECKIN_TOKEN or ADMIN_TOKEN as a bearer token."""
-    import hmac
-
     settings = services.settings
-    tokens = [t for t in (settings.checkin_token, settings.admin_token) if t]
-    if not tokens:
-        return error(403, "not_configured", "Set CHECKIN_TOKEN (or ADMIN_TOKEN) to enable check-in.")
-    given = (request.header("Authorization") or "").encode()
-    if not any(hmac.compare_digest(given, f"Bearer {t.reveal()}".encode()) for t in tokens):
-        return error(401, "unauthorized", "Missing or wrong staff token.")
-    return None
+    return refuse_unless_bearer(request, [settings.checkin_token, settings.admin_token],
+                                "Set CHECKIN_TOKEN (or ADMIN_TOKEN) to enable check-in.", "Missing or wrong staff token.")
 
 
 def check_in(request: Request, services: Any) -> Response:
