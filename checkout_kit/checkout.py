@@ -32,6 +32,12 @@ REFERENCE = re.compile(r"[A-Za-z0-9_.:-]{1,200}")  # fullmatch: "$" would accept
 FORM_QUANTITY = re.compile(r"[0-9]{1,9}")
 
 
+def is_kit(obj: dict[str, Any]) -> bool:
+    """Made by the kit (its sessions, and the subscriptions, charges and portal configuration that
+    carry its mark): other apps on the same Stripe account have their own."""
+    return (obj.get("metadata") or {}).get(KIT_METADATA_KEY) == KIT_METADATA_VALUE
+
+
 class CheckoutError(Exception):
     """A request the shop refuses, with the HTTP status and a message for the buyer."""
 

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from checkout_kit import alerts, events
+from checkout_kit.checkout import is_kit
 from checkout_kit.money import format_amount
 from checkout_kit.store.records import Job, order_reference
 from checkout_kit.store.refunds import Dispute
@@ -49,7 +50,7 @@ def handle(services: Any, event: events.Event, gateway: Any) -> events.Outcome:
     order = services.store.order_of_payment_intent(dispute.payment_intent) if dispute.payment_intent else None
     if order is None and dispute.charge_id:
         charge = gateway.retrieve_charge(dispute.charge_id)
-        if (charge.get("metadata") or {}).get("kit") == "checkout-kit":
+        if is_kit(charge):
             # A dispute right after payment can arrive before its order: wait for it, so the
             # merchant's alert names the order.
             raise events.RetryLater(f"no order yet for {dispute.payment_intent}")

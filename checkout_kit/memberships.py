@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from checkout_kit.catalog import Catalog
-from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.mail import valid_address
 from checkout_kit.store.subscriptions import InvoiceRecord, Member, MemberItem
 
@@ -66,11 +65,6 @@ class Access:
 
 
 # ---- reading Stripe's objects ----------------------------------------------------------------
-
-
-def is_kit(subscription: dict[str, Any]) -> bool:
-    """Started by the kit's Checkout (other apps on the same account have their own subscriptions)."""
-    return (subscription.get("metadata") or {}).get(KIT_METADATA_KEY) == KIT_METADATA_VALUE
 
 
 def subscription_of(invoice: dict[str, Any]) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkout_kit import alerts, emails, events, outbox
+from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE, is_kit
 from checkout_kit.store.records import PAID, PARTIALLY_REFUNDED, REFUNDED, SETTLED, Job, Order
 from checkout_kit.store.refunds import Refund
 
@@ -61,7 +62,7 @@ def apply_charge(services: Any, event: events.Event | None, charge: dict[str, An
     intent = charge.get("payment_intent")
     order = store.order_of_payment_intent(intent) if isinstance(intent, str) else None
     if order is None:
-        if (charge.get("metadata") or {}).get("kit") == "checkout-kit":
+        if is_kit(charge):
             # Ours, but its order is not recorded yet (the checkout's event is still on its way).
             raise events.RetryLater(f"no order yet for {intent}")
         return events.apply(services, event, charge.get("id") or "", lambda tx: (events.IGNORED, []))
@@ -131,7 +132,7 @@ def issue(services: Any, order: Order, amount: int | None = None, reason: str | 
     if reason is not None and reason not in REASONS:
         raise RefundError(f"reason must be one of {', '.join(REASONS)}")
     params: dict[str, Any] = {"payment_intent": order.payment_intent,
-                              "metadata": {"kit": "checkout-kit", "kit_session": order.session_id}}
+                              "metadata": {KIT_METADATA_KEY: KIT_METADATA_VALUE, "kit_session": order.session_id}}
     if amount is not None:
         params["amount"] = amount
     if reason:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from checkout_kit import memberships
 from checkout_kit.catalog import Catalog, Price
-from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE, is_buyer_email
+from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE, is_buyer_email, is_kit
 from checkout_kit.config import ConfigError
 from checkout_kit.money import format_amount
 from checkout_kit.services import Services, shared
@@ -240,7 +240,7 @@ def recurring_products(services: Services) -> dict[str, tuple[str, list[str]]]:
 
 def kit_configuration(services: Services) -> dict[str, Any] | None:
     for config in services.gateway.list_all("/v1/billing_portal/configurations", {"active": True}):
-        if (config.get("metadata") or {}).get(KIT_METADATA_KEY) == KIT_METADATA_VALUE:
+        if is_kit(config):
             return config
     return None
 

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from checkout_kit import emails, memberships, outbox
+from checkout_kit.checkout import is_kit
 from checkout_kit.events import IGNORED, Event, Outcome, apply
 from checkout_kit.store.records import Job
 
@@ -50,7 +51,7 @@ def handle(services: Any, event: Event, gateway: Any) -> Outcome:
     else:
         sub_id = event.object_id
     subscription = gateway.retrieve_subscription(sub_id)
-    if not memberships.is_kit(subscription):
+    if not is_kit(subscription):
         return Outcome(NOT_KIT, logged=False)
     catalog = services.catalog
     merchant = services.settings.merchant_email

@@ -9,10 +9,10 @@ are imported from here by the rest of the kit.
 from __future__ import annotations
 
 from checkout_kit.fulfillment.orders import (
-    FULFILLED, NO_ORDER, NOT_KIT, UPDATED, Result, build_order, customer_email, fulfill_checkout, is_kit_session,
+    FULFILLED, NO_ORDER, NOT_KIT, UPDATED, Result, build_order, customer_email, fulfill_checkout,
     order_state,
 )
 from checkout_kit.store.records import order_reference as reference
 
 __all__ = ["FULFILLED", "NO_ORDER", "NOT_KIT", "UPDATED", "Result", "build_order", "customer_email",
-           "fulfill_checkout", "is_kit_session", "order_state", "reference"]
+           "fulfill_checkout", "order_state", "reference"]

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checkout_kit import emails, outbox, signing, stock
-from checkout_kit.events import DUPLICATE_EVENT, UNCHANGED, Event, apply
-from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
+from checkout_kit.events import UNCHANGED, Event, apply
+from checkout_kit.checkout import is_kit
 from checkout_kit.mail import valid_address
 from checkout_kit.fulfillment import kinds
 from checkout_kit.order_totals import totals_from_session
@@ -45,10 +45,6 @@ class Result:
     order: Order | None = None
     logged: bool = False  # the event's delivery was logged in the order's transaction
     jobs: list[Job] = field(default_factory=list)  # queued leased to the caller: perform after commit
-
-
-def is_kit_session(session: dict[str, Any]) -> bool:
-    return (session.get("metadata") or {}).get(KIT_METADATA_KEY) == KIT_METADATA_VALUE
 
 
 def order_state(session: dict[str, Any]) -> str | None:
@@ -182,7 +178,7 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
     (`outbox.after_commit`); if it never does, their lease runs out and another pass does.
     """
     session = (gateway or services.gateway).retrieve_checkout_session(session_id)
-    if not is_kit_session(session):
+    if not is_kit(session):
         return Result(NOT_KIT, session)
     status = order_state(session)
     token = outbox.new_token()

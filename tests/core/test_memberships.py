@@ -12,6 +12,7 @@ import pytest
 
 from checkout_kit import catalog as catalog_module
 from checkout_kit import memberships
+from checkout_kit.checkout import is_kit
 from checkout_kit.store.subscriptions import InvoiceRecord, Member, MemberItem
 from tests.core.conftest import CUSTOMER, MERCHANT, http
 from tests.support.smtp import text_of
@@ -80,7 +81,7 @@ def test_the_row_comes_from_the_items_and_the_catalog(catalog):
                                                                         "price_test_monthly")
     assert row.current_period_end == 2_000_000_000 and row.seen_at == 5.0
     assert [(i.item_id, i.product_id, i.product_key) for i in row.items] == [("si_1", "prod_m", "membership")]
-    assert not memberships.is_kit(subscription(metadata={}))
+    assert not is_kit(subscription(metadata={}))
 
 
 def test_subscription_emails_are_keyed_by_their_cause(catalog):
