@@ -228,7 +228,6 @@ class BridgePostgresDialect(PostgresDialect):
     """PostgreSQL through the bridge: the same SQL, transactions, pipelines and advisory lock as psycopg
     (`pipeline()`/`sync()` are PostgresDialect's, on `BridgeConnection.pipeline()`)."""
 
-    name = "postgresql"
     placeholder = "?"  # kept as `?` by SqlStore; the cursor numbers them $1, $2…
     pool_size = 1  # one request at a time per instance, and one connection per instance
 
@@ -257,5 +256,3 @@ class BridgePostgresDialect(PostgresDialect):
     def is_lost(self, exc: BaseException) -> bool:
         return isinstance(exc, StoreUnavailable)
 
-    def is_broken(self, conn: Any) -> bool:
-        return bool(conn.closed or conn.broken)

@@ -38,12 +38,6 @@ def _error(status: int, code: str, message: str) -> Answer:
     return Answer(status, {"error": {"code": code, "message": message}})
 
 
-def parse_event(body: bytes) -> tuple[str, str, str | None]:
-    """(id, type, data.object.id) or ValueError."""
-    event_id, event_type, object_id, _ = parse_envelope(body)
-    return event_id, event_type, object_id
-
-
 def parse_envelope(body: bytes) -> tuple[str, str, str | None, str | None]:
     """(id, type, data.object.id, account) or ValueError; `account` is set on Connect events only."""
     try:

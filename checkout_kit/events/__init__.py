@@ -44,7 +44,6 @@ class Event:
     id: str
     type: str
     object_id: str
-    account: str | None = None
 
 
 @dataclass

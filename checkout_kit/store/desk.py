@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from checkout_kit.store.privacy import escape_like
 from checkout_kit.store.records import Delivery, Order
 from checkout_kit.store.rows import ITEM_COLUMNS, ORDER_COLUMNS, item_from_row, order_from_row
 
@@ -79,7 +80,7 @@ class DeskStore:
                 params.append(text.lower())
             else:
                 where.append("lower(o.customer_email) LIKE ? ESCAPE '\\'")
-                params.append(re.sub(r"([\\%_])", r"\\\1", text.lower()) + "%")
+                params.append(escape_like(text.lower()) + "%")
         if status:
             where.append("o.status = ?")
             params.append(status)

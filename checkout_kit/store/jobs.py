@@ -20,6 +20,8 @@ from checkout_kit.store.records import (
 
 JOB_COLUMNS = ("id, job_key, kind, session_id, payload, status, attempts, lease_token, last_error, result, "
                "run_after, created_at, lease_until")
+# Jobs not finished yet: queued, waiting for a retry, or leased.
+PENDING_COUNT = "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')"
 # Due now: queued and past its backoff (or, for an owner's retry, waiting since before it began),
 # or leased to a worker whose lease ran out.
 CLAIMABLE = ("((status = 'pending' AND (run_after <= ? OR updated_at < ?)) "
@@ -138,11 +140,7 @@ class JobsStore:
 
     def complete_job(self, job: Job, result: dict[str, Any] | None = None) -> bool:
         """Mark done, if `job`'s lease is still ours; False means another worker owns it now."""
-        now = time.time()
-        return self._write(
-            "UPDATE jobs SET status = 'done', done_at = ?, updated_at = ?, result = ?, last_error = NULL, "
-            "lease_token = NULL, lease_until = NULL WHERE id = ? AND lease_token = ? AND status = 'running'",
-            (now, now, json.dumps(result) if result is not None else None, job.id, job.lease_token)) == 1
+        return not self.complete_jobs([(job, result)])
 
     def retry_job(self, job: Job, error: str, run_after: float) -> bool:
         """Release for another attempt at `run_after`, if the lease is still ours."""
@@ -159,11 +157,13 @@ class JobsStore:
             (error[:500], time.time(), job.id, job.lease_token)) == 1
 
     def unclaim_jobs(self, jobs: list[Job]) -> None:
-        """Hand back jobs claimed but not attempted (the pass stopped early): no attempt counted."""
-        for job in jobs:
-            self._write("UPDATE jobs SET status = 'pending', attempts = attempts - 1, lease_token = NULL, "
-                        "lease_until = NULL WHERE id = ? AND lease_token = ? AND status = 'running'",
-                        (job.id, job.lease_token))
+        """Hand back jobs claimed but not attempted (the pass stopped early): no attempt counted.
+        One round trip for them all."""
+        if not jobs:
+            return
+        sql = ("UPDATE jobs SET status = 'pending', attempts = attempts - 1, lease_token = NULL, "
+               "lease_until = NULL WHERE id = ? AND lease_token = ? AND status = 'running'")
+        self.batched(lambda b: [b.count(sql, (job.id, job.lease_token)) for job in jobs])  # type: ignore[attr-defined]
 
     def requeue_job(self, job_id: int) -> bool:
         """The owner's retry of a job that gave up: due now, with a fresh set of attempts."""
@@ -194,7 +194,7 @@ class JobsStore:
     def pending_job_count(self, kind: str | None = None) -> int:
         """Jobs not finished yet (queued, waiting for a retry, or leased)."""
         scope, params = (" AND kind = ?", (kind,)) if kind else ("", ())
-        return self._query(f"SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running'){scope}", params)[0][0]
+        return self._query(f"{PENDING_COUNT}{scope}", params)[0][0]
 
     def pending_email_count(self) -> int:
         return self.pending_job_count("email")

@@ -156,10 +156,6 @@ class ConnectionPool:
         for conn in idle:
             _quiet_close(conn)
 
-    def reopen(self) -> None:
-        with self._lock:
-            self._closed = False
-
 
 def _quiet_close(conn: Any) -> None:
     try:

@@ -11,9 +11,14 @@ from typing import Any
 ERASED = "erased"
 
 
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards escaped, for `LIKE ? ESCAPE '\\'`."""
+    return re.sub(r"([\\%_])", r"\\\1", text)
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped (ESCAPE '\\')."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+    return "%" + escape_like(text) + "%"
 
 
 class PrivacyTx:

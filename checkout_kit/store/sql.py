@@ -16,7 +16,7 @@ from typing import Any, Callable, Generic, Iterator, TypeVar
 from checkout_kit.store import schema
 from checkout_kit.store.dialects import Dialect, PostgresDialect, SqliteDialect
 from checkout_kit.store.errors import StoreError, StoreUnavailable
-from checkout_kit.store.jobs import JobsStore, JobsTx, jobs_from_rows
+from checkout_kit.store.jobs import PENDING_COUNT, JobsStore, JobsTx, jobs_from_rows
 from checkout_kit.store.pool import ConnectionPool
 from checkout_kit.store.problems import ProblemsStore, ProblemsTx
 from checkout_kit.store.desk import DeskStore, DeskTx
@@ -288,21 +288,24 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
             later.get()
 
     def _statement(self, work: Callable[[Any], T]) -> T:
-        """Run one statement's `work(conn)` outside a transaction (or inside this thread's).
+        """Run one statement's `work(conn)` outside a transaction (or inside this thread's)."""
+        def run(held: Any) -> T:
+            self._ensure_schema(held.conn)
+            return work(held.conn)
+        return self._retried_once(run)
 
-        A connection reused from the pool may have died while idle (a pooler's idle timeout,
-        Neon's autosuspend, a restart): then the statement is retried once on a new one.
-        """
+    def _retried_once(self, run: Callable[[Any], T]) -> T:
+        """`run(held)` on a pooled connection. A connection reused from the pool may have died while
+        idle (a pooler's idle timeout, Neon's autosuspend, a restart): then `run` goes again, once,
+        on a new one — never inside a transaction, whose earlier statements died with it."""
         with self.pool.connection() as held:
             try:
-                self._ensure_schema(held.conn)
-                return work(held.conn)
+                return run(held)
             except Exception as exc:
                 if held.depth or held.fresh or not self.dialect.is_lost(exc):
                     raise
             self.pool.discard_held()
-            self._ensure_schema(held.conn)
-            return work(held.conn)
+            return run(held)
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         def run(conn: Any) -> list[tuple[Any, ...]]:
@@ -368,14 +371,7 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         new one: batches are reads, or writes that may be repeated (claims, log lines, counters —
         a rate limit may then count one hit twice).
         """
-        with self.pool.connection() as held:
-            try:
-                return self._run_batch(held, queue)
-            except Exception as exc:
-                if held.depth or held.fresh or not self.dialect.is_lost(exc):
-                    raise
-            self.pool.discard_held()
-            return self._run_batch(held, queue)
+        return self._retried_once(lambda held: self._run_batch(held, queue))
 
     def _run_batch(self, held: Any, queue: Callable[["Batch"], T]) -> T:
         self._ensure_schema(held.conn)
@@ -463,10 +459,10 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         return read(), claimed.get()
 
     def orders_of_email(self, email: str, limit: int = 100) -> list[Order]:
-        """A buyer's orders, newest first (the email's case does not matter)."""
-        rows = self._query("SELECT session_id FROM orders WHERE lower(customer_email) = lower(?) "
-                           "ORDER BY created_at DESC LIMIT ?", (email, limit))
-        return [o for o in (self.get_order(r[0]) for r in rows) if o]
+        """A buyer's orders with their items (not their totals), newest first (the email's case does
+        not matter): two statements, however many orders."""
+        return self._with_items(self._query(f"SELECT {ORDER_COLUMNS} FROM orders WHERE lower(customer_email) = "
+                                            f"lower(?) ORDER BY created_at DESC LIMIT ?", (email, limit)))
 
     def order_of_payment_intent(self, payment_intent: str) -> Order | None:
         rows = self._query("SELECT session_id FROM orders WHERE payment_intent = ?", (payment_intent,))
@@ -497,12 +493,11 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         sql, params = delivery_statement(delivery)
 
         def queue(b: Batch) -> tuple[Later[Any], Later[list[Job]]]:
+            seen = b.rows(seen_sql, (delivery.event_id,))
             if b.pipelined:  # the log line written only if processed, without waiting to know
-                seen = b.rows(seen_sql, (delivery.event_id,))
                 b.count(sql.replace(" VALUES (?, ?, ?, ?, ?)", f" SELECT ?, ?, ?, ?, ? WHERE EXISTS ({seen_sql})"),
                         (*params, delivery.event_id))
             else:  # in process: read first, write only if needed
-                seen = b.rows(seen_sql, (delivery.event_id,))
                 if seen.get():
                     b.count(sql, params)
             return seen, b.claim(token, lease_s, limit)
@@ -535,7 +530,7 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         many jobs are unfinished, and whether this is the day's first run."""
         claimed, pending, day = self.batched(lambda b: (
             b.claim(token, lease_s, limit),
-            b.rows("SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')"),
+            b.rows(PENDING_COUNT),
             b.rows(*hit_statement("cron:reconcile", 86400))))
         return claimed.get(), pending.get()[0][0], day.get()[0][0] == 1
 

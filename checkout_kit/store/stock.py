@@ -111,6 +111,3 @@ class StockStore:
         return [r[0] for r in self._query("SELECT DISTINCT hold_id FROM stock_holds WHERE status = ? AND "
                                           "expires_at < ? LIMIT ?", (HELD, before, limit))]
 
-    def holds(self, hold_id: str) -> list[Hold]:
-        return [Hold(*r) for r in self._query("SELECT hold_id, product_key, quantity, status, expires_at FROM "
-                                              "stock_holds WHERE hold_id = ? ORDER BY product_key", (hold_id,))]

@@ -145,10 +145,14 @@ class SubscriptionsStore:
         raise NotImplementedError
 
     def _members_with_items(self, members: list[Member]) -> list[Member]:
-        for member in members:
-            member.items = [MemberItem(*r) for r in self._query(
-                f"SELECT {ITEM_COLUMNS} FROM subscription_items WHERE subscription_id = ? ORDER BY item_id",
-                (member.id,))]
+        """The members with their items: one statement, however many members."""
+        by_id = {member.id: member for member in members}
+        if not by_id:
+            return members
+        marks = ", ".join("?" * len(by_id))
+        for r in self._query(f"SELECT subscription_id, {ITEM_COLUMNS} FROM subscription_items WHERE subscription_id "
+                             f"IN ({marks}) ORDER BY subscription_id, item_id", tuple(by_id)):
+            by_id[r[0]].items.append(MemberItem(*r[1:]))
         return members
 
     def subscription(self, subscription_id: str) -> Member | None:
@@ -175,7 +179,3 @@ class SubscriptionsStore:
         rows = self._query(f"SELECT {INVOICE_COLUMNS} FROM invoices WHERE subscription_id = ? ORDER BY created_at, id",
                            (subscription_id,))
         return [InvoiceRecord(*r) for r in rows]
-
-    def invoice(self, invoice_id: str) -> InvoiceRecord | None:
-        rows = self._query(f"SELECT {INVOICE_COLUMNS} FROM invoices WHERE id = ?", (invoice_id,))
-        return InvoiceRecord(*rows[0]) if rows else None
