@@ -83,22 +83,15 @@ def _problems(services: Any, job: Job) -> list[Any]:
 def perform(services: Any, job: Job) -> dict[str, Any]:
     """Send the digest of one cause's problems in the job's hour."""
     from checkout_kit import emails
-    from checkout_kit.mail import Email, MailError
-    from checkout_kit.outbox import JobFailed
+    from checkout_kit.mail import Email, render
 
     cause = job.payload["cause"]
     problems = _problems(services, job)
     context = {**emails.base_context(services), "title": TITLES.get(cause, cause.replace("_", " ")),
                "problems": problems, "cause": cause}
-    from checkout_kit.mail import render
-
     subject, text, html = render("alert", **context)
-    settings = services.settings
-    try:
-        services.mailer.send(Email(to=job.payload["to"], subject=subject, text=text, html=html,
-                                   sender=settings.email_from, key=job.key))
-    except MailError as exc:
-        raise JobFailed(str(exc), permanent=exc.permanent, service_down=not exc.permanent) from None
+    emails.send(services, Email(to=job.payload["to"], subject=subject, text=text, html=html,
+                                sender=services.settings.email_from, key=job.key))
     return {"subject": subject, "problems": len(problems)}
 
 

@@ -113,14 +113,19 @@ def compose(services: Any, job: Job) -> Email:
                  reply_to=services.shop.support_email, key=job.key)
 
 
-def perform(services: Any, job: Job) -> dict[str, Any]:
-    """Render and send one email job. Raises JobFailed when the transport refused or is down."""
+def send(services: Any, email: Email) -> None:
+    """Hand `email` to the configured transport. Raises JobFailed when it refused (permanent) or is down."""
     from checkout_kit.outbox import JobFailed
 
-    email = compose(services, job)
     try:
         services.mailer.send(email)
     except MailError as exc:
         raise JobFailed(str(exc), permanent=exc.permanent, service_down=not exc.permanent) from None
+
+
+def perform(services: Any, job: Job) -> dict[str, Any]:
+    """Render and send one email job. Raises JobFailed when the transport refused or is down."""
+    email = compose(services, job)
+    send(services, email)
     log.info("email %s (%s) sent via %s", job.id, job.payload.get("template"), services.mailer.name)
     return {"subject": email.subject}

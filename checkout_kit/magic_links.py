@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import quote
 
 from checkout_kit import emails, signing
-from checkout_kit.store.records import Job
 
 LINK_TTL_S = 30 * 60
 KIND = "magic_link"
@@ -65,17 +64,23 @@ def fresh_links(services: Any, wanted: dict[str, Any] | None) -> dict[str, str]:
     return made
 
 
-def queue_link(services: Any, tx: Any, purpose: Purpose, email: str, lease: tuple[str, float] | None = None,
-               context: dict[str, Any] | None = None, claims: dict[str, Any] | None = None) -> Job | None:
-    """Queue the email carrying a fresh link, inside `tx` (the caller checked the email is known).
+def send_link(services: Any, purpose: Purpose, email: str, context: dict[str, Any] | None = None,
+              claims: dict[str, Any] | None = None) -> None:
+    """Queue the email carrying a fresh link and send it now (the caller checked the email is known);
+    if the mail service is down, the outbox sends it later.
 
     The link itself is made when the email is sent (`fresh_links`), so a send retried after an
     outage still carries a link good for its full time. `purpose` must be one of `PURPOSES`.
     """
+    from checkout_kit import outbox
+
     key = f"link:{purpose.name}:{secrets.token_urlsafe(12)}"
-    return emails.queue(tx, key, KIND, email, context={"purpose": purpose.title, "minutes": LINK_TTL_S // 60,
-                                                       **(context or {})},
-                        lease=lease, links={"link": [purpose.name, email, claims or {}]})
+    lease = (outbox.new_token(), outbox.lease_seconds(services.settings))
+    with services.store.transaction() as tx:
+        job = emails.queue(tx, key, KIND, email, context={"purpose": purpose.title, "minutes": LINK_TTL_S // 60,
+                                                          **(context or {})},
+                           lease=lease, links={"link": [purpose.name, email, claims or {}]})
+    outbox.after_commit(services, [job] if job else [], limit=0)
 
 
 def release(services: Any, purpose: Purpose, token: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checkout_kit import magic_links, outbox, signing
+from checkout_kit import magic_links, signing
 from checkout_kit.fulfillment import kinds, reference
 from checkout_kit.store.records import Order
 
@@ -26,10 +26,7 @@ def request_link(services: Any, email: str) -> None:
     """Email a link to the orders of `email`, if it has any; the caller answers the same either way."""
     if not services.store.orders_of_email(email, limit=1):
         return
-    token = outbox.new_token()
-    with services.store.transaction() as tx:
-        job = magic_links.queue_link(services, tx, LINK, email, lease=(token, outbox.lease_seconds(services.settings)))
-    outbox.after_commit(services, [job] if job else [], limit=0)
+    magic_links.send_link(services, LINK, email)
 
 
 def open_with(services: Any, link_token: str | None = None, view_token: str | None = None) -> tuple[str, str]:

@@ -24,7 +24,7 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
-from checkout_kit import magic_links, memberships, outbox
+from checkout_kit import magic_links, memberships
 from checkout_kit.checkout import is_buyer_email
 from checkout_kit.security_headers import page_headers
 from checkout_kit.store.subscriptions import email_key
@@ -67,11 +67,7 @@ def request_link(services: Any, email: str) -> None:
     member = memberships.access(store, email).member
     if member is None or not member.customer:
         return
-    token = outbox.new_token()
-    with store.transaction() as tx:
-        job = magic_links.queue_link(services, tx, PURPOSE, member.email or email,
-                                     lease=(token, outbox.lease_seconds(services.settings)))
-    outbox.after_commit(services, [job] if job else [], limit=0)
+    magic_links.send_link(services, PURPOSE, member.email or email)
 
 
 def portal_url(services: Any, claims: dict[str, Any]) -> str:
