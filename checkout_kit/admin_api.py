@@ -95,7 +95,7 @@ def revenue(request: Request, services: Any) -> Response:
 
 
 def audit_log(request: Request, services: Any) -> Response:
-    return _ok({"entries": list(reversed(audit.export_rows(services.store)))[:500]})
+    return _ok({"entries": list(reversed(audit.export_rows(services.store, limit=500)))})
 
 
 def customer(request: Request, services: Any) -> Response:

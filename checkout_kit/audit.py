@@ -23,6 +23,7 @@ def record(services: Any, actor: str, action: str, target: str | None, detail: s
         services.store.record_audit(actor, client, action, target, detail)
 
 
-def export_rows(store: Any, since: float = 0.0) -> list[dict[str, Any]]:
+def export_rows(store: Any, since: float = 0.0, limit: int = 100_000) -> list[dict[str, Any]]:
+    """The newest `limit` entries since `since`, oldest first."""
     return [{"at": e.at, "actor": e.actor, "client": e.client, "action": e.action, "target": e.target,
-             "detail": e.detail} for e in reversed(store.audit_entries(since, limit=100_000))]
+             "detail": e.detail} for e in reversed(store.audit_entries(since, limit=limit))]

@@ -81,12 +81,13 @@ def order_detail(store: Any, ref: str) -> dict[str, Any]:
     order = find_order(store, ref)
     row = order_row(order)
     row["items"] = [{**item, "fulfillment": order.items[n].fulfillment} for n, item in enumerate(row["items"])]
+    jobs = store.jobs(order.session_id)
     row["emails"] = [{"id": j.id, "kind": j.payload.get("template", ""), "to": j.payload.get("to"),
                       "status": EMAIL_STATUS.get(j.status, j.status), "attempts": j.attempts,
                       "last_error": j.last_error, "subject": (j.result or {}).get("subject")}
-                     for j in store.jobs(order.session_id, "email")]
+                     for j in jobs if j.kind == "email"]
     row["jobs"] = [{"id": j.id, "kind": j.kind, "key": j.key, "status": j.status, "attempts": j.attempts,
-                    "last_error": j.last_error} for j in store.jobs(order.session_id) if j.kind != "email"]
+                    "last_error": j.last_error} for j in jobs if j.kind != "email"]
     row["deliveries"] = [{"event_id": d.event_id, "event_type": d.event_type, "outcome": d.outcome,
                           "received_at": d.received_at} for d in store.deliveries_for(order.session_id)]
     row.update(after_sale(store, order))

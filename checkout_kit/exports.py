@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
-from checkout_kit.money import decimals
+from checkout_kit.money import decimals, to_major
 
 log = logging.getLogger("checkout_kit.exports")
 
@@ -23,13 +23,6 @@ PAGE = 500
 KEPT = ("amounts, currencies and dates of every order and item, what was sold (products, quantities), "
         "order references and Stripe ids")
 WHY_KEPT = "tax and accounting law require sales records to be kept; they no longer name the person"
-
-
-def major(amount: int | None, currency: str) -> str:
-    """Minor units as a decimal string in major units: 1999 usd -> "19.99", 500 jpy -> "500"."""
-    places = decimals(currency)
-    value = Decimal(amount or 0).scaleb(-places)
-    return f"{value:.{places}f}"
 
 
 def _iso(ts: float | None) -> str:
@@ -62,7 +55,7 @@ def csv_rows(store: Any, since: float = 0.0) -> Iterator[list[str]]:
                 yield [order.reference, order.session_id, _iso(order.created_at), order.status,
                        order.customer_email or "", item.product_key or "", item.description, str(item.quantity),
                        unit_major(item.amount_total, item.quantity, item.currency),
-                       major(item.amount_total, item.currency), major(refunded if n == 0 else 0, order.currency),
+                       to_major(item.amount_total, item.currency), to_major(refunded if n == 0 else 0, order.currency),
                        item.currency.upper(), item.fulfillment_type, item.fulfillment_status]
 
 
