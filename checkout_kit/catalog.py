@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checkout_kit import offers as offers_module
-from checkout_kit.offers import Offers
+from checkout_kit.offers import CatalogError, Offers
 
 BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "course", "service")
 WEBHOOK_FULFILLMENT = "webhook"  # the owner's system gets a signed `purchase.fulfilled` event
@@ -46,14 +46,6 @@ CURRENCY = re.compile(r"[a-zA-Z]{3}")
 COUNTRY = re.compile(r"[A-Z]{2}")
 HTTPS_URL = re.compile(r"https://[^\s/?#]+[^\s]*")
 LOCAL_URL = re.compile(r"http://(127\.0\.0\.1|localhost)(:\d+)?(/[^\s]*)?")
-
-
-class CatalogError(ValueError):
-    """The catalog file is missing or wrong; the message says where (`where` is the TOML table, when known)."""
-
-    def __init__(self, message: str, where: str | None = None) -> None:
-        super().__init__(message)
-        self.where = where
 
 
 @dataclass(frozen=True)
@@ -212,7 +204,7 @@ def _price(key: str, n: int, raw: Any) -> Price:
     if not isinstance(currency, str) or not CURRENCY.fullmatch(currency):
         raise _fail(where, "currency must be a three-letter code such as usd")
     amount = raw.get("unit_amount")
-    options = offers_module.amounts_by_currency(CatalogError, raw.get("currency_options", {}), where)
+    options = offers_module.amounts_by_currency(raw.get("currency_options", {}), where)
     if any(code == currency.lower() for code, _ in options):
         raise _fail(where, "currency_options repeats the price's own currency")
     trial = raw.get("trial_period_days")
@@ -310,7 +302,7 @@ def parse(data: dict[str, Any]) -> Catalog:
             automatic_tax=raw.get("automatic_tax", False), shipping_rates=tuple(rates),
             invoice=raw.get("invoice", False), stock=stock, details=details,
         )
-    offers = offers_module.parse(CatalogError, data, set(products))
+    offers = offers_module.parse(data, set(products))
     return Catalog(shop=_shop(data.get("shop")), products=products, offers=offers)
 
 
