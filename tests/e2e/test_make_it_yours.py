@@ -59,11 +59,27 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     product = readme_block("toml", "[products.")
     key = re.search(r'lookup_key = "([^"]+)"', product)
     assert key and " id =" not in product, "the README's example sells by lookup key only"
+    button = readme_block("html", f'data-lookup-key="{key.group(1)}"')
+    product, button = unused_names(project, product, button)
     with (project / "catalog.toml").open("a") as catalog:
         catalog.write("\n" + product)
-    button = readme_block("html", f'data-lookup-key="{key.group(1)}"')
     (project / "site" / "new-product.html").write_text(PAGE.format(title="New in the shop", snippet=button))
     return project
+
+
+def unused_names(project: Path, product: str, button: str) -> tuple[str, str]:
+    """The README's product and button, under a key and lookup key this shop does not use yet: an
+    owner who followed the README already sells its example, and must not fail the kit's tests."""
+    key = re.search(r"\[products\.([^\]]+)\]", product).group(1)  # type: ignore[union-attr]
+    lookup = re.search(r'lookup_key = "([^"]+)"', product).group(1)  # type: ignore[union-attr]
+    taken = (project / "catalog.toml").read_text() + "".join(p.read_text() for p in (project / "site").rglob("*.html"))
+    n = 1
+    new_key, new_lookup = key, lookup
+    while f"[products.{new_key}]" in taken or f'"{new_lookup}"' in taken:
+        n += 1
+        new_key, new_lookup = f"{key}-{n}", f"{lookup}-{n}"
+    return (product.replace(f"[products.{key}", f"[products.{new_key}").replace(f'"{lookup}"', f'"{new_lookup}"'),
+            button.replace(f'"{lookup}"', f'"{new_lookup}"'))
 
 
 @pytest.fixture
