@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checkout_kit import offers as offers_module
-from checkout_kit.offers import CatalogError, Offers
+from checkout_kit.offers import CatalogError, Offers, fail, whole
 
 BUILTIN_FULFILLMENTS = ("download", "ticket", "subscription", "shipment", "course", "service")
 WEBHOOK_FULFILLMENT = "webhook"  # the owner's system gets a signed `purchase.fulfilled` event
@@ -145,80 +145,70 @@ class Catalog:
         return self.products[price.product_key]
 
 
-def _fail(where: str, problem: str) -> CatalogError:
-    return CatalogError(f"catalog.toml [{where}]: {problem}", where)
-
-
 def _shop(raw: Any) -> Shop:
     if raw is None:
         return Shop()
     if not isinstance(raw, dict):
-        raise _fail("shop", "must be a table: [shop] with name = \"Your Shop\"")
+        raise fail("shop", "must be a table: [shop] with name = \"Your Shop\"")
     unknown = set(raw) - SHOP_FIELDS
     if unknown:
-        raise _fail("shop", f"unknown field(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(SHOP_FIELDS))})")
+        raise fail("shop", f"unknown field(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(SHOP_FIELDS))})")
     name = raw.get("name", "Shop")
     if not isinstance(name, str) or not name.strip() or len(name) > 100:
-        raise _fail("shop", "name must be the shop's name, 1 to 100 characters")
+        raise fail("shop", "name must be the shop's name, 1 to 100 characters")
     email = raw.get("support_email")
     if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
-        raise _fail("shop", f"support_email must be an address like help@example.com (got {email!r})")
+        raise fail("shop", f"support_email must be an address like help@example.com (got {email!r})")
     logo = raw.get("logo")
     if logo is not None and (not isinstance(logo, str) or not LOGO.fullmatch(logo)):
-        raise _fail("shop", "logo must be a path in your site like /img/logo.svg, or an https:// URL")
+        raise fail("shop", "logo must be a path in your site like /img/logo.svg, or an https:// URL")
     accent = raw.get("accent", Shop.accent)
     if not isinstance(accent, str) or not HEX_COLOUR.fullmatch(accent):
-        raise _fail("shop", f"accent must be a colour like \"#3b3bd4\" (got {accent!r})")
+        raise fail("shop", f"accent must be a colour like \"#3b3bd4\" (got {accent!r})")
     display = raw.get("currency_display", Shop.currency_display)
     if display not in CURRENCY_DISPLAYS:
-        raise _fail("shop", f"currency_display must be one of {', '.join(CURRENCY_DISPLAYS)}")
+        raise fail("shop", f"currency_display must be one of {', '.join(CURRENCY_DISPLAYS)}")
     return Shop(name=name.strip(), support_email=email or None, logo=logo or None, accent=accent.lower(),
                 currency_display=display)
-
-
-def _int(value: Any, where: str, name: str, minimum: int = 0) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise _fail(where, f"{name} must be a whole number ≥ {minimum}")
-    return value
 
 
 def _price(key: str, n: int, raw: Any) -> Price:
     where = f"products.{key}.prices[{n}]"
     if not isinstance(raw, dict):
-        raise _fail(where, "each price is a table")
+        raise fail(where, "each price is a table")
     unknown = set(raw) - PRICE_FIELDS
     if unknown:
-        raise _fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+        raise fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
     price_id = raw.get("id")
     lookup = raw.get("lookup_key")
     if not price_id and not lookup:
-        raise _fail(where, "needs an id (price_…) or a lookup_key")
+        raise fail(where, "needs an id (price_…) or a lookup_key")
     if price_id is not None and (not isinstance(price_id, str) or not PRICE_ID.fullmatch(price_id)):
-        raise _fail(where, f"id must look like price_…, got {price_id!r}")
+        raise fail(where, f"id must look like price_…, got {price_id!r}")
     if lookup is not None and (not isinstance(lookup, str) or not 0 < len(lookup) <= 200):
-        raise _fail(where, "lookup_key must be a non-empty string")
+        raise fail(where, "lookup_key must be a non-empty string")
     recurring = raw.get("recurring")
     if recurring is not None and recurring not in INTERVALS:
-        raise _fail(where, f"recurring must be one of {', '.join(INTERVALS)}")
+        raise fail(where, f"recurring must be one of {', '.join(INTERVALS)}")
     currency = raw.get("currency", "usd")
     if not isinstance(currency, str) or not CURRENCY.fullmatch(currency):
-        raise _fail(where, "currency must be a three-letter code such as usd")
+        raise fail(where, "currency must be a three-letter code such as usd")
     amount = raw.get("unit_amount")
     options = offers_module.amounts_by_currency(raw.get("currency_options", {}), where)
     if any(code == currency.lower() for code, _ in options):
-        raise _fail(where, "currency_options repeats the price's own currency")
+        raise fail(where, "currency_options repeats the price's own currency")
     trial = raw.get("trial_period_days")
     if trial is not None:
         if recurring is None:
-            raise _fail(where, "trial_period_days needs a recurring price")
-        trial = _int(trial, where, "trial_period_days", 1)
+            raise fail(where, "trial_period_days needs a recurring price")
+        trial = whole(trial, where, "trial_period_days", 1)
         if trial > MAX_TRIAL_DAYS:
-            raise _fail(where, f"trial_period_days must be at most {MAX_TRIAL_DAYS}")
+            raise fail(where, f"trial_period_days must be at most {MAX_TRIAL_DAYS}")
     return Price(
         product_key=key, id=price_id, lookup_key=lookup,
-        unit_amount=None if amount is None else _int(amount, where, "unit_amount"),
+        unit_amount=None if amount is None else whole(amount, where, "unit_amount"),
         currency=currency.lower(), recurring=recurring,
-        interval_count=_int(raw.get("interval_count", 1), where, "interval_count", 1),
+        interval_count=whole(raw.get("interval_count", 1), where, "interval_count", 1),
         trial_period_days=trial,
         currency_options=options,
     )
@@ -227,7 +217,7 @@ def _price(key: str, n: int, raw: Any) -> Price:
 def _https(value: Any, where: str, name: str) -> str:
     """An https:// URL (http:// only for this machine, for development and tests)."""
     if not isinstance(value, str) or not (HTTPS_URL.fullmatch(value) or LOCAL_URL.fullmatch(value)):
-        raise _fail(where, f"{name} must be an https:// URL (got {value!r})")
+        raise fail(where, f"{name} must be an https:// URL (got {value!r})")
     return value
 
 
@@ -241,20 +231,20 @@ def _details(where: str, fulfillment: str, details: dict[str, Any]) -> dict[str,
     # when served (a path that leaves downloads/ is never opened).
     if "download_object" in checked and (not isinstance(checked["download_object"], str)
                                          or not 0 < len(checked["download_object"].strip("/")) <= 1024):
-        raise _fail(where, f"download_object must be the object's key in your bucket, like \"books/handbook.pdf\" "
+        raise fail(where, f"download_object must be the object's key in your bucket, like \"books/handbook.pdf\" "
                            f"(got {checked['download_object']!r})")
     for name, low in (("download_limit", 1), ("download_days", 1)):
         if name in checked:
-            checked[name] = _int(checked[name], where, name, low)
+            checked[name] = whole(checked[name], where, name, low)
     if "venue" in checked and (not isinstance(checked["venue"], str) or not checked["venue"].strip()):
-        raise _fail(where, "venue must be text, like \"Room 2, 1 Main St\"")
+        raise fail(where, "venue must be text, like \"Room 2, 1 Main St\"")
     if "starts_at" in checked:
         starts = checked["starts_at"]
         if not isinstance(starts, dt.datetime) or starts.tzinfo is None:
-            raise _fail(where, "starts_at must be a date and time with its offset, like 2026-05-03T19:00:00+02:00")
+            raise fail(where, "starts_at must be a date and time with its offset, like 2026-05-03T19:00:00+02:00")
         checked["starts_at"] = starts.isoformat()
     if fulfillment == WEBHOOK_FULFILLMENT and not checked.get("webhook_url"):
-        raise _fail(where, "fulfillment = \"webhook\" needs webhook_url, where the signed event is posted")
+        raise fail(where, "fulfillment = \"webhook\" needs webhook_url, where the signed event is posted")
     return checked
 
 
@@ -266,34 +256,34 @@ def parse(data: dict[str, Any]) -> Catalog:
     for key, raw in raw_products.items():
         where = f"products.{key}"
         if not isinstance(key, str) or not PRODUCT_KEY.fullmatch(key):
-            raise _fail(where, "product keys are lowercase letters, digits, - and _ (at most 40)")
+            raise fail(where, "product keys are lowercase letters, digits, - and _ (at most 40)")
         if not isinstance(raw, dict):
-            raise _fail(where, "must be a table")
+            raise fail(where, "must be a table")
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise _fail(where, "name is required")
+            raise fail(where, "name is required")
         fulfillment = raw.get("fulfillment", "service")
         if not isinstance(fulfillment, str) or not (OWN_NAME.fullmatch(fulfillment) or CALLABLE.fullmatch(fulfillment)):
-            raise _fail(where, f"fulfillment must be one of {', '.join(BUILTIN_FULFILLMENTS)}, webhook, a callable "
+            raise fail(where, f"fulfillment must be one of {', '.join(BUILTIN_FULFILLMENTS)}, webhook, a callable "
                                "of yours (\"myshop.hooks:grant_access\") or a lowercase name of your own")
         prices = raw.get("prices")
         if not isinstance(prices, list) or not prices:
-            raise _fail(where, "needs at least one [[products.%s.prices]] entry" % key)
-        min_q = _int(raw.get("min_quantity", 1), where, "min_quantity", 1)
-        max_q = _int(raw.get("max_quantity", 99), where, "max_quantity", 1)
+            raise fail(where, "needs at least one [[products.%s.prices]] entry" % key)
+        min_q = whole(raw.get("min_quantity", 1), where, "min_quantity", 1)
+        max_q = whole(raw.get("max_quantity", 99), where, "max_quantity", 1)
         if min_q > max_q:
-            raise _fail(where, "min_quantity is above max_quantity")
+            raise fail(where, "min_quantity is above max_quantity")
         countries = raw.get("shipping_countries", [])
         if not isinstance(countries, list) or any(not isinstance(c, str) or not COUNTRY.fullmatch(c) for c in countries):
-            raise _fail(where, "shipping_countries is a list of two-letter codes like [\"US\", \"CA\"]")
+            raise fail(where, "shipping_countries is a list of two-letter codes like [\"US\", \"CA\"]")
         rates = raw.get("shipping_rates", [])
         if not isinstance(rates, list) or any(r not in data.get("shipping_rates", {}) for r in rates):
-            raise _fail(where, "shipping_rates lists keys of [shipping_rates.*] tables")
+            raise fail(where, "shipping_rates lists keys of [shipping_rates.*] tables")
         for flag in ("allow_promotion_codes", "automatic_tax", "invoice"):
             if not isinstance(raw.get(flag, False), bool):
-                raise _fail(where, f"{flag} must be true or false")
+                raise fail(where, f"{flag} must be true or false")
         parsed_prices = tuple(_price(key, n, p) for n, p in enumerate(prices))
-        stock = None if raw.get("stock") is None else _int(raw["stock"], where, "stock")
+        stock = None if raw.get("stock") is None else whole(raw["stock"], where, "stock")
         details = _details(where, fulfillment, {k: v for k, v in raw.items() if k not in PRODUCT_FIELDS})
         products[key] = Product(
             key=key, name=name.strip(), description=str(raw.get("description", "")), fulfillment=fulfillment,

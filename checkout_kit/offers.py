@@ -93,19 +93,20 @@ class Offers:
     invoice_fields: tuple[tuple[str, str], ...] = ()
 
 
-def _fail(where: str, problem: str) -> CatalogError:
-    return CatalogError(f"catalog.toml [{where}]: {problem}")
+def fail(where: str, problem: str) -> CatalogError:
+    """The error for a problem in the catalog's table `where` (`make check` shows that table's line)."""
+    return CatalogError(f"catalog.toml [{where}]: {problem}", where)
 
 
-def _whole(value: Any, where: str, name: str, minimum: int = 0) -> int:
+def whole(value: Any, where: str, name: str, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _fail(where, f"{name} must be a whole number ≥ {minimum}")
+        raise fail(where, f"{name} must be a whole number ≥ {minimum}")
     return value
 
 
 def _currency(value: Any, where: str, name: str = "currency") -> str:
     if not isinstance(value, str) or not CURRENCY.fullmatch(value.lower()):
-        raise _fail(where, f"{name} must be a three-letter code such as usd")
+        raise fail(where, f"{name} must be a three-letter code such as usd")
     return value.lower()
 
 
@@ -113,9 +114,9 @@ def amounts_by_currency(value: Any, where: str,
                         name: str = "currency_options") -> tuple[tuple[str, int], ...]:
     """`{ eur = 450, gbp = 400 }` -> (("eur", 450), ("gbp", 400))."""
     if not isinstance(value, dict):
-        raise _fail(where, f"{name} is a table like {{ eur = 450 }}")
+        raise fail(where, f"{name} is a table like {{ eur = 450 }}")
     return tuple((_currency(code, where, f"{name} key {code!r}"),
-                  _whole(amount, where, f"{name}.{code}")) for code, amount in value.items())
+                  whole(amount, where, f"{name}.{code}")) for code, amount in value.items())
 
 
 def _timestamp(value: Any, where: str) -> int:
@@ -123,7 +124,7 @@ def _timestamp(value: Any, where: str) -> int:
         return int((value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).timestamp())
     if isinstance(value, dt.date):
         return int(dt.datetime(value.year, value.month, value.day, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp())
-    raise _fail(where, "redeem_by is a TOML date like 2027-01-31")
+    raise fail(where, "redeem_by is a TOML date like 2027-01-31")
 
 
 COUPON_FIELDS = {"name", "percent_off", "amount_off", "currency", "duration", "duration_in_months",
@@ -133,40 +134,40 @@ COUPON_FIELDS = {"name", "percent_off", "amount_off", "currency", "duration", "d
 def _coupon(key: str, raw: Any, product_keys: set[str]) -> Coupon:
     where = f"coupons.{key}"
     if not COUPON_KEY.fullmatch(key) or not isinstance(raw, dict):
-        raise _fail(where, "a coupon is a table whose key is letters, digits, - and _")
+        raise fail(where, "a coupon is a table whose key is letters, digits, - and _")
     unknown = set(raw) - COUPON_FIELDS
     if unknown:
-        raise _fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+        raise fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
     if ("percent_off" in raw) == ("amount_off" in raw):
-        raise _fail(where, "give percent_off or amount_off (with currency), not both")
+        raise fail(where, "give percent_off or amount_off (with currency), not both")
     percent = amount = currency = None
     if "percent_off" in raw:
         percent = raw["percent_off"]
         if isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 < percent <= 100:
-            raise _fail(where, "percent_off is a number above 0 and at most 100")
+            raise fail(where, "percent_off is a number above 0 and at most 100")
         percent = float(percent)
     else:
-        amount = _whole(raw["amount_off"], where, "amount_off", 1)
+        amount = whole(raw["amount_off"], where, "amount_off", 1)
         currency = _currency(raw.get("currency"), where)
     duration = raw.get("duration", "once")
     if duration not in DURATIONS:
-        raise _fail(where, f"duration is one of {', '.join(DURATIONS)}")
+        raise fail(where, f"duration is one of {', '.join(DURATIONS)}")
     months = None
     if duration == "repeating":
-        months = _whole(raw.get("duration_in_months"), where, "duration_in_months", 1)
+        months = whole(raw.get("duration_in_months"), where, "duration_in_months", 1)
     products = raw.get("products", [])
     if not isinstance(products, list) or any(p not in product_keys for p in products):
-        raise _fail(where, f"products lists product keys of this catalog ({', '.join(sorted(product_keys))})")
+        raise fail(where, f"products lists product keys of this catalog ({', '.join(sorted(product_keys))})")
     codes = raw.get("codes", [])
     if not isinstance(codes, list) or any(not isinstance(c, str) or not CODE.fullmatch(c) for c in codes):
-        raise _fail(where, "codes is a list of codes of 3 to 200 letters, digits, - and _")
+        raise fail(where, "codes is a list of codes of 3 to 200 letters, digits, - and _")
     name = raw.get("name")
     if name is not None and (not isinstance(name, str) or not 0 < len(name) <= 40):
-        raise _fail(where, "name is text of at most 40 characters")
+        raise fail(where, "name is text of at most 40 characters")
     return Coupon(
         key=key, name=name, percent_off=percent, amount_off=amount, currency=currency, duration=duration,
         duration_in_months=months,
-        max_redemptions=_whole(raw["max_redemptions"], where, "max_redemptions", 1)
+        max_redemptions=whole(raw["max_redemptions"], where, "max_redemptions", 1)
         if "max_redemptions" in raw else None,
         redeem_by=_timestamp(raw["redeem_by"], where) if "redeem_by" in raw else None,
         products=tuple(products), codes=tuple(codes))
@@ -178,18 +179,18 @@ RATE_FIELDS = {"name", "amount", "currency", "currency_options", "min_days", "ma
 def _shipping_rate(key: str, raw: Any) -> ShippingRate:
     where = f"shipping_rates.{key}"
     if not isinstance(raw, dict):
-        raise _fail(where, "must be a table")
+        raise fail(where, "must be a table")
     unknown = set(raw) - RATE_FIELDS
     if unknown:
-        raise _fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+        raise fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 100:
-        raise _fail(where, "name is required (what the buyer sees, e.g. \"Standard\")")
-    low = _whole(raw["min_days"], where, "min_days", 1) if "min_days" in raw else None
-    high = _whole(raw["max_days"], where, "max_days", 1) if "max_days" in raw else None
+        raise fail(where, "name is required (what the buyer sees, e.g. \"Standard\")")
+    low = whole(raw["min_days"], where, "min_days", 1) if "min_days" in raw else None
+    high = whole(raw["max_days"], where, "max_days", 1) if "max_days" in raw else None
     if low and high and low > high:
-        raise _fail(where, "min_days is above max_days")
-    return ShippingRate(key=key, name=name.strip(), amount=_whole(raw.get("amount"), where, "amount"),
+        raise fail(where, "min_days is above max_days")
+    return ShippingRate(key=key, name=name.strip(), amount=whole(raw.get("amount"), where, "amount"),
                         currency=_currency(raw.get("currency", "usd"), where),
                         currency_options=amounts_by_currency(raw.get("currency_options", {}), where),
                         min_days=low, max_days=high)
@@ -201,34 +202,34 @@ CHECKOUT_FIELDS = {"currencies", "invoice", "invoice_footer", "invoice_fields"}
 def parse(data: dict[str, Any], product_keys: set[str]) -> Offers:
     raw = data.get("checkout", {})
     if not isinstance(raw, dict):
-        raise _fail("checkout", "must be a table")
+        raise fail("checkout", "must be a table")
     unknown = set(raw) - CHECKOUT_FIELDS
     if unknown:
-        raise _fail("checkout", f"unknown field(s) {', '.join(sorted(unknown))}")
+        raise fail("checkout", f"unknown field(s) {', '.join(sorted(unknown))}")
     currencies = raw.get("currencies", [])
     if not isinstance(currencies, list):
-        raise _fail("checkout", "currencies is a list like [\"usd\", \"eur\"]")
+        raise fail("checkout", "currencies is a list like [\"usd\", \"eur\"]")
     if not isinstance(raw.get("invoice", False), bool):
-        raise _fail("checkout", "invoice must be true or false")
+        raise fail("checkout", "invoice must be true or false")
     footer = raw.get("invoice_footer")
     if footer is not None and (not isinstance(footer, str) or len(footer) > 5000):
-        raise _fail("checkout", "invoice_footer is text")
+        raise fail("checkout", "invoice_footer is text")
     fields = raw.get("invoice_fields", [])
     if not isinstance(fields, list) or len(fields) > 4 or any(
             not isinstance(f, dict) or set(f) != {"name", "value"} or not all(
                 isinstance(v, str) and 0 < len(v) <= (40 if k == "name" else 140) for k, v in f.items())
             for f in fields):
-        raise _fail("checkout", "invoice_fields is up to 4 { name = \"…\", value = \"…\" } (40/140 characters)")
+        raise fail("checkout", "invoice_fields is up to 4 { name = \"…\", value = \"…\" } (40/140 characters)")
     coupons = data.get("coupons", {})
     rates = data.get("shipping_rates", {})
     if not isinstance(coupons, dict) or not isinstance(rates, dict):
-        raise _fail("coupons", "coupons and shipping_rates are tables of tables")
+        raise fail("coupons", "coupons and shipping_rates are tables of tables")
     parsed_coupons = {k: _coupon(k, v, product_keys) for k, v in coupons.items()}
     seen: dict[str, str] = {}
     for coupon in parsed_coupons.values():
         for code in coupon.codes:
             if code.lower() in seen:
-                raise _fail(f"coupons.{coupon.key}", f"code {code} is also a code of {seen[code.lower()]}")
+                raise fail(f"coupons.{coupon.key}", f"code {code} is also a code of {seen[code.lower()]}")
             seen[code.lower()] = coupon.key
     return Offers(
         coupons=parsed_coupons,

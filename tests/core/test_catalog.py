@@ -409,7 +409,7 @@ def test_offers_errors_name_their_table(extra, where):
     from checkout_kit.catalog import CatalogError
     with pytest.raises(CatalogError) as info:
         _parse(_with(extra))
-    assert f"[{where}]" in str(info.value)
+    assert f"[{where}]" in str(info.value) and info.value.where == where  # `make check` shows that table's line
 
 
 def test_products_name_shipping_rates_that_exist_and_prices_do_not_repeat_their_currency():
