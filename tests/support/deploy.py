@@ -43,11 +43,11 @@ def first_sale() -> Sale:
 
 
 @contextmanager
-def seeded_emulator() -> Iterator[Emulator]:
-    """An emulator holding the repository catalog's prices under their own ids."""
+def seeded_emulator(catalog: Path = ROOT / "catalog.toml") -> Iterator[Emulator]:
+    """An emulator holding the prices of `catalog` (the repository's by default) under their own ids."""
     with Emulator(port=0, settle_after=None) as emu:
         with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
+            emu.ctl_seed(seed_payload(catalog_module.load(str(catalog))))
         yield emu
 
 
