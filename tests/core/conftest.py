@@ -261,6 +261,14 @@ def any_after_shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpSer
     stop_after_shop(s)
 
 
+def buy(shop: Shop, price: str, quantity: int = 1, email: str = CUSTOMER) -> str:
+    """A paid order, completed as Stripe does (the emulator pays and delivers the webhook); its session id."""
+    session_id = shop.new_session(price, quantity)
+    shop.pay(session_id, email=email)
+    shop.wait_order(session_id)
+    return session_id
+
+
 def paid_order(shop: Shop, price_id: str, quantity: int = 1, **pay: Any) -> Any:
     """Buy and pay through the emulator; the order once the webhook recorded it."""
     session_id = shop.new_session(price_id, quantity)
