@@ -19,8 +19,7 @@ CRON = {"authorization": "Bearer cron-secret-for-the-netlify-trips"}
 
 
 def run(pg: Any, emu: Any, mail_api: Any, env: dict[str, str], workdir: Path) -> list[tuple[str, object, str, str]]:
-    from checkout_kit.webhook_signature import sign_header
-    from tests.netlify.test_pyodide import Instance, body_of, paid_event, req
+    from tests.netlify.test_pyodide import Instance, body_of, paid_event, req, signed
     from tests.support.deploy import first_sale
 
     proxy = LatencyProxy(pg.port, DELAY_S)
@@ -39,14 +38,10 @@ def run(pg: Any, emu: Any, mail_api: Any, env: dict[str, str], workdir: Path) ->
                      "away; the bridge's worker connects while Pyodide loads"))
         sessions: list[str] = []
 
-        def signed(body: bytes) -> dict:
-            return req("POST", "/api/webhook", body, {"content-type": "application/json",
-                                                      "stripe-signature": sign_header(body, secret)})
-
         def paid(n: int) -> dict:
             session_id, body = paid_event(emu)
             sessions.append(session_id)
-            return signed(body)
+            return signed(body, secret)
 
         deliveries: list[dict] = []
 
