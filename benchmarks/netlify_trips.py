@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.latency_proxy import proxied_database
 from benchmarks.roundtrip_bench import DELAY_S, GOALS, RUNS
 
 CRON = {"authorization": "Bearer cron-secret-for-the-netlify-trips"}
@@ -22,8 +22,7 @@ def run(pg: Any, emu: Any, mail_api: Any, env: dict[str, str], workdir: Path) ->
     from tests.netlify.test_pyodide import Instance, body_of, paid_event, req, signed
     from tests.support.deploy import first_sale
 
-    proxy = LatencyProxy(pg.port, DELAY_S)
-    url = pg.create_database().replace(f":{pg.port}/", f":{proxy.port}/")
+    proxy, url = proxied_database(pg, DELAY_S)
     secret = env["STRIPE_WEBHOOK_SECRET"]
     instance = Instance(dict(env, DATABASE_URL=url, CRON_SECRET=CRON["authorization"].split()[1],
                              RATE_LIMIT_PER_MINUTE="100000"), workdir, "trips")

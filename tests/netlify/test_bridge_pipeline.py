@@ -28,7 +28,7 @@ def db(netlify_build, postgres) -> Iterator[tuple[str, LatencyProxy, Bridge]]:
     require("node", why="the bridge runs in Node")
     direct = postgres.create_database()
     proxy = LatencyProxy(postgres.port, delay_s=0.0)
-    bridge = Bridge(direct.replace(f":{postgres.port}/", f":{proxy.port}/"))
+    bridge = Bridge(proxy.through(direct))
     with psycopg.connect(direct, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
     yield direct, proxy, bridge
