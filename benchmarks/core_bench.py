@@ -175,10 +175,12 @@ def _run_instances(database_url: str, events: int, instances: int) -> tuple[floa
 def throughput(database_url: str, events: int, instances: int = 1) -> dict[str, float]:
     """Distinct paid events per second and their p99 (ms), then the same for duplicate deliveries,
     through the WSGI app in `instances` processes at once."""
+    from checkout_kit.store.sql import open_store
+
     fresh, fresh_p99 = _run_instances(database_url, events, instances)
-    _, services, _ = _shop(database_url, 0)
-    assert services.store.count("orders") == events
-    services.close()
+    store = open_store(database_url)
+    assert store.count("orders") == events
+    store.close()
     duplicates, duplicates_p99 = _run_instances(database_url, events, instances)
     return {"fresh": fresh, "fresh_p99": fresh_p99, "duplicates": duplicates, "duplicates_p99": duplicates_p99}
 

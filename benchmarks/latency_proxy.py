@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -36,6 +37,10 @@ class LatencyProxy:
         self._stop = threading.Event()
         self._sockets: list[socket.socket] = []
         threading.Thread(target=self._accept, name="latency-proxy", daemon=True).start()
+
+    def through(self, url: str) -> str:
+        """`url`, a database on the proxied server, reached through this proxy instead."""
+        return url.replace(f":{self.target[1]}/", f":{self.port}/")
 
     def snapshot(self) -> Counts:
         with self._lock:
@@ -89,3 +94,14 @@ class LatencyProxy:
                 sock.close()
             except OSError:
                 pass
+
+
+def proxied_database(pg: Any, delay_s: float = 0.010) -> tuple[LatencyProxy, str]:
+    """A new database on `pg` (a tests/support/postgres.py server) behind a new proxy that adds `delay_s`
+    per round trip: (the proxy, the database's URL through it). The caller closes the proxy."""
+    proxy = LatencyProxy(pg.port, delay_s)
+    try:
+        return proxy, proxy.through(pg.create_database())
+    except BaseException:
+        proxy.close()
+        raise

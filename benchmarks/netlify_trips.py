@@ -12,19 +12,17 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.latency_proxy import proxied_database
 from benchmarks.roundtrip_bench import DELAY_S, GOALS, RUNS
 
 CRON = {"authorization": "Bearer cron-secret-for-the-netlify-trips"}
 
 
 def run(pg: Any, emu: Any, mail_api: Any, env: dict[str, str], workdir: Path) -> list[tuple[str, object, str, str]]:
-    from checkout_kit.webhook_signature import sign_header
-    from tests.netlify.test_pyodide import Instance, body_of, paid_event, req
+    from tests.netlify.test_pyodide import Instance, body_of, paid_event, req, signed
     from tests.support.deploy import first_sale
 
-    proxy = LatencyProxy(pg.port, DELAY_S)
-    url = pg.create_database().replace(f":{pg.port}/", f":{proxy.port}/")
+    proxy, url = proxied_database(pg, DELAY_S)
     secret = env["STRIPE_WEBHOOK_SECRET"]
     instance = Instance(dict(env, DATABASE_URL=url, CRON_SECRET=CRON["authorization"].split()[1],
                              RATE_LIMIT_PER_MINUTE="100000"), workdir, "trips")
@@ -39,14 +37,10 @@ def run(pg: Any, emu: Any, mail_api: Any, env: dict[str, str], workdir: Path) ->
                      "away; the bridge's worker connects while Pyodide loads"))
         sessions: list[str] = []
 
-        def signed(body: bytes) -> dict:
-            return req("POST", "/api/webhook", body, {"content-type": "application/json",
-                                                      "stripe-signature": sign_header(body, secret)})
-
         def paid(n: int) -> dict:
             session_id, body = paid_event(emu)
             sessions.append(session_id)
-            return signed(body)
+            return signed(body, secret)
 
         deliveries: list[dict] = []
 

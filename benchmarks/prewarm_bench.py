@@ -16,16 +16,11 @@ RUNS = 5
 
 
 def run() -> list[tuple[str, object, str, str]]:
-    from checkout_kit import catalog as catalog_module
-    from checkout_kit.devserver import seed_payload
-    from checkout_kit.emulator import Emulator
     from tests.support import vercel
-    from tests.support.deploy import first_sale
+    from tests.support.deploy import first_sale, seeded_emulator
 
     rows: list[tuple[str, object, str, str]] = []
-    with Emulator(port=0, settle_after=None) as emu, tempfile.TemporaryDirectory() as tmp:
-        with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(vercel.ROOT / "catalog.toml"))))
+    with seeded_emulator() as emu, tempfile.TemporaryDirectory() as tmp:
         env = {"STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_API_BASE": emu.url, "SITE_URL": "https://shop.example.com",
                "OUTBOX_DIR": f"{tmp}/outbox", "RATE_LIMIT_PER_MINUTE": "0", "DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
         health = vercel.request("GET", "/api/health")

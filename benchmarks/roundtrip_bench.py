@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from benchmarks.core_bench import CATALOG, SECRET, FakeGateway, NullMailer, call
-from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.latency_proxy import LatencyProxy, proxied_database
 
 DELAY_S = 0.010
 RUNS = 5
@@ -67,9 +67,9 @@ def run() -> list[tuple[str, object, str, str]]:
 
     rows: list[tuple[str, object, str, str]] = []
     pg = PostgresServer().start()
-    proxy = LatencyProxy(pg.port, DELAY_S)
+    proxy = None
     try:
-        url = pg.create_database().replace(f":{pg.port}/", f":{proxy.port}/")
+        proxy, url = proxied_database(pg, DELAY_S)
         services = Services(from_env({
             "DATABASE_URL": url, "STRIPE_WEBHOOK_SECRET": SECRET, "CATALOG_PATH": str(CATALOG),
             "MERCHANT_EMAIL": "owner@example.com", "STRIPE_SECRET_KEY": "sk_test_bench", "CRON_SECRET": CRON,
@@ -124,7 +124,8 @@ def run() -> list[tuple[str, object, str, str]]:
             rows.append((f"{name}, PostgreSQL", round(trips, 1), "trips", note))
         services.close()
     finally:
-        proxy.close()
+        if proxy is not None:
+            proxy.close()
         pg.stop()
     return rows
 

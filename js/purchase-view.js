@@ -5,10 +5,11 @@
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
 
-  function el(tag, text, attrs) {
+  function el(tag, text, attrs, children) {
     var node = d.createElement(tag);
     if (text) node.textContent = text;
     for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
   function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
@@ -63,5 +64,5 @@
     return box;
   }
 
-  w.KitPurchaseView = { render: render, el: el };
+  w.KitPurchaseView = { render: render, el: el, safeUrl: safeUrl };
 })(window, document);

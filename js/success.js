@@ -43,14 +43,9 @@
     [].forEach.call(d.querySelectorAll('[data-field="' + name + '"]'), function (el) { el.textContent = text; });
   }
 
-  function el(tag, text, attrs, children) {
-    var node = d.createElement(tag);
-    if (text) node.textContent = text;
-    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
+  // The same element builder and link check as the order lines (js/purchase-view.js, loaded first).
+  function el(tag, text, attrs, children) { return w.KitPurchaseView.el(tag, text, attrs, children); }
+  function safeUrl(url) { return w.KitPurchaseView.safeUrl(url); }
 
   // Subtotal, discount, shipping and tax rows when the order has any; the invoice's links when it has one.
   function totals(o) {

@@ -40,6 +40,11 @@ export function facts(pairs, attrs = {}) {
     .map(([term, value]) => h("div", {}, h("dt", {}, term), h("dd", {}, value))));
 }
 
+/** A list of `rows`, each drawn by `render` into its item; the sentence `empty` when there are none. */
+export function entries(rows, empty, render) {
+  return rows.length ? h("ul", { class: "entries" }, rows.map((r) => h("li", {}, render(r)))) : h("p", { class: "meta" }, empty);
+}
+
 /** Run `work` with the button busy and disabled (a second click cannot send twice). */
 export async function busy(button, work) {
   if (button.disabled) return undefined;

@@ -18,7 +18,6 @@ import pytest
 
 from checkout_kit.devserver import DevShop
 from checkout_kit.webhook_signature import sign_header
-from tests.support.outbox import make_due as jobs_due
 from tests.support.smtp import SmtpServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -127,11 +126,6 @@ class Shop:
 
     def receipts(self, to: str = CUSTOMER) -> list[Any]:
         return [m for m in self.smtp.to(to) if "receipt" in m["Subject"].lower()]
-
-
-def make_due(shop: "Shop") -> None:
-    """Let time pass for the job outbox: every job waiting out a backoff is due now."""
-    jobs_due(shop.store)
 
 
 def shop_env(database_url: str, smtp: SmtpServer, **extra: str) -> dict[str, str]:
@@ -259,6 +253,14 @@ def any_after_shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpSer
     s = start_after_shop(tmp_path, smtp, url)
     yield s
     stop_after_shop(s)
+
+
+def buy(shop: Shop, price: str, quantity: int = 1, email: str = CUSTOMER) -> str:
+    """A paid order, completed as Stripe does (the emulator pays and delivers the webhook); its session id."""
+    session_id = shop.new_session(price, quantity)
+    shop.pay(session_id, email=email)
+    shop.wait_order(session_id)
+    return session_id
 
 
 def paid_order(shop: Shop, price_id: str, quantity: int = 1, **pay: Any) -> Any:

@@ -15,7 +15,7 @@ import pytest
 
 from checkout_kit import desk_commands, outbox
 from checkout_kit.store.records import order_reference
-from tests.core.conftest import CUSTOMER, MERCHANT, Shop, http, shop_env, start_shop
+from tests.core.conftest import MERCHANT, Shop, buy, http, shop_env, start_shop
 
 TOKEN = "admin-token-for-desk-tests-7"
 
@@ -26,13 +26,6 @@ def admin(shop: Shop, path: str, body: dict | None = None, token: str = TOKEN):
         headers["Content-Type"] = "application/json"
         return http("POST", f"{shop.url}/api/admin/{path}", json.dumps(body).encode(), headers)
     return http("GET", f"{shop.url}/api/admin/{path}", headers=headers)
-
-
-def buy(shop: Shop, price: str, quantity: int = 1, email: str = CUSTOMER) -> str:
-    session_id = shop.new_session(price, quantity)
-    shop.pay(session_id, email=email)
-    shop.wait_order(session_id)
-    return session_id
 
 
 @pytest.fixture

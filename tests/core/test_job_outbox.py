@@ -9,8 +9,8 @@ import time
 import pytest
 
 from checkout_kit import emails, outbox
-from tests.core.conftest import CUSTOMER, MERCHANT, http, make_due
-from tests.support.outbox import expire_leases
+from tests.core.conftest import CUSTOMER, MERCHANT, http
+from tests.support.outbox import expire_leases, make_due
 
 CRON = "cron-secret-value-123"
 
@@ -115,7 +115,7 @@ def test_a_broken_template_leaves_the_order_recorded_and_retries(shop, monkeypat
     assert receipt.status == "pending" and "template error" in receipt.last_error
     assert [m["To"] for m in shop.smtp.messages] == [MERCHANT]  # the merchant's copy went out
     monkeypatch.setattr(emails, "render", real)  # the fix is deployed
-    make_due(shop)
+    make_due(shop.store)
     assert outbox.drain(shop.services).done == 1
     shop.smtp.wait_for(lambda ms: len(ms) >= 2)
     assert len(shop.receipts()) == 1

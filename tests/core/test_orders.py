@@ -9,9 +9,9 @@ import time
 import pytest
 
 from checkout_kit.store import sql as store_sql
-from tests.core.conftest import CUSTOMER, MERCHANT, SUPPORT, make_due, run_threads
+from tests.core.conftest import CUSTOMER, MERCHANT, SUPPORT, run_threads
 from tests.support.smtp import html_of, text_of
-from tests.support.outbox import drained
+from tests.support.outbox import drained, make_due
 
 
 def completed_event(shop, session_id: str) -> dict:
@@ -241,7 +241,7 @@ def test_next_webhook_retries_pending_mail(shop):
     shop.wait_order(first)
     shop.settle_deliveries()
     shop.smtp.start()
-    make_due(shop)  # the receipt's backoff has passed
+    make_due(shop.store)  # the receipt's backoff has passed
     second = shop.new_session("price_test_ticket")
     shop.pay(second)
     shop.smtp.wait_for(lambda ms: len(ms) >= 4)
@@ -259,7 +259,7 @@ def test_cron_route_retries_pending_mail(tmp_path, smtp):
         shop.wait_order(session_id)
         shop.settle_deliveries()
         smtp.start()
-        make_due(shop)  # the cron runs after the receipt's backoff
+        make_due(shop.store)  # the cron runs after the receipt's backoff
         answer = http("GET", f"{shop.url}/api/cron/outbox", headers={"Authorization": "Bearer cron-secret-value-123"})
         assert answer.status == 200
         assert drained(answer.json()) == {"done": 2, "retrying": 0, "gave_up": 0, "pending": 0}

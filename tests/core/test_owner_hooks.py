@@ -19,10 +19,10 @@ import pytest
 from checkout_kit import outbox
 from checkout_kit.fulfillment.purchase import PurchasedItem, PurchaseOrder, from_snapshot
 from checkout_kit.webhook_signature import verify_header
-from tests.core.conftest import CUSTOMER, MERCHANT, Shop, make_due, paid_order
+from tests.core.conftest import CUSTOMER, MERCHANT, Shop, paid_order
 from tests.hooks import calls
 from tests.support.after_sale import HOOKS_SECRET
-from tests.support.outbox import expire_leases
+from tests.support.outbox import expire_leases, make_due
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,7 +71,7 @@ def test_a_hook_that_raises_is_retried_until_it_succeeds_without_repeating_email
     assert job.status == "pending" and "the community platform is down" in (job.last_error or "")
     assert [v["status"] for v in shop.summary(order.session_id).json()["fulfillment"]] == ["pending"]
     for _ in range(2):  # the cron route / `jobs retry` / the next webhook, once the backoff is over
-        make_due(shop)
+        make_due(shop.store)
         outbox.drain(shop.services)
     assert [c["what"] for c in calls(hooks_dir, "flaky")] == ["failed", "failed", "done"]
     assert shop.store.jobs(order.session_id, "hook")[0].status == "done"
@@ -86,7 +86,7 @@ def test_the_outgoing_webhook_is_signed_and_retried_under_one_delivery_id(after_
     order = paid_order(shop, "price_as_warehouse", 1)
     receiver.wait_for(lambda rs: len(rs) == 1)
     shop.settle_deliveries()
-    make_due(shop)
+    make_due(shop.store)
     outbox.drain(shop.services)
     first, second = receiver.wait_for(lambda rs: len(rs) == 2)
     assert first.body == second.body and first.status == 500 and second.status == 200
@@ -100,7 +100,7 @@ def test_the_outgoing_webhook_is_signed_and_retried_under_one_delivery_id(after_
     assert event["data"]["item"]["product_key"] == "warehouse"
     assert event["data"]["item"]["idempotency_key"] == f"kit:{order.session_id}:0"
     assert HOOKS_SECRET not in second.body.decode()
-    make_due(shop)
+    make_due(shop.store)
     outbox.drain(shop.services)
     time.sleep(0.2)
     assert len(receiver.received) == 2  # done: never sent again

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.latency_proxy import proxied_database
 from benchmarks.roundtrip_bench import CreatingGateway, environ
 from checkout_kit.config import from_env
 from checkout_kit.services import Services
@@ -31,8 +31,7 @@ class NullMailer:
 
 @pytest.fixture
 def counted(postgres):
-    proxy = LatencyProxy(postgres.port, delay_s=0.0)
-    url = postgres.create_database().replace(f":{postgres.port}/", f":{proxy.port}/")
+    proxy, url = proxied_database(postgres, delay_s=0.0)
     services = Services(from_env({"DATABASE_URL": url, "STRIPE_WEBHOOK_SECRET": SECRET, "STRIPE_SECRET_KEY": "sk_test_x",
                                   "CATALOG_PATH": str(FIXTURES / "catalog.toml"), "MERCHANT_EMAIL": "owner@example.com",
                                   "CRON_SECRET": CRON, "RATE_LIMIT_PER_MINUTE": "1000", "DATABASE_POOL_SIZE": "1"}))

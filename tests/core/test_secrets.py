@@ -27,9 +27,9 @@ from checkout_kit.mail import SmtpTransport
 from checkout_kit.services import Services
 from checkout_kit.web import App, call_wsgi, environ_for
 from checkout_kit.webhook_signature import sign_header
-from tests.core.conftest import CUSTOMER, MERCHANT, WEBHOOK_SECRET, Shop, make_due, shop_env, start_shop
+from tests.core.conftest import CUSTOMER, MERCHANT, WEBHOOK_SECRET, Shop, shop_env, start_shop
 from tests.support.smtp import SmtpServer, _Collect
-from tests.support.outbox import drained
+from tests.support.outbox import drained, make_due
 
 # aiosmtpd warns when AUTH is offered without TLS: on loopback in a test that is the point.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -212,7 +212,7 @@ def test_no_secret_in_logs_responses_or_emails(secret_shop: Shop, recorder: Reco
     assert shop.store.pending_email_count() >= 1
     assert any(not ok for _, ok in auth_smtp.logins)
     monkeypatch.setattr(shop.services, "_mailer", SmtpTransport(settings.smtp_url.reveal()))
-    make_due(shop)  # the cron comes after the backoff
+    make_due(shop.store)  # the cron comes after the backoff
     retried = http("GET", f"{shop.url}/api/cron/outbox", headers={"Authorization": f"Bearer {CRON_SECRET}"})
     assert retried.status == 200 and retried.json()["done"] >= 1 and retried.json()["pending"] == 0
 

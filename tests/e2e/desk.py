@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.core.conftest import CUSTOMER, Shop
+from tests.core.conftest import Shop, buy
 
 TOKEN = "desk-admin-token-for-browser-tests-9"
 VENDOR = Path(__file__).resolve().parent / "vendor"
@@ -19,14 +19,6 @@ AXE = VENDOR / "axe.min.js"
 # A path the shop never serves: the test answers it with axe, so the page loads it as one of its
 # own scripts under its strict CSP (script-src 'self'), the production policy unchanged.
 AXE_URL = "/__tests__/axe.min.js"
-
-
-def buy(shop: Shop, price: str, quantity: int = 1, email: str = CUSTOMER) -> str:
-    """A paid order, completed as Stripe does (the emulator pays and delivers the webhook)."""
-    session_id = shop.new_session(price, quantity)
-    shop.pay(session_id, email=email)
-    shop.wait_order(session_id)
-    return session_id
 
 
 def three_purchases(shop: Shop) -> dict[str, str]:

@@ -27,10 +27,11 @@ from playwright.sync_api import Page, expect
 from checkout_kit import outbox, public_site
 from checkout_kit.devserver import DevShop
 from checkout_kit.fulfillment import reference
-from tests.core.conftest import CUSTOMER, MERCHANT, Shop, cli, hooks_dir, make_due, shop_env  # noqa: F401 (fixtures)
+from tests.core.conftest import CUSTOMER, MERCHANT, Shop, cli, hooks_dir, shop_env  # noqa: F401 (fixtures)
 from tests.e2e.flows import SESSION_IN_URL, expect_state, pay_with_card
 from tests.hooks import calls
 from tests.support.after_sale import CHECKIN_TOKEN, HANDBOOK, HOOKS_SECRET, write_shop
+from tests.support.outbox import make_due
 from tests.support.servers import WebhookReceiver
 from tests.support.smtp import SmtpServer, text_of
 
@@ -199,7 +200,7 @@ def test_every_other_kind_once_a_failing_hook_retried_shipping_once_and_the_orde
     expect(page.locator("[data-fulfillment]")).to_contain_text("Flaky Course")
     shop.smtp.wait_for(lambda ms: len(shop.receipts()) == 4 and len(shop.smtp.to(MERCHANT)) == 4)
     shop.settle_deliveries()
-    make_due(shop)
+    make_due(shop.store)
     outbox.drain(shop.services)  # the cron route's pass, after the failing hook's backoff
     assert [c["what"] for c in calls(hooks_dir, "flaky")] == ["failed", "done"]
     assert len(calls(hooks_dir, "record")) == 1
@@ -219,7 +220,7 @@ def test_every_other_kind_once_a_failing_hook_retried_shipping_once_and_the_orde
     expect(page.locator("[data-order]")).to_have_count(4)
     expect(page.locator(f'[data-order="{shirt}"]')).to_contain_text("JD0001")
     time.sleep(0.3)
-    make_due(shop)
+    make_due(shop.store)
     outbox.drain(shop.services)
     assert len(shop.receipts()) == 4 and len(shop.smtp.to(MERCHANT)) == 4  # nothing repeated
     assert len(receiver.received) == 1 and len(calls(hooks_dir, "record")) == 1

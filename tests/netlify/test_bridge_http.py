@@ -17,7 +17,6 @@ from typing import Iterator
 import pytest
 
 from tests.netlify.conftest import Bridge
-from tests.support.tools import require
 
 ODD = bytes(range(256)) + "naïve ✓".encode()
 
@@ -59,7 +58,6 @@ def api() -> Iterator[str]:
 
 @pytest.fixture
 def bridge(netlify_build) -> Iterator[Bridge]:
-    require("node", why="the bridge runs in Node")
     bridge = Bridge()
     yield bridge
     bridge.close()

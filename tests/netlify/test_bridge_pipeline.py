@@ -20,15 +20,13 @@ from checkout_kit.pyodide_sql import BridgeConnection, BridgePostgresDialect
 from checkout_kit.store.errors import StoreError, StoreUnavailable
 from checkout_kit.store.sql import SCHEMA_CHECK, SqlStore
 from tests.netlify.conftest import Bridge
-from tests.support.tools import require
 
 
 @pytest.fixture
 def db(netlify_build, postgres) -> Iterator[tuple[str, LatencyProxy, Bridge]]:
-    require("node", why="the bridge runs in Node")
     direct = postgres.create_database()
     proxy = LatencyProxy(postgres.port, delay_s=0.0)
-    bridge = Bridge(direct.replace(f":{postgres.port}/", f":{proxy.port}/"))
+    bridge = Bridge(proxy.through(direct))
     with psycopg.connect(direct, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
     yield direct, proxy, bridge

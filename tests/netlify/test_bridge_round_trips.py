@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.latency_proxy import proxied_database
 from tests.netlify.conftest import netlify_env
 from tests.netlify.test_pyodide import Instance, body_of, paid_event, req, signed
 
@@ -20,8 +20,7 @@ CRON = {"authorization": "Bearer cron-secret-for-tests"}
 
 @pytest.fixture
 def counted(netlify_build, postgres, emulator, mail_api, tmp_path):
-    proxy = LatencyProxy(postgres.port, delay_s=0.0)
-    url = postgres.create_database().replace(f":{postgres.port}/", f":{proxy.port}/")
+    proxy, url = proxied_database(postgres, delay_s=0.0)
     instance = Instance(netlify_env(url, emulator, mail_api), tmp_path, "counted")
 
     def send(request: dict) -> tuple[int, int, dict]:

@@ -247,10 +247,7 @@ class NetlifyShop:
         self.stripe = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
 
     def new_session(self) -> str:
-        sale = first_sale()
-        return self.stripe.v1.checkout.sessions.create(params={
-            "mode": sale.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": sale.price_id, "quantity": sale.quantity}]}).id
+        return self.stripe.v1.checkout.sessions.create(params=first_sale().session_params).id
 
     def control(self, path: str, body: dict) -> dict:
         """The emulator's control routes, over HTTP as any tool would call them."""

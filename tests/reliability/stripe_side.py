@@ -8,15 +8,15 @@ from __future__ import annotations
 import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
 import stripe
 
-from checkout_kit import catalog as catalog_module
-from checkout_kit.devserver import seed_payload
 from checkout_kit.emulator import Emulator
 from tests.reliability.processes import CATALOG
+from tests.support.deploy import seeded_emulator
 
 # Three lines, so an order recorded with part of its items would show.
 LINES = (("price_test_ebook", 1), ("price_test_ticket", 2), ("price_test_sample", 1))
@@ -37,7 +37,8 @@ class StripeSide:
     """`with StripeSide() as stripe_side: paid = stripe_side.pay(100, "storm")`."""
 
     def __init__(self) -> None:
-        self.emulator = Emulator(port=0, settle_after=None)
+        self._started = ExitStack()
+        self.emulator: Emulator | None = None
         self.client: Any = None
 
     @property
@@ -45,15 +46,13 @@ class StripeSide:
         return self.emulator.url
 
     def __enter__(self) -> "StripeSide":
-        self.emulator.start()
-        with self.emulator.state.lock:
-            self.emulator.ctl_seed(seed_payload(catalog_module.load(str(CATALOG))))
+        self.emulator = self._started.enter_context(seeded_emulator(CATALOG))
         self.client = stripe.StripeClient("sk_test_reliability_suite", base_addresses={"api": self.url},
                                           max_network_retries=0)
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.emulator.stop()
+        self._started.close()
 
     def _pay_one(self, email: str) -> str:
         session = self.client.v1.checkout.sessions.create(params={

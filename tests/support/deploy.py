@@ -32,6 +32,13 @@ class Sale:
     def body(self) -> bytes:
         return json.dumps(self.request).encode()
 
+    @property
+    def session_params(self) -> dict[str, Any]:
+        """A kit Checkout Session buying it, as params for the SDK's sessions.create."""
+        return {
+            "mode": self.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
+            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": self.price_id, "quantity": self.quantity}]}
+
 
 def first_sale() -> Sale:
     catalog = catalog_module.load(str(ROOT / "catalog.toml"))
@@ -43,21 +50,18 @@ def first_sale() -> Sale:
 
 
 @contextmanager
-def seeded_emulator() -> Iterator[Emulator]:
-    """An emulator holding the repository catalog's prices under their own ids."""
+def seeded_emulator(catalog: Path = ROOT / "catalog.toml") -> Iterator[Emulator]:
+    """An emulator holding the prices of `catalog` (the repository's by default) under their own ids."""
     with Emulator(port=0, settle_after=None) as emu:
         with emu.state.lock:
-            emu.ctl_seed(seed_payload(catalog_module.load(str(ROOT / "catalog.toml"))))
+            emu.ctl_seed(seed_payload(catalog_module.load(str(catalog))))
         yield emu
 
 
 def paid_session_event(emulator: Emulator) -> tuple[str, dict[str, Any]]:
     """Pay for the catalog's first price in a kit session; its checkout.session.completed event."""
     client = stripe.StripeClient("sk_test_x", base_addresses={"api": emulator.url})
-    sale = first_sale()
-    session = client.v1.checkout.sessions.create(params={
-        "mode": sale.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-        "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": sale.price_id, "quantity": sale.quantity}]})
+    session = client.v1.checkout.sessions.create(params=first_sale().session_params)
     with emulator.state.lock:
         emulator.ctl_pay({"email": "buyer@example.com"}, session.id)
     event = client.v1.events.list(params={"type": "checkout.session.completed", "limit": 1}).data[0].to_dict()

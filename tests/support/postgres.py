@@ -5,9 +5,8 @@ system user (or `nobody`) through runuser, in a temp dir, on a free loopback
 port. It starts in about a second and is removed afterwards.
 
 The reliability suite plays outages with it: a small `max_connections`, `restart()`
-(what a managed database's maintenance does), `terminate(application_name)` (what an
-idle timeout or Neon's autosuspend does) and `backends(application_name)` to count
-who is connected.
+(what a managed database's maintenance does) and `terminate(application_name)` (what an
+idle timeout or Neon's autosuspend does).
 """
 
 from __future__ import annotations
@@ -86,10 +85,6 @@ class PostgresServer:
 
         with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as conn:
             return conn.execute(sql, params).fetchone()[0]
-
-    def backends(self, application_name: str) -> int:
-        """How many connections a client calling itself `application_name` holds now."""
-        return self._admin("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s", (application_name,))
 
     def terminate(self, application_name: str) -> int:
         """End every backend of `application_name` (pg_terminate_backend); how many there were."""

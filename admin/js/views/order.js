@@ -3,7 +3,7 @@
 
 import { call } from "../api.js";
 import { action } from "../confirm.js";
-import { byId, facts, h, replace } from "../dom.js";
+import { byId, entries, facts, h, replace } from "../dom.js";
 import { money, toMinor, when, words } from "../format.js";
 import { badge } from "./orders.js";
 import { retryButton } from "./problems.js";
@@ -33,12 +33,8 @@ function items(order) {
       h("td", {}, fulfillment(i))))));
 }
 
-function list(rows, empty, render) {
-  return rows.length ? h("ul", { class: "entries" }, rows.map((r) => h("li", {}, render(r)))) : h("p", { class: "meta" }, empty);
-}
-
 function emails(order, ctx) {
-  return list(order.emails, "No emails for this order.", (e) => [
+  return entries(order.emails, "No emails for this order.", (e) => [
     h("p", {}, h("strong", {}, words(e.kind)), " to ", e.to || "—", " ", badge(e.status)),
     h("p", { class: "meta" }, `${e.attempts} attempt(s)`, e.subject ? ` · “${e.subject}”` : "",
       e.last_error ? ` · last error: ${e.last_error}` : ""),
@@ -46,7 +42,7 @@ function emails(order, ctx) {
 }
 
 function deliveries(order) {
-  return list(order.deliveries, "No webhook deliveries recorded for this order.", (d) => [
+  return entries(order.deliveries, "No webhook deliveries recorded for this order.", (d) => [
     h("p", {}, h("strong", {}, d.event_type || "unknown event"), " ", badge(d.outcome)),
     h("p", { class: "meta" }, when(d.received_at), " · ", h("code", {}, d.event_id || "—"))]);
 }
@@ -157,7 +153,7 @@ export async function show(ref, ctx, announce = true) {
     h("h2", {}, "Items"), items(order),
     h("h2", {}, "Actions"), actions(order, ctx),
     h("h2", {}, "Emails"), emails(order, ctx),
-    order.jobs?.length ? [h("h2", {}, "Other jobs"), list(order.jobs, "", (j) => [
+    order.jobs?.length ? [h("h2", {}, "Other jobs"), entries(order.jobs, "", (j) => [
       h("p", {}, h("strong", {}, words(j.kind)), " ", badge(j.status)),
       h("p", { class: "meta" }, `${j.attempts} attempt(s)`, j.last_error ? ` · last error: ${j.last_error}` : ""),
       j.status === "failed" ? retryButton(j.id, ctx) : null])] : null,

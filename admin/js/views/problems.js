@@ -2,7 +2,7 @@
  * the problems the kit recorded; and reconcile with Stripe on demand. */
 
 import { call } from "../api.js";
-import { busy, byId, h, replace } from "../dom.js";
+import { busy, byId, entries, h, replace } from "../dom.js";
 import { when, words } from "../format.js";
 
 /** "Retry" for a job that gave up: requeued and run now, then the view is drawn again. */
@@ -24,8 +24,7 @@ export function retryButton(id, ctx) {
 }
 
 function section(title, rows, empty, render) {
-  return [h("h2", {}, title, " ", h("span", { class: "count" }, `(${rows.length})`)),
-    rows.length ? h("ul", { class: "entries" }, rows.map((r) => h("li", {}, render(r)))) : h("p", { class: "meta" }, empty)];
+  return [h("h2", {}, title, " ", h("span", { class: "count" }, `(${rows.length})`)), entries(rows, empty, render)];
 }
 
 function orderLink(reference) {
