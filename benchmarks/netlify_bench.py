@@ -133,14 +133,11 @@ def _build(snapshot: bool) -> float:
 
 
 def run() -> list[Row]:
-    from checkout_kit import catalog as catalog_module
-    from checkout_kit.devserver import seed_payload
-    from checkout_kit.emulator import Emulator
     from checkout_kit.store import open_store
     from checkout_kit.webhook_signature import sign_header
     from tests.core.test_mail import MailApiStandIn
     from tests.netlify.test_pyodide import Instance, paid_event, req
-    from tests.support.deploy import first_sale
+    from tests.support.deploy import first_sale, seeded_emulator
     from tests.support import vercel
 
     if not (shutil.which("node") and shutil.which("npm")):
@@ -156,9 +153,7 @@ def run() -> list[Row]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the mail stand-in's access log
     mail_api = MailApiStandIn()
     try:
-        with Emulator(port=0, settle_after=None) as emu, tempfile.TemporaryDirectory() as tmp:
-            with emu.state.lock:
-                emu.ctl_seed(seed_payload(catalog_module.load(str(vercel.ROOT / "catalog.toml"))))
+        with seeded_emulator() as emu, tempfile.TemporaryDirectory() as tmp:
             common = {"STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_API_BASE": emu.url, "STRIPE_WEBHOOK_SECRET": SECRET,
                       "SITE_URL": "https://shop.example.com", "RATE_LIMIT_PER_MINUTE": "0"}
             netlify_env = dict(common, NETLIFY="true", DATABASE_URL=pg.create_database(), MAIL_API="resend",

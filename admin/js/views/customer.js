@@ -3,7 +3,7 @@
 
 import { call, query } from "../api.js";
 import { action } from "../confirm.js";
-import { byId, facts, h, replace, save } from "../dom.js";
+import { byId, entries, facts, h, replace, save } from "../dom.js";
 import { when } from "../format.js";
 
 function forgetAction(host, email, ctx) {
@@ -57,9 +57,8 @@ export async function show(arg, ctx, announce = true) {
     h("h2", {}, `Records for ${email}`),
     facts([["Orders", String(record.orders.length)], ["Emails", String(record.emails.length)],
            ["Webhook deliveries", String(record.deliveries.length)], ["Subscriptions", String(record.subscriptions.length)]]),
-    record.orders.length ? h("ul", { class: "entries" }, record.orders.map((o) => h("li", {},
-      h("a", { href: `#/order/${o.reference}` }, `Order ${o.reference}`), ` · ${o.amount_display} · ${when(o.created_at)}`)))
-      : h("p", { class: "meta" }, "No orders under this email."),
+    entries(record.orders, "No orders under this email.", (o) => [
+      h("a", { href: `#/order/${o.reference}` }, `Order ${o.reference}`), ` · ${o.amount_display} · ${when(o.created_at)}`]),
     actions);
   if (announce) ctx.say(`${record.orders.length} order(s) for ${email}.`);
 }
