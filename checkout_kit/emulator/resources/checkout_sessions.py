@@ -15,10 +15,10 @@ from checkout_kit.emulator import pricing
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, now, to_bool, to_dict, to_int, to_list, to_str
 from checkout_kit.emulator.resources import discounts as coupons
-from checkout_kit.emulator.resources.common import Ctx, created_range, currency, email, honours, url
+from checkout_kit.emulator.resources.common import Ctx, currency, email, honours, lister, url
 from checkout_kit.emulator.resources.prices import create_price, currency_options
 from checkout_kit.emulator.resources.shipping_rates import amount_in, make_shipping_rate
-from checkout_kit.emulator.state import State, filter_eq, paginate
+from checkout_kit.emulator.state import State, paginate
 
 SESSION_DEFAULT_TTL_S = 24 * 3600
 SESSION_MIN_TTL_S = 30 * 60
@@ -361,12 +361,10 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     return session
 
 
-@honours("payment_intent", "subscription", "customer", "status", "created", "limit", "starting_after",
-         "ending_before")
-def list_sessions(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
-    items = filter_eq(ctx.state.newest_first("checkout.session"), p,
-                      {"payment_intent": str, "subscription": str, "customer": str, "status": str})
-    return paginate(created_range(items, p), p, "/v1/checkout/sessions")
+list_sessions = honours("payment_intent", "subscription", "customer", "status", "created", "limit", "starting_after",
+                        "ending_before")(
+    lister("checkout.session", "/v1/checkout/sessions",
+           {"payment_intent": str, "subscription": str, "customer": str, "status": str}))
 
 
 def line_items_url(session_id: str) -> str:
