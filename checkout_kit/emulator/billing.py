@@ -312,11 +312,11 @@ def _mark_paid(state: State, invoice: dict[str, Any]) -> None:
     state.dunning.pop(invoice["id"], None)
     state.emit("invoice.paid", invoice)
     state.emit("invoice.payment_succeeded", invoice)
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] not in ("past_due", "unpaid", "incomplete"):
         return
     others = [i for i in state.objects["invoice"].values()
-              if _subscription_id(i) == sub["id"] and i["status"] == "open"]
+              if invoice_subscription(i) == sub["id"] and i["status"] == "open"]
     if not others:
         _set_status(state, invoice, "active")
 
@@ -344,14 +344,16 @@ def _schedule_retry(state: State, invoice: dict[str, Any], retry: bool) -> None:
     invoice["next_payment_attempt"] = plan["first"] + RETRY_DAYS[tries - 1] * DAY if automatic else None
 
 
-def _subscription_id(invoice: dict[str, Any]) -> str | None:
+def invoice_subscription(invoice: dict[str, Any]) -> str | None:
+    """The id of the invoice's subscription (the pinned version keeps it in
+    `parent.subscription_details`, not on the invoice itself)."""
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
     return details.get("subscription")
 
 
 def _set_status(state: State, invoice: dict[str, Any], status: str) -> None:
     """Move the invoice's subscription to `status` after a payment (active ↔ past_due)."""
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] == status or sub["status"] in ENDED or sub["status"] == "paused":
         return
     if status == "past_due" and sub["status"] not in ("active", "trialing"):
@@ -464,7 +466,7 @@ def end(state: State, sub: dict[str, Any], reason: str, at: int | None = None) -
 def conclude_dunning(state: State, invoice: dict[str, Any]) -> None:
     """The retries ran out: what the account's setting says (Stripe's default: cancel)."""
     state.dunning[invoice["id"]]["concluded"] = True
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] in ENDED:
         return
     after = state.billing_settings.get("after_retries", "cancel")
@@ -512,7 +514,7 @@ def due(state: State) -> list[tuple[float, int, Callable[[], None]]]:
 
 def _finalize_and_charge(state: State, invoice: dict[str, Any]) -> None:
     finalize(state, invoice)
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if invoice["amount_due"] <= 0 or sub is None:
         _mark_paid(state, invoice)
         return
@@ -520,7 +522,7 @@ def _finalize_and_charge(state: State, invoice: dict[str, Any]) -> None:
 
 
 def _retry(state: State, invoice: dict[str, Any]) -> None:
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] in ENDED:
         invoice["next_payment_attempt"] = None
         return
@@ -656,7 +658,7 @@ def _invoice_now(state: State, sub: dict[str, Any], invoice_id: str, lines: list
 def charge_now(state: State, invoice_id: str) -> None:
     """Charge an invoice a change created, after the change's own event went out."""
     invoice = state.objects["invoice"][invoice_id]
-    sub = state.objects["subscription"][_subscription_id(invoice) or ""]
+    sub = state.objects["subscription"][invoice_subscription(invoice) or ""]
     if invoice["amount_due"] <= 0:
         _mark_paid(state, invoice)
         return
@@ -699,7 +701,7 @@ def set_payment_method(state: State, sub: dict[str, Any] | None, customer_id: st
             each["default_payment_method"] = method_id
             state.emit("customer.subscription.updated", each, previous=previous)
         for invoice in list(state.objects["invoice"].values()) if pay_open else []:
-            if _subscription_id(invoice) == each["id"] and invoice["status"] == "open":
+            if invoice_subscription(invoice) == each["id"] and invoice["status"] == "open":
                 collect(state, invoice, method_id, off_session=False, authenticated=True)
 
 
@@ -712,7 +714,3 @@ def _price(state: State, price_id: Any, where: str) -> dict[str, Any]:
         raise invalid("The price specified is inactive. This field only accepts active prices.",
                       param=f"{where}[price]")
     return price
-
-
-def invoice_subscription(invoice: dict[str, Any]) -> str | None:
-    return _subscription_id(invoice)
