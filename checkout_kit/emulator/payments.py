@@ -57,7 +57,7 @@ def _customer_for(state: State, session: dict[str, Any], who: charges.Customer) 
     return session["customer"]
 
 
-def _payment_intent(state: State, session: dict[str, Any], amount: int, description: str | None = None,
+def _payment_intent(state: State, session: dict[str, Any], amount: int,
                     customer: str | None = None) -> dict[str, Any]:
     """The session's payment intent, created on the first attempt (as Checkout does)."""
     if session["mode"] == "payment" and session["payment_intent"]:
@@ -72,7 +72,7 @@ def _payment_intent(state: State, session: dict[str, Any], amount: int, descript
         amount_details=nested("payment_intent", "amount_details"),
         capture_method="automatic_async", confirmation_method="automatic",
         client_secret=f"{pi_id}_secret_{new_id('', 25)}", customer=customer,
-        description=description or extras.get("description"), latest_charge=None,
+        description=extras.get("description"), latest_charge=None,
         payment_method=None, payment_method_types=session["payment_method_types"],
         metadata=dict(extras.get("metadata") or {}),
         receipt_email=extras.get("receipt_email"), setup_future_usage=None,

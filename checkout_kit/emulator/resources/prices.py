@@ -87,7 +87,7 @@ def _claim_lookup_key(ctx: Ctx, key: str, transfer: bool, price_id: str) -> None
 @honours("currency", "product", "product_data", "unit_amount", "unit_amount_decimal", "recurring", "lookup_key",
          "transfer_lookup_key", "active", "nickname", "metadata", "tax_behavior", "billing_scheme",
          "currency_options")
-def create_price(ctx: Ctx, p: dict[str, Any], emit: bool = True, inline: bool = False) -> dict[str, Any]:
+def create_price(ctx: Ctx, p: dict[str, Any], inline: bool = False) -> dict[str, Any]:
     """Also used for `price_data` (inline=True: inactive, no event) and the seed route (which may choose ids)."""
     if "currency" not in p:
         raise invalid("Missing required param: currency.", param="currency", code="parameter_missing")
@@ -125,7 +125,7 @@ def create_price(ctx: Ctx, p: dict[str, Any], emit: bool = True, inline: bool = 
     ctx.state.add(price)
     if p.get("currency_options"):
         _currency_options(ctx.state, price, p["currency_options"])
-    if emit and not inline:
+    if not inline:
         ctx.state.emit("price.created", price, ctx.request_id, ctx.idempotency_key)
     return price
 
