@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import time
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
@@ -424,13 +425,12 @@ class Emulator:
 
     def stand_in_stripe_js(self, request: Request) -> Response:
         """A minimal Stripe.js: exactly the calls the kit's embedded-checkout.js makes (docs/emulator.md)."""
-        js = resources.files("checkout_kit.emulator").joinpath("static/stripe.js").read_text()
-        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache",
-                                                                 "Access-Control-Allow-Origin": "*"})
+        return Response(_static("stripe.js"), mimetype="text/javascript",
+                        headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"})
 
     def embedded_frame_js(self, request: Request) -> Response:
-        js = resources.files("checkout_kit.emulator").joinpath("static/embedded-frame.js").read_text()
-        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+        return Response(_static("embedded-frame.js"), mimetype="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
 
     def _invoice(self, invoice_id: str) -> Any:
         with self.state.lock:
@@ -490,8 +490,7 @@ class Emulator:
             return self._page(portal_page.plan(self.portal_state(secret), secret, sub_id, price))
 
     def stylesheet(self, request: Request) -> Response:
-        css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
-        return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+        return Response(_static("checkout.css"), mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
 
     def index(self, request: Request) -> Response:
         return self._json({"emulator": "checkout_kit", "api_version": API_VERSION, "api_base": self.url,
@@ -665,6 +664,12 @@ def unrecognized(method: str, path: str) -> dict[str, Any]:
     return {"error": {"type": "invalid_request_error",
                       "message": f"Unrecognized request URL ({method}: {path}).{hint} Please see "
                                  "https://stripe.com/docs or we can help at https://support.stripe.com/."}}
+
+
+@lru_cache(maxsize=None)
+def _static(name: str) -> str:
+    """A file of the package's static/ folder (read once: package files do not change while it runs)."""
+    return resources.files("checkout_kit.emulator").joinpath(f"static/{name}").read_text()
 
 
 def _redirect(location: str) -> Response:
