@@ -47,7 +47,7 @@ def payment_method(state: State, who: Customer, customer: str | None, card: card
             exp_year=card.exp_year, country="US", funding="credit", display_brand=card.brand,
             fingerprint=fingerprint(card.number), networks={"available": [card.brand], "preferred": None},
             checks={"address_line1_check": None, "address_postal_code_check": None,
-                    "cvc_check": cards.lookup(card).checks.get("cvc_check", "pass")},
+                    "cvc_check": cards.lookup(card.number).checks.get("cvc_check", "pass")},
             three_d_secure_usage={"supported": card.brand != "amex"})}
     else:
         details = {"type": "us_bank_account", "us_bank_account": nested(

@@ -171,7 +171,7 @@ def _settle_attempt(state: State, session: dict[str, Any], card: cards.Card, who
         if session["mode"] == "payment":
             pi = _payment_intent(state, session, session["amount_total"], customer=session["customer"])
             method = charges.payment_method(state, who, None, card, None)
-            charge = charges.record_charge(state, pi, who, method, "failed", cards.lookup(card), attempt.decline, authenticated)
+            charge = charges.record_charge(state, pi, who, method, "failed", cards.lookup(card.number), attempt.decline, authenticated)
             charges.fail_intent(pi, attempt.decline, method, charge["id"])
             state.emit("charge.failed", charge)
             state.emit("payment_intent.payment_failed", pi)
@@ -191,7 +191,7 @@ def _succeed(state: State, session: dict[str, Any], card: cards.Card, who: charg
     pi = _payment_intent(state, session, session["amount_total"], customer=customer)
     pi["customer"] = customer
     method = charges.payment_method(state, who, None, card, None)  # not saved to the customer in payment mode
-    charge = charges.record_charge(state, pi, who, method, "succeeded", cards.lookup(card), authenticated=authenticated)
+    charge = charges.record_charge(state, pi, who, method, "succeeded", cards.lookup(card.number), authenticated=authenticated)
     pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
     state.emit("charge.succeeded", charge)
     state.emit("payment_intent.succeeded", pi)
