@@ -283,23 +283,15 @@ def collect(state: State, invoice: dict[str, Any], method_id: str | None, *, off
                       method["card"]["brand"])
     attempt = cards.off_session_attempt(card) if off_session else cards.attempt(card, authenticated=authenticated)
     if attempt.kind == cards.CHALLENGE:
-        pi.update(status="requires_action", payment_method=method["id"], next_action={
-            "type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}})
-        state.emit("payment_intent.requires_action", pi)
+        charges.require_action(state, pi, payment_method=method["id"])
         state.emit("invoice.payment_action_required", invoice)
         _schedule_retry(state, invoice, retry=False)
         _set_status(state, invoice, "past_due")
         return ACTION, "This payment needs the customer to authenticate it."
     if attempt.kind == cards.DECLINE and attempt.decline is not None:
-        charge = charges.record_charge(state, pi, who, method, "failed", entry, attempt.decline, authenticated)
-        charges.fail_intent(pi, attempt.decline, method, charge["id"])
-        state.emit("charge.failed", charge)
-        state.emit("payment_intent.payment_failed", pi)
+        charges.record_decline(state, pi, who, method, entry, attempt.decline, authenticated)
         return _failed(state, invoice), attempt.decline.message
-    charge = charges.record_charge(state, pi, who, method, "succeeded", entry, authenticated=authenticated)
-    pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
-    state.emit("charge.succeeded", charge)
-    state.emit("payment_intent.succeeded", pi)
+    charges.record_success(state, pi, who, method, entry, authenticated)
     _mark_paid(state, invoice)
     return PAID, None
 
