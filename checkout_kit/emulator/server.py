@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, billing, cards, charges, clock, hosted_page, invoice_pdf, invoicing, payments
+from checkout_kit.emulator import api, billing, cards, clock, hosted_page, invoice_pdf, invoicing, payments
 from checkout_kit.emulator import portal_page
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions, disputes, refunds
@@ -641,12 +641,10 @@ class Emulator:
         form = {"cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
                 "cardCvc": body.get("cvc", "123")}
         card = cards.parse_card(form["cardNumber"], form["cardExpiry"], form["cardCvc"])
-        attempt = cards.setup_attempt(card)
-        if attempt.kind == cards.DECLINE and attempt.decline is not None:
-            return {"result": "declined", "message": attempt.decline.message}
-        who = charges.Customer(email=customer["email"] or "", name=body.get("name") or customer["name"] or "")
-        method = charges.payment_method(state, who, customer_id, card, None)
-        state.emit("payment_method.attached", method)
+        method, declined = portal_page.attach_card(state, customer, card, body.get("name"))
+        if declined is not None:
+            return {"result": "declined", "message": declined.message}
+        assert method is not None
         billing.set_payment_method(state, None, customer_id, method["id"], pay_open=body.get("pay_open", True))
         return {"result": "saved", "payment_method": method["id"]}
 
