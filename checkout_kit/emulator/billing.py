@@ -261,8 +261,7 @@ def _intent(state: State, invoice: dict[str, Any]) -> dict[str, Any]:
 
 def _card_for(state: State, method_id: str | None) -> cards.DocumentedCard | None:
     number = state.card_numbers.get(method_id or "")
-    return cards.TEST_CARDS.get(number or "") or (cards.DocumentedCard(number, "Other valid number", "Succeeds.")
-                                                 if number else None)
+    return cards.lookup(number) if number else None
 
 
 def collect(state: State, invoice: dict[str, Any], method_id: str | None, *, off_session: bool,
@@ -284,23 +283,15 @@ def collect(state: State, invoice: dict[str, Any], method_id: str | None, *, off
                       method["card"]["brand"])
     attempt = cards.off_session_attempt(card) if off_session else cards.attempt(card, authenticated=authenticated)
     if attempt.kind == cards.CHALLENGE:
-        pi.update(status="requires_action", payment_method=method["id"], next_action={
-            "type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}})
-        state.emit("payment_intent.requires_action", pi)
+        charges.require_action(state, pi, payment_method=method["id"])
         state.emit("invoice.payment_action_required", invoice)
         _schedule_retry(state, invoice, retry=False)
         _set_status(state, invoice, "past_due")
         return ACTION, "This payment needs the customer to authenticate it."
     if attempt.kind == cards.DECLINE and attempt.decline is not None:
-        charge = charges.record_charge(state, pi, who, method, "failed", entry, attempt.decline, authenticated)
-        charges.fail_intent(pi, attempt.decline, method, charge["id"])
-        state.emit("charge.failed", charge)
-        state.emit("payment_intent.payment_failed", pi)
+        charges.record_decline(state, pi, who, method, entry, attempt.decline, authenticated)
         return _failed(state, invoice), attempt.decline.message
-    charge = charges.record_charge(state, pi, who, method, "succeeded", entry, authenticated=authenticated)
-    pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
-    state.emit("charge.succeeded", charge)
-    state.emit("payment_intent.succeeded", pi)
+    charges.record_success(state, pi, who, method, entry, authenticated)
     _mark_paid(state, invoice)
     return PAID, None
 
@@ -312,11 +303,11 @@ def _mark_paid(state: State, invoice: dict[str, Any]) -> None:
     state.dunning.pop(invoice["id"], None)
     state.emit("invoice.paid", invoice)
     state.emit("invoice.payment_succeeded", invoice)
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] not in ("past_due", "unpaid", "incomplete"):
         return
     others = [i for i in state.objects["invoice"].values()
-              if _subscription_id(i) == sub["id"] and i["status"] == "open"]
+              if invoice_subscription(i) == sub["id"] and i["status"] == "open"]
     if not others:
         _set_status(state, invoice, "active")
 
@@ -344,14 +335,16 @@ def _schedule_retry(state: State, invoice: dict[str, Any], retry: bool) -> None:
     invoice["next_payment_attempt"] = plan["first"] + RETRY_DAYS[tries - 1] * DAY if automatic else None
 
 
-def _subscription_id(invoice: dict[str, Any]) -> str | None:
+def invoice_subscription(invoice: dict[str, Any]) -> str | None:
+    """The id of the invoice's subscription (the pinned version keeps it in
+    `parent.subscription_details`, not on the invoice itself)."""
     details = (invoice.get("parent") or {}).get("subscription_details") or {}
     return details.get("subscription")
 
 
 def _set_status(state: State, invoice: dict[str, Any], status: str) -> None:
     """Move the invoice's subscription to `status` after a payment (active ↔ past_due)."""
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] == status or sub["status"] in ENDED or sub["status"] == "paused":
         return
     if status == "past_due" and sub["status"] not in ("active", "trialing"):
@@ -464,7 +457,7 @@ def end(state: State, sub: dict[str, Any], reason: str, at: int | None = None) -
 def conclude_dunning(state: State, invoice: dict[str, Any]) -> None:
     """The retries ran out: what the account's setting says (Stripe's default: cancel)."""
     state.dunning[invoice["id"]]["concluded"] = True
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] in ENDED:
         return
     after = state.billing_settings.get("after_retries", "cancel")
@@ -512,7 +505,7 @@ def due(state: State) -> list[tuple[float, int, Callable[[], None]]]:
 
 def _finalize_and_charge(state: State, invoice: dict[str, Any]) -> None:
     finalize(state, invoice)
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if invoice["amount_due"] <= 0 or sub is None:
         _mark_paid(state, invoice)
         return
@@ -520,7 +513,7 @@ def _finalize_and_charge(state: State, invoice: dict[str, Any]) -> None:
 
 
 def _retry(state: State, invoice: dict[str, Any]) -> None:
-    sub = state.objects["subscription"].get(_subscription_id(invoice) or "")
+    sub = state.objects["subscription"].get(invoice_subscription(invoice) or "")
     if sub is None or sub["status"] in ENDED:
         invoice["next_payment_attempt"] = None
         return
@@ -656,7 +649,7 @@ def _invoice_now(state: State, sub: dict[str, Any], invoice_id: str, lines: list
 def charge_now(state: State, invoice_id: str) -> None:
     """Charge an invoice a change created, after the change's own event went out."""
     invoice = state.objects["invoice"][invoice_id]
-    sub = state.objects["subscription"][_subscription_id(invoice) or ""]
+    sub = state.objects["subscription"][invoice_subscription(invoice) or ""]
     if invoice["amount_due"] <= 0:
         _mark_paid(state, invoice)
         return
@@ -699,7 +692,7 @@ def set_payment_method(state: State, sub: dict[str, Any] | None, customer_id: st
             each["default_payment_method"] = method_id
             state.emit("customer.subscription.updated", each, previous=previous)
         for invoice in list(state.objects["invoice"].values()) if pay_open else []:
-            if _subscription_id(invoice) == each["id"] and invoice["status"] == "open":
+            if invoice_subscription(invoice) == each["id"] and invoice["status"] == "open":
                 collect(state, invoice, method_id, off_session=False, authenticated=True)
 
 
@@ -712,7 +705,3 @@ def _price(state: State, price_id: Any, where: str) -> dict[str, Any]:
         raise invalid("The price specified is inactive. This field only accepts active prices.",
                       param=f"{where}[price]")
     return price
-
-
-def invoice_subscription(invoice: dict[str, Any]) -> str | None:
-    return _subscription_id(invoice)

@@ -47,7 +47,7 @@ def payment_method(state: State, who: Customer, customer: str | None, card: card
             exp_year=card.exp_year, country="US", funding="credit", display_brand=card.brand,
             fingerprint=fingerprint(card.number), networks={"available": [card.brand], "preferred": None},
             checks={"address_line1_check": None, "address_postal_code_check": None,
-                    "cvc_check": cards.lookup(card).checks.get("cvc_check", "pass")},
+                    "cvc_check": cards.lookup(card.number).checks.get("cvc_check", "pass")},
             three_d_secure_usage={"supported": card.brand != "amex"})}
     else:
         details = {"type": "us_bank_account", "us_bank_account": nested(
@@ -138,3 +138,32 @@ def fail_intent(pi: dict[str, Any], decline: cards.Decline, method: dict[str, An
         message=decline.message, charge=charge_id, payment_method=copy.deepcopy(method) if method else None,
         payment_method_type=method["type"] if method else None,
         doc_url=f"https://stripe.com/docs/error-codes/{decline.code.replace('_', '-')}")
+
+
+def require_action(state: State, pi: dict[str, Any], **changes: Any) -> None:
+    """The payment asks the customer for 3-D Secure: `payment_intent.requires_action`."""
+    pi.update(status="requires_action", next_action={
+        "type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}, **changes)
+    state.emit("payment_intent.requires_action", pi)
+
+
+def record_decline(state: State, pi: dict[str, Any], who: Customer, method: dict[str, Any],
+                   entry: cards.DocumentedCard | None, declined: cards.Decline, authenticated: bool) -> dict[str, Any]:
+    """A declined card payment: the failed charge, the intent back to requires_payment_method,
+    `charge.failed`, `payment_intent.payment_failed`."""
+    charge = record_charge(state, pi, who, method, "failed", entry, declined, authenticated)
+    fail_intent(pi, declined, method, charge["id"])
+    state.emit("charge.failed", charge)
+    state.emit("payment_intent.payment_failed", pi)
+    return charge
+
+
+def record_success(state: State, pi: dict[str, Any], who: Customer, method: dict[str, Any],
+                   entry: cards.DocumentedCard | None, authenticated: bool) -> dict[str, Any]:
+    """A card payment that goes through: the charge, the intent succeeded, `charge.succeeded`,
+    `payment_intent.succeeded`."""
+    charge = record_charge(state, pi, who, method, "succeeded", entry, authenticated=authenticated)
+    pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
+    state.emit("charge.succeeded", charge)
+    state.emit("payment_intent.succeeded", pi)
+    return charge

@@ -57,7 +57,7 @@ def _customer_for(state: State, session: dict[str, Any], who: charges.Customer) 
     return session["customer"]
 
 
-def _payment_intent(state: State, session: dict[str, Any], amount: int, description: str | None = None,
+def _payment_intent(state: State, session: dict[str, Any], amount: int,
                     customer: str | None = None) -> dict[str, Any]:
     """The session's payment intent, created on the first attempt (as Checkout does)."""
     if session["mode"] == "payment" and session["payment_intent"]:
@@ -72,7 +72,7 @@ def _payment_intent(state: State, session: dict[str, Any], amount: int, descript
         amount_details=nested("payment_intent", "amount_details"),
         capture_method="automatic_async", confirmation_method="automatic",
         client_secret=f"{pi_id}_secret_{new_id('', 25)}", customer=customer,
-        description=description or extras.get("description"), latest_charge=None,
+        description=extras.get("description"), latest_charge=None,
         payment_method=None, payment_method_types=session["payment_method_types"],
         metadata=dict(extras.get("metadata") or {}),
         receipt_email=extras.get("receipt_email"), setup_future_usage=None,
@@ -157,9 +157,7 @@ def pay_with_card(state: State, session_id: str, card: cards.Card, who: charges.
         challenge_id = new_id("payatt_")
         if session["mode"] == "payment":
             pi = _payment_intent(state, session, session["amount_total"], customer=session["customer"])
-            pi["status"] = "requires_action"
-            pi["next_action"] = {"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}
-            state.emit("payment_intent.requires_action", pi)
+            charges.require_action(state, pi)
         state.challenges[challenge_id] = {"session": session_id, "card": card, "who": who, "created": time.time()}
         return Result(CHALLENGE, challenge_id=challenge_id)
     return _settle_attempt(state, session, card, who, attempt, authenticated=False)
@@ -171,10 +169,7 @@ def _settle_attempt(state: State, session: dict[str, Any], card: cards.Card, who
         if session["mode"] == "payment":
             pi = _payment_intent(state, session, session["amount_total"], customer=session["customer"])
             method = charges.payment_method(state, who, None, card, None)
-            charge = charges.record_charge(state, pi, who, method, "failed", cards.lookup(card), attempt.decline, authenticated)
-            charges.fail_intent(pi, attempt.decline, method, charge["id"])
-            state.emit("charge.failed", charge)
-            state.emit("payment_intent.payment_failed", pi)
+            charges.record_decline(state, pi, who, method, cards.lookup(card.number), attempt.decline, authenticated)
         return Result(DECLINED, message=attempt.message, decline_key=attempt.decline.key)
     return _succeed(state, session, card, who, authenticated)
 
@@ -191,10 +186,7 @@ def _succeed(state: State, session: dict[str, Any], card: cards.Card, who: charg
     pi = _payment_intent(state, session, session["amount_total"], customer=customer)
     pi["customer"] = customer
     method = charges.payment_method(state, who, None, card, None)  # not saved to the customer in payment mode
-    charge = charges.record_charge(state, pi, who, method, "succeeded", cards.lookup(card), authenticated=authenticated)
-    pi.update(status="succeeded", amount_received=pi["amount"], last_payment_error=None, next_action=None)
-    state.emit("charge.succeeded", charge)
-    state.emit("payment_intent.succeeded", pi)
+    charge = charges.record_success(state, pi, who, method, cards.lookup(card.number), authenticated)
     if invoicing.wanted(session):
         invoicing.issue(state, session, customer, who.email, who.name or None, who.tax_ids)
     _complete(state, session, who, "paid")

@@ -214,6 +214,20 @@ def plan(state: State, secret: str, sub_id: str, price_id: str | None) -> Page |
     return _done(session, secret, "plan_changed")
 
 
+def attach_card(state: State, customer: dict[str, Any], card: cards.Card,
+                name: str | None) -> tuple[dict[str, Any] | None, cards.Decline | None]:
+    """Save a card to the customer as the card form does: (the payment method, None), announced
+    with `payment_method.attached`, or (None, the decline) when the card cannot be saved. `name`:
+    the cardholder's, else the customer's. Making it the default is the caller's next step."""
+    attempt = cards.setup_attempt(card)
+    if attempt.kind == cards.DECLINE and attempt.decline is not None:
+        return None, attempt.decline
+    who = charges.Customer(email=customer["email"] or "", name=name or customer["name"] or "")
+    method = charges.payment_method(state, who, customer["id"], card, None)
+    state.emit("payment_method.attached", method)
+    return method, None
+
+
 def payment_method(state: State, secret: str, form: dict[str, str] | None) -> Page | Redirect:
     found = _base(state, secret)
     if found is None:
@@ -228,13 +242,10 @@ def payment_method(state: State, secret: str, form: dict[str, str] | None) -> Pa
         card = cards.parse_card(form.get("cardNumber", ""), form.get("cardExpiry", ""), form.get("cardCvc", ""))
     except cards.FormError as err:
         return Page("portal_card.html", 400, {**context, "error": err.message, "error_field": err.field})
-    attempt = cards.setup_attempt(card)
-    if attempt.kind == cards.DECLINE and attempt.decline is not None:
-        return Page("portal_card.html", 402, {**context, "error": attempt.decline.message, "error_field": "cardNumber"})
-    who = charges.Customer(email=customer["email"] or "", name=form.get("billingName", "").strip()
-                           or customer["name"] or "")
-    method = charges.payment_method(state, who, customer["id"], card, None)
-    state.emit("payment_method.attached", method)
+    method, declined = attach_card(state, customer, card, form.get("billingName", "").strip())
+    if declined is not None:
+        return Page("portal_card.html", 402, {**context, "error": declined.message, "error_field": "cardNumber"})
+    assert method is not None
     owed = [i["id"] for i in state.objects["invoice"].values()
             if i["customer"] == customer["id"] and i["status"] == "open"]
     billing.set_payment_method(state, None, customer["id"], method["id"])

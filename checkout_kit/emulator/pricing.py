@@ -36,8 +36,7 @@ class Inputs:
     trial: bool = False  # a subscription's free trial: its recurring lines are not due today
 
 
-def _half_up(numerator: int, denominator: int) -> int:
-    return (2 * numerator + denominator) // (2 * denominator)
+_half_up = tax_table.half_up  # tests/emulator/test_pricing.py checks the rounding through this name
 
 
 def _coupon_amounts(state: State, coupon: dict[str, Any], items: list[dict[str, Any]], cur: str,
@@ -48,9 +47,8 @@ def _coupon_amounts(state: State, coupon: dict[str, Any], items: list[dict[str, 
     eligible = [n for n, i in enumerate(items) if not products or i["price"]["product"] in products]
     result = [0] * len(items)
     if coupon["percent_off"] is not None:
-        hundredths = round(coupon["percent_off"] * 100)
         for n in eligible:
-            result[n] = min(left[n], _half_up(left[n] * hundredths, 10000))
+            result[n] = min(left[n], tax_table.percent_of(left[n], coupon["percent_off"]))
         return result
     amount = coupon["amount_off"] if coupon["currency"] == cur else \
         (coupons.coupon_currency_options(state, coupon) or {})[cur]["amount_off"]
@@ -93,14 +91,14 @@ def apply(state: State, session: dict[str, Any], items: list[dict[str, Any]], in
     taxes_total = 0
     for n, item in enumerate(items):
         net = item["amount_subtotal"] - taken[n]
-        tax = tax_table.tax_on(net, rate[0]) if rate else 0
+        tax = tax_table.percent_of(net, rate[0]) if rate else 0
         taxes_total += tax if due_now[n] else 0
         item.update(amount_discount=taken[n], amount_tax=tax, amount_total=net + tax, discounts=per_line[n],
                     taxes=[_tax_entry(tax, net, tax_rate)] if tax_rate else [])
     shipping_amount = 0
     if inputs.shipping_rate is not None:
         shipping_amount = amount_in(inputs.shipping_rate, cur) or 0
-        shipping_tax = tax_table.tax_on(shipping_amount, rate[0]) if rate else 0
+        shipping_tax = tax_table.percent_of(shipping_amount, rate[0]) if rate else 0
         taxes_total += shipping_tax
         session["shipping_cost"] = {
             "amount_subtotal": shipping_amount, "amount_tax": shipping_tax,

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from checkout_kit.emulator.billing import invoice_subscription
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import to_int, to_str
 from checkout_kit.emulator.resources.common import Ctx, Handler, honours
-from checkout_kit.emulator.resources.paid_objects import subscription_of
 
 UNPARSEABLE = ('We were unable to parse your search query. Try using the format `metadata["key"]:"value"` '
                'to query for metadata or key:"value" to query for other fields.')
@@ -55,7 +55,7 @@ RESOURCES: dict[str, tuple[str, dict[str, Getter]]] = {
         "payment_method_details.card.fingerprint", "refunded", "status")),
     "subscriptions": ("subscription", _fields("created", "status")),
     "invoices": ("invoice", _fields("created", "currency", "customer", "number", "receipt_number", "total",
-                                    subscription=subscription_of)),
+                                    subscription=invoice_subscription)),
 }
 
 

@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import time
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
@@ -23,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from checkout_kit.emulator import api, billing, cards, charges, clock, hosted_page, invoice_pdf, invoicing, payments
+from checkout_kit.emulator import api, billing, cards, clock, hosted_page, invoice_pdf, invoicing, payments
 from checkout_kit.emulator import portal_page
 from checkout_kit.emulator import params as api_params
 from checkout_kit.emulator.resources import checkout_sessions, disputes, refunds
@@ -424,13 +425,12 @@ class Emulator:
 
     def stand_in_stripe_js(self, request: Request) -> Response:
         """A minimal Stripe.js: exactly the calls the kit's embedded-checkout.js makes (docs/emulator.md)."""
-        js = resources.files("checkout_kit.emulator").joinpath("static/stripe.js").read_text()
-        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache",
-                                                                 "Access-Control-Allow-Origin": "*"})
+        return Response(_static("stripe.js"), mimetype="text/javascript",
+                        headers={"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"})
 
     def embedded_frame_js(self, request: Request) -> Response:
-        js = resources.files("checkout_kit.emulator").joinpath("static/embedded-frame.js").read_text()
-        return Response(js, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+        return Response(_static("embedded-frame.js"), mimetype="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
 
     def _invoice(self, invoice_id: str) -> Any:
         with self.state.lock:
@@ -490,8 +490,7 @@ class Emulator:
             return self._page(portal_page.plan(self.portal_state(secret), secret, sub_id, price))
 
     def stylesheet(self, request: Request) -> Response:
-        css = resources.files("checkout_kit.emulator").joinpath("static/checkout.css").read_text()
-        return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+        return Response(_static("checkout.css"), mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
 
     def index(self, request: Request) -> Response:
         return self._json({"emulator": "checkout_kit", "api_version": API_VERSION, "api_base": self.url,
@@ -642,12 +641,10 @@ class Emulator:
         form = {"cardNumber": body.get("card", "4242424242424242"), "cardExpiry": body.get("expiry", "12 / 34"),
                 "cardCvc": body.get("cvc", "123")}
         card = cards.parse_card(form["cardNumber"], form["cardExpiry"], form["cardCvc"])
-        attempt = cards.setup_attempt(card)
-        if attempt.kind == cards.DECLINE and attempt.decline is not None:
-            return {"result": "declined", "message": attempt.decline.message}
-        who = charges.Customer(email=customer["email"] or "", name=body.get("name") or customer["name"] or "")
-        method = charges.payment_method(state, who, customer_id, card, None)
-        state.emit("payment_method.attached", method)
+        method, declined = portal_page.attach_card(state, customer, card, body.get("name"))
+        if declined is not None:
+            return {"result": "declined", "message": declined.message}
+        assert method is not None
         billing.set_payment_method(state, None, customer_id, method["id"], pay_open=body.get("pay_open", True))
         return {"result": "saved", "payment_method": method["id"]}
 
@@ -665,6 +662,12 @@ def unrecognized(method: str, path: str) -> dict[str, Any]:
     return {"error": {"type": "invalid_request_error",
                       "message": f"Unrecognized request URL ({method}: {path}).{hint} Please see "
                                  "https://stripe.com/docs or we can help at https://support.stripe.com/."}}
+
+
+@lru_cache(maxsize=None)
+def _static(name: str) -> str:
+    """A file of the package's static/ folder (read once: package files do not change while it runs)."""
+    return resources.files("checkout_kit.emulator").joinpath(f"static/{name}").read_text()
 
 
 def _redirect(location: str) -> Response:

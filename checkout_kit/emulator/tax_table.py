@@ -28,10 +28,19 @@ def rate_for(country: str | None) -> tuple[float, str] | None:
     return RATES.get((country or "").upper())
 
 
-def tax_on(amount: int, percent: float) -> int:
-    """Exclusive tax on `amount` (smallest unit), rounded half up. Integer maths: 5% of 2500 is 125."""
-    hundredths = round(percent * 100)  # the table's percents have at most two decimals
-    return (amount * hundredths + 5000) // 10000
+def half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator in integers, rounded half up (denominator > 0)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def percent_of(amount: int, percent: float) -> int:
+    """`percent` of `amount` (smallest unit), rounded half up: the exclusive tax on it, or what a
+    percent coupon takes off it. Integer maths: 5% of 2500 is 125."""
+    hundredths = round(percent * 100)  # to two decimals (the table's percents have no more)
+    return half_up(amount * hundredths, 10000)
+
+
+tax_on = percent_of  # the tax's name for it (tests/emulator/test_pricing.py checks the rounding through it)
 
 
 def tax_rate_object(state: State, country: str) -> dict[str, Any]:

@@ -14,13 +14,11 @@ from typing import Any
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, now, to_bool, to_dict, to_int, to_list, to_str
 from checkout_kit.emulator.resources.common import Ctx, honours, url
+from checkout_kit.emulator.resources.subscriptions import FEEDBACK, PRORATIONS
 from checkout_kit.emulator.state import State, filter_eq, paginate
 
 SESSION_TTL_S = 3600  # how long a portal link works
-PRORATIONS = ("always_invoice", "create_prorations", "none")
 CUSTOMER_UPDATES = ("address", "email", "name", "phone", "shipping", "tax_id")
-FEEDBACK = ("customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex",
-            "too_expensive", "unused")
 FLOWS = ("payment_method_update", "subscription_cancel", "subscription_update", "subscription_update_confirm")
 
 

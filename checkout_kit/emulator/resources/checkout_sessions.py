@@ -15,10 +15,10 @@ from checkout_kit.emulator import pricing
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, now, to_bool, to_dict, to_int, to_list, to_str
 from checkout_kit.emulator.resources import discounts as coupons
-from checkout_kit.emulator.resources.common import Ctx, created_range, currency, email, honours, url
+from checkout_kit.emulator.resources.common import Ctx, currency, email, honours, lister, one_of, url
 from checkout_kit.emulator.resources.prices import create_price, currency_options
 from checkout_kit.emulator.resources.shipping_rates import amount_in, make_shipping_rate
-from checkout_kit.emulator.state import State, filter_eq, paginate
+from checkout_kit.emulator.state import State, paginate
 
 SESSION_DEFAULT_TTL_S = 24 * 3600
 SESSION_MIN_TTL_S = 30 * 60
@@ -31,10 +31,7 @@ REDIRECTS = ("always", "if_required", "never")
 
 def _enum(p: dict[str, Any], name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
     value = p.get(name, default)
-    if value is not None and value not in allowed:
-        raise invalid(f"Invalid {name}: must be one of {', '.join(allowed[:-1])}, or {allowed[-1]}",
-                      param=name)
-    return value
+    return None if value is None else one_of(value, allowed, name)
 
 
 def _unit_amount(ctx: Ctx, price: dict[str, Any], cur: str | None, param: str) -> tuple[int, str]:
@@ -194,10 +191,9 @@ def _subscription_data(p: dict[str, Any], mode: str) -> dict[str, Any]:
         data["trial_period_days"] = to_int(data["trial_period_days"], "subscription_data[trial_period_days]", 1, 730)
     behavior = ((to_dict(data.get("trial_settings", {}), "subscription_data[trial_settings]")
                  .get("end_behavior") or {}).get("missing_payment_method"))
-    if behavior is not None and behavior not in ("cancel", "create_invoice", "pause"):
-        raise invalid("Invalid subscription_data[trial_settings][end_behavior][missing_payment_method]: must be "
-                      "one of cancel, create_invoice, or pause",
-                      param="subscription_data[trial_settings][end_behavior][missing_payment_method]")
+    if behavior is not None:
+        one_of(behavior, ("cancel", "create_invoice", "pause"),
+               "subscription_data[trial_settings][end_behavior][missing_payment_method]")
     return data
 
 
@@ -361,12 +357,10 @@ def create_session(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     return session
 
 
-@honours("payment_intent", "subscription", "customer", "status", "created", "limit", "starting_after",
-         "ending_before")
-def list_sessions(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
-    items = filter_eq(ctx.state.newest_first("checkout.session"), p,
-                      {"payment_intent": str, "subscription": str, "customer": str, "status": str})
-    return paginate(created_range(items, p), p, "/v1/checkout/sessions")
+list_sessions = honours("payment_intent", "subscription", "customer", "status", "created", "limit", "starting_after",
+                        "ending_before")(
+    lister("checkout.session", "/v1/checkout/sessions",
+           {"payment_intent": str, "subscription": str, "customer": str, "status": str}))
 
 
 def line_items_url(session_id: str) -> str:

@@ -39,6 +39,15 @@ def currency(value: Any, param: str = "currency") -> str:
     return cur
 
 
+def one_of(value: Any, allowed: tuple[str, ...], param: str, name: str | None = None) -> Any:
+    """`value` if it is one of `allowed`, else Stripe's "Invalid <name>: must be one of a, b, or c"
+    (`name` is `param` unless the message names the field without its enclosing param)."""
+    if value not in allowed:
+        raise invalid(f"Invalid {param if name is None else name}: must be one of {', '.join(allowed[:-1])}, "
+                      f"or {allowed[-1]}", param=param)
+    return value
+
+
 def url(value: Any, param: str) -> str:
     text = to_str(value, param, 5000)
     parts = urlsplit(text.replace("{CHECKOUT_SESSION_ID}", "x"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, to_list, to_str
-from checkout_kit.emulator.resources.common import Ctx, address, created_range, email, honours, shipping
-from checkout_kit.emulator.state import State, filter_eq, paginate
+from checkout_kit.emulator.resources.common import Ctx, address, email, honours, lister, shipping
+from checkout_kit.emulator.state import State
 
 _FIELDS = ("email", "name", "phone", "description", "metadata", "address", "shipping", "preferred_locales",
            "business_name", "individual_name")
@@ -54,7 +54,5 @@ def update_customer(ctx: Ctx, p: dict[str, Any], id: str) -> dict[str, Any]:
     return customer
 
 
-@honours("email", "created", "limit", "starting_after", "ending_before")
-def list_customers(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
-    items = filter_eq(ctx.state.newest_first("customer"), p, {"email": str})
-    return paginate(created_range(items, p), p, "/v1/customers")
+list_customers = honours("email", "created", "limit", "starting_after", "ending_before")(
+    lister("customer", "/v1/customers", {"email": str}))

@@ -14,7 +14,7 @@ from typing import Any
 
 from checkout_kit.emulator.errors import StripeError, invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, now, to_bool, to_dict, to_int, to_list, to_str
-from checkout_kit.emulator.resources.common import Ctx, created_range, currency, honours
+from checkout_kit.emulator.resources.common import Ctx, created_range, currency, honours, one_of
 from checkout_kit.emulator.state import State, filter_eq, paginate
 
 DURATIONS = ("forever", "once", "repeating")
@@ -57,9 +57,7 @@ def create_coupon(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
             raise invalid("You must specify `currency` with `amount_off`.", param="currency",
                           code="parameter_missing")
         cur = currency(p["currency"])
-    duration = p.get("duration", "once")
-    if duration not in DURATIONS:
-        raise invalid("Invalid duration: must be one of forever, once, or repeating", param="duration")
+    duration = one_of(p.get("duration", "once"), DURATIONS, "duration")
     months = None
     if duration == "repeating":
         months = to_int(p.get("duration_in_months", ""), "duration_in_months", 1, 1200)

@@ -12,8 +12,8 @@ from typing import Any
 
 from checkout_kit.emulator.errors import StripeError
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, now, to_bool, to_dict
-from checkout_kit.emulator.resources.common import Ctx, created_range, honours
-from checkout_kit.emulator.state import State, filter_eq, paginate
+from checkout_kit.emulator.resources.common import Ctx, honours, lister
+from checkout_kit.emulator.state import State
 
 EVIDENCE_DAYS = 7
 OPEN = ("warning_needs_response", "needs_response", "warning_under_review", "under_review")
@@ -88,7 +88,5 @@ def close_dispute(ctx: Ctx, p: dict[str, Any], id: str) -> dict[str, Any]:
     return close(ctx.state, ctx.state.get("dispute", id), "lost", ctx.request_id, ctx.idempotency_key)
 
 
-@honours("charge", "payment_intent", "created", "limit", "starting_after", "ending_before")
-def list_disputes(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
-    items = filter_eq(ctx.state.newest_first("dispute"), p, {"charge": str, "payment_intent": str})
-    return paginate(created_range(items, p), p, "/v1/disputes")
+list_disputes = honours("charge", "payment_intent", "created", "limit", "starting_after", "ending_before")(
+    lister("dispute", "/v1/disputes", {"charge": str, "payment_intent": str}))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from checkout_kit.emulator.billing import invoice_subscription, items_of
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import to_str
 from checkout_kit.emulator.resources.common import Ctx, created_range, honours, lister
@@ -27,13 +28,8 @@ def list_invoices(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     items = filter_eq(ctx.state.newest_first("invoice"), p, {"customer": str, "status": str, "collection_method": str})
     if "subscription" in p:
         # the pinned version keeps it in parent.subscription_details, not on the invoice itself
-        items = [i for i in items if subscription_of(i) == to_str(p["subscription"], "subscription")]
+        items = [i for i in items if invoice_subscription(i) == to_str(p["subscription"], "subscription")]
     return paginate(created_range(items, p), p, "/v1/invoices")
-
-
-def subscription_of(invoice: dict[str, Any]) -> str | None:
-    details = (invoice.get("parent") or {}).get("subscription_details") or {}
-    return details.get("subscription")
 
 
 @honours(*_PAGING)
@@ -48,5 +44,4 @@ def list_subscription_items(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
     if "subscription" not in p:
         raise invalid("Missing required param: subscription.", param="subscription", code="parameter_missing")
     sub = ctx.state.get("subscription", p["subscription"], "subscription", status=400)
-    items = [ctx.state.objects["subscription_item"][i["id"]] for i in sub["items"]["data"]]
-    return paginate(items, p, "/v1/subscription_items")
+    return paginate(items_of(ctx.state, sub), p, "/v1/subscription_items")

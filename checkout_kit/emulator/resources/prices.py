@@ -8,7 +8,7 @@ from typing import Any
 
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, to_bool, to_dict, to_int, to_list, to_str
-from checkout_kit.emulator.resources.common import Ctx, created_range, currency, honours
+from checkout_kit.emulator.resources.common import Ctx, created_range, currency, honours, one_of
 from checkout_kit.emulator.resources.products import create_product
 from checkout_kit.emulator.state import State, filter_eq, paginate
 
@@ -22,10 +22,7 @@ PRODUCT_DATA = {"name", "metadata", "active", "tax_code", "unit_label", "stateme
 
 def _recurring(value: Any) -> dict[str, Any]:
     data = to_dict(value, "recurring")
-    interval = data.get("interval")
-    if interval not in INTERVALS:
-        raise invalid("Invalid recurring[interval]: must be one of day, week, month, or year",
-                      param="recurring[interval]")
+    interval = one_of(data.get("interval"), INTERVALS, "recurring[interval]")
     usage = data.get("usage_type", "licensed")
     if usage not in ("licensed", "metered"):
         raise invalid("Invalid recurring[usage_type]: must be one of licensed or metered",
@@ -52,12 +49,6 @@ def _amount(p: dict[str, Any], within: str = "") -> int:
                   code="parameter_missing")
 
 
-def _tax_behavior(value: Any, param: str = "tax_behavior") -> str:
-    if value not in TAX_BEHAVIORS:
-        raise invalid(f"Invalid {param}: must be one of exclusive, inclusive, or unspecified", param=param)
-    return value
-
-
 def _currency_options(state: State, price: dict[str, Any], value: Any) -> None:
     """Store extra currencies; `expand[]=currency_options` shows them with the price's own."""
     options = state.includes.setdefault(price["id"], {}).setdefault("currency_options", {})
@@ -69,8 +60,8 @@ def _currency_options(state: State, price: dict[str, Any], value: Any) -> None:
         data = to_dict(raw, f"currency_options[{code}]")
         amount = _amount(data, f"currency_options[{code}]")
         options[cur] = {"custom_unit_amount": None,
-                        "tax_behavior": _tax_behavior(data.get("tax_behavior", price["tax_behavior"]),
-                                                      f"currency_options[{code}][tax_behavior]"),
+                        "tax_behavior": one_of(data.get("tax_behavior", price["tax_behavior"]), TAX_BEHAVIORS,
+                                               f"currency_options[{code}][tax_behavior]"),
                         "unit_amount": amount, "unit_amount_decimal": str(amount)}
 
 
@@ -96,7 +87,7 @@ def _claim_lookup_key(ctx: Ctx, key: str, transfer: bool, price_id: str) -> None
 @honours("currency", "product", "product_data", "unit_amount", "unit_amount_decimal", "recurring", "lookup_key",
          "transfer_lookup_key", "active", "nickname", "metadata", "tax_behavior", "billing_scheme",
          "currency_options")
-def create_price(ctx: Ctx, p: dict[str, Any], emit: bool = True, inline: bool = False) -> dict[str, Any]:
+def create_price(ctx: Ctx, p: dict[str, Any], inline: bool = False) -> dict[str, Any]:
     """Also used for `price_data` (inline=True: inactive, no event) and the seed route (which may choose ids)."""
     if "currency" not in p:
         raise invalid("Missing required param: currency.", param="currency", code="parameter_missing")
@@ -123,7 +114,7 @@ def create_price(ctx: Ctx, p: dict[str, Any], emit: bool = True, inline: bool = 
         recurring=recurring,
         type="recurring" if recurring else "one_time",
         billing_scheme="per_unit",
-        tax_behavior=_tax_behavior(p.get("tax_behavior", "unspecified")),
+        tax_behavior=one_of(p.get("tax_behavior", "unspecified"), TAX_BEHAVIORS, "tax_behavior"),
         nickname=to_str(p["nickname"], "nickname") if p.get("nickname") else None,
         metadata=merge_metadata({}, p.get("metadata", {})),
     )
@@ -134,7 +125,7 @@ def create_price(ctx: Ctx, p: dict[str, Any], emit: bool = True, inline: bool = 
     ctx.state.add(price)
     if p.get("currency_options"):
         _currency_options(ctx.state, price, p["currency_options"])
-    if emit and not inline:
+    if not inline:
         ctx.state.emit("price.created", price, ctx.request_id, ctx.idempotency_key)
     return price
 
@@ -152,7 +143,7 @@ def update_price(ctx: Ctx, p: dict[str, Any], id: str) -> dict[str, Any]:
     if "nickname" in p:
         price["nickname"] = p["nickname"] or None
     if "tax_behavior" in p:
-        price["tax_behavior"] = _tax_behavior(p["tax_behavior"])
+        price["tax_behavior"] = one_of(p["tax_behavior"], TAX_BEHAVIORS, "tax_behavior")
     if "metadata" in p:
         price["metadata"] = merge_metadata(price["metadata"], p["metadata"])
     if "currency_options" in p:

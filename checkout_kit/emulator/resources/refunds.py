@@ -15,8 +15,8 @@ from typing import Any
 
 from checkout_kit.emulator.errors import StripeError, invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, to_int, to_str
-from checkout_kit.emulator.resources.common import Ctx, created_range, honours
-from checkout_kit.emulator.state import State, filter_eq, paginate
+from checkout_kit.emulator.resources.common import Ctx, honours, lister
+from checkout_kit.emulator.state import State
 
 REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 
@@ -104,7 +104,5 @@ def update_refund(ctx: Ctx, p: dict[str, Any], id: str) -> dict[str, Any]:
     return refund
 
 
-@honours("charge", "payment_intent", "created", "limit", "starting_after", "ending_before")
-def list_refunds(ctx: Ctx, p: dict[str, Any]) -> dict[str, Any]:
-    items = filter_eq(ctx.state.newest_first("refund"), p, {"charge": str, "payment_intent": str})
-    return paginate(created_range(items, p), p, "/v1/refunds")
+list_refunds = honours("charge", "payment_intent", "created", "limit", "starting_after", "ending_before")(
+    lister("refund", "/v1/refunds", {"charge": str, "payment_intent": str}))

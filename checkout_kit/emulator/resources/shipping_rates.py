@@ -9,11 +9,11 @@ from typing import Any
 
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import build, merge_metadata, new_id, to_bool, to_dict, to_int, to_str
-from checkout_kit.emulator.resources.common import Ctx, created_range, currency, honours
+from checkout_kit.emulator.resources.common import Ctx, created_range, currency, honours, one_of
+from checkout_kit.emulator.resources.prices import TAX_BEHAVIORS
 from checkout_kit.emulator.state import filter_eq, paginate
 
 UNITS = ("business_day", "day", "hour", "month", "week")
-TAX_BEHAVIORS = ("exclusive", "inclusive", "unspecified")
 
 
 def _estimate(value: Any, param: str) -> dict[str, Any] | None:
@@ -51,10 +51,7 @@ def make_shipping_rate(ctx: Ctx, p: dict[str, Any], param: str = "") -> dict[str
                    "amount": to_int(to_dict(v, name("fixed_amount")).get("amount", ""), name("fixed_amount"), 0),
                    "tax_behavior": to_dict(v, name("fixed_amount")).get("tax_behavior", "unspecified")}
                for code, v in to_dict(fixed.get("currency_options", {}), name("fixed_amount")).items()}
-    behavior = p.get("tax_behavior", "unspecified")
-    if behavior not in TAX_BEHAVIORS:
-        raise invalid("Invalid tax_behavior: must be one of exclusive, inclusive, or unspecified",
-                      param=name("tax_behavior"))
+    behavior = one_of(p.get("tax_behavior", "unspecified"), TAX_BEHAVIORS, name("tax_behavior"), "tax_behavior")
     rate = build(
         "shipping_rate", id=new_id("shr_"), active=True, type="fixed_amount",
         display_name=to_str(p["display_name"], name("display_name"), 100),

@@ -9,7 +9,7 @@ from typing import Any
 from checkout_kit.emulator import billing
 from checkout_kit.emulator.errors import invalid
 from checkout_kit.emulator.objects import merge_metadata, now, to_bool, to_dict, to_int, to_list, to_str
-from checkout_kit.emulator.resources.common import Ctx, honours
+from checkout_kit.emulator.resources.common import Ctx, honours, one_of
 
 PRORATIONS = ("always_invoice", "create_prorations", "none")
 FEEDBACK = ("customer_service", "low_quality", "missing_features", "other", "switched_service", "too_complex",
@@ -17,11 +17,7 @@ FEEDBACK = ("customer_service", "low_quality", "missing_features", "other", "swi
 
 
 def _proration(p: dict[str, Any]) -> str:
-    value = p.get("proration_behavior", "create_prorations")
-    if value not in PRORATIONS:
-        raise invalid("Invalid proration_behavior: must be one of always_invoice, create_prorations, or none",
-                      param="proration_behavior")
-    return value
+    return one_of(p.get("proration_behavior", "create_prorations"), PRORATIONS, "proration_behavior")
 
 
 def _items(p: dict[str, Any]) -> list[dict[str, Any]]:
