@@ -160,6 +160,7 @@ class Settings:
     mail_timeout: float = 10.0
     jobs_max_attempts: int = 10
     database_pool_size: int = 4
+    database_prepare: str = "auto"  # server-side prepared statements: auto, on or off
     # After the sale (docs/selling.md, docs/tickets.md).
     checkout_expires_minutes: int = 30  # a checkout that holds stock expires (and gives it back) after this
     hooks_signing_secret: Secret | None = None  # signs the outgoing `purchase.fulfilled` webhook (Kit-Signature)
@@ -278,6 +279,16 @@ def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int)
     if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise ConfigError(name, f"must be a whole number from {low} to {high} (got {raw!r})")
     return int(raw)
+
+
+def _one_of(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (case-insensitive); the first when unset."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return choices[0]
+    if raw not in choices:
+        raise ConfigError(name, f"must be one of {', '.join(choices)} (got {raw!r})")
+    return raw
 
 
 def _alert_webhook(env: Mapping[str, str]) -> Secret | None:
@@ -443,6 +454,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         mail_timeout=_seconds(env, "MAIL_TIMEOUT", 10.0, 1, 45),
         jobs_max_attempts=_whole(env, "JOBS_MAX_ATTEMPTS", 10, 1, 100),
         database_pool_size=_whole(env, "DATABASE_POOL_SIZE", 4, 1, 50),
+        database_prepare=_one_of(env, "DATABASE_PREPARE", ("auto", "on", "off")),
         checkout_expires_minutes=_whole(env, "CHECKOUT_EXPIRES_MINUTES", 30, 30, 1440),
         hooks_signing_secret=hooks_secret,
         hooks_timeout=_seconds(env, "HOOKS_TIMEOUT", 10.0, 1, 30),

@@ -42,7 +42,8 @@ class Services:
                 if self._store is None:
                     from checkout_kit.store import open_store
 
-                    self._store = open_store(self.settings.database_url.reveal(), self.settings.database_pool_size)
+                    self._store = open_store(self.settings.database_url.reveal(), self.settings.database_pool_size,
+                                             self.settings.database_prepare)
         return self._store
 
     @property

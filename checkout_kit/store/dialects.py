@@ -7,6 +7,7 @@ portable `ON CONFLICT` clauses; a dialect supplies only what differs.
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -15,7 +16,16 @@ from urllib.parse import urlsplit
 
 from checkout_kit.store.errors import StoreUnavailable
 
+log = logging.getLogger("checkout_kit.store")
+
 CONNECT_TIMEOUT_S = 5
+# A statement a connection runs this many times is prepared on the server (psycopg's default).
+PREPARE_AFTER = 5
+# SQLSTATEs of a prepared statement the server does not know (or knows twice): a transaction
+# pooler handed the connection's statements to another server connection.
+PREPARED_STATEMENT_LOST = ("26000", "42P05")
+# Poolers known to refuse prepared statements: Supabase's transaction-mode pooler listens on 6543.
+TRANSACTION_POOLER_PORTS = (6543,)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -140,6 +150,14 @@ class SqliteDialect(Dialect):
             conn.execute("PRAGMA secure_delete=OFF")
 
 
+def looks_like_transaction_pooler(url: str) -> bool:
+    """Whether `url` names a pooler known not to keep prepared statements (DATABASE_PREPARE=auto)."""
+    try:
+        return urlsplit(url).port in TRANSACTION_POOLER_PORTS
+    except ValueError:
+        return False
+
+
 class PostgresDialect(Dialect):
     name = "postgresql"
     placeholder = "%s"
@@ -153,10 +171,11 @@ class PostgresDialect(Dialect):
     def sync(self, pipeline: Any) -> None:
         pipeline.sync()
 
-    def __init__(self, url: str, pool_size: int | None = None) -> None:
+    def __init__(self, url: str, pool_size: int | None = None, prepare: str = "auto") -> None:
         self.url = url
         if pool_size:
             self.pool_size = pool_size
+        self.prepares = prepare == "on" or (prepare == "auto" and not looks_like_transaction_pooler(url))
 
     def where(self) -> str:
         parts = urlsplit(self.url)
@@ -166,10 +185,12 @@ class PostgresDialect(Dialect):
         import psycopg  # lazy: costs ~0.15 s, only Postgres users pay it
 
         try:
-            # prepare_threshold=None: no server-side prepared statements, which transaction-mode
-            # poolers (PgBouncer, Neon's and Supabase's poolers) cannot keep across transactions.
+            # Statements a connection runs again and again (every webhook's) are prepared on the
+            # server after a few runs: PostgreSQL then skips parsing and planning them. Off behind
+            # a transaction pooler that cannot keep them (see `prepares`).
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                                   prepare_threshold=None, application_name="checkout-kit")
+                                   prepare_threshold=PREPARE_AFTER if self.prepares else None,
+                                   application_name="checkout-kit")
         except psycopg.Error as exc:
             first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             raise StoreUnavailable(f"cannot connect to PostgreSQL at {self.where()}: {first}") from None
@@ -190,9 +211,18 @@ class PostgresDialect(Dialect):
     def is_lost(self, exc: BaseException) -> bool:
         import psycopg
 
+        if getattr(exc, "sqlstate", None) in PREPARED_STATEMENT_LOST:
+            # A pooler moved this connection to a server that does not know its prepared
+            # statements: stop preparing, and the connection goes (what it ran was undone).
+            if self.prepares:
+                self.prepares = False
+                log.warning("PostgreSQL lost this connection's prepared statements (a transaction pooler?); "
+                            "the kit stops preparing them: set DATABASE_PREPARE=off to skip this step")
+            return True
         # OperationalError: refused, terminated (57P01 admin shutdown), server closed the connection;
         # InterfaceError: "the connection is closed".
         return isinstance(exc, (StoreUnavailable, psycopg.OperationalError, psycopg.InterfaceError))
 
     def is_broken(self, conn: Any) -> bool:
-        return bool(conn.closed or conn.broken)
+        # One that still prepares after preparing was turned off is replaced as well.
+        return bool(conn.closed or conn.broken or (not self.prepares and getattr(conn, "prepare_threshold", None) is not None))

@@ -549,11 +549,11 @@ def delivery_statement(delivery: Delivery) -> tuple[str, tuple[Any, ...]]:
              delivery.received_at or time.time()))
 
 
-def open_store(url: str, pool_size: int | None = None) -> SqlStore:
+def open_store(url: str, pool_size: int | None = None, prepare: str = "auto") -> SqlStore:
     """A store for `sqlite:///relative/or//absolute/path.db` or `postgresql://…`."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):] or ":memory:"
         return SqlStore(SqliteDialect(path))
     if url.startswith(("postgresql://", "postgres://")):
-        return SqlStore(PostgresDialect(url, pool_size))
+        return SqlStore(PostgresDialect(url, pool_size, prepare))
     raise StoreError("DATABASE_URL must start with sqlite:/// or postgresql://")

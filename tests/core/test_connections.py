@@ -166,3 +166,48 @@ def test_a_dead_connection_that_cannot_be_replaced_is_counted_once(postgres):
         assert store.open_connections == 0
     finally:
         store.close()
+
+
+def test_statements_a_connection_repeats_are_prepared_on_the_server(postgres):
+    """The webhook's statements run again and again: PostgreSQL parses and plans them once."""
+    store = open_store(postgres.create_database(), pool_size=1)
+    try:
+        for n in range(8):
+            store.is_processed(f"evt_prepared_{n}")
+        with store.pool.connection() as held:
+            prepared = held.conn.execute("SELECT statement FROM pg_prepared_statements").fetchall()
+        assert any("FROM processed_events WHERE event_id" in row[0] for row in prepared)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("url, setting, prepares", [
+    ("postgresql://u:p@db.example:5432/shop", "auto", True),
+    ("postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres", "auto", False),  # transaction pooler
+    ("postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres", "on", True),
+    ("postgresql://u:p@db.example:5432/shop", "off", False),
+])
+def test_database_prepare_chooses_whether_statements_are_prepared(url, setting, prepares):
+    assert open_store(url, prepare=setting).dialect.prepares is prepares
+
+
+def test_prepared_statements_a_pooler_lost_turn_preparing_off_and_the_statement_is_retried(postgres):
+    """Behind a transaction pooler that cannot keep them, a prepared statement may be missing on the
+    server connection a statement lands on: that statement goes again on a new connection that
+    prepares nothing, and so does every later one (DATABASE_PREPARE=auto heals itself)."""
+    store = open_store(postgres.create_database(), pool_size=1, prepare="on")
+    try:
+        for n in range(8):
+            assert not store.is_processed(f"evt_lost_prepared_{n}")
+        with store.pool.connection() as held:
+            # Behind psycopg's back (libpq directly): what landing on another server connection looks like.
+            held.conn.pgconn.exec_(b"DEALLOCATE ALL")
+        with store.transaction() as tx:
+            tx.mark_event("evt_kept", "checkout.session.completed", "cs_test_kept")
+        assert store.is_processed("evt_kept")  # failed once (prepared statement gone), then ran again
+        assert store.dialect.prepares is False
+        with store.pool.connection() as held:
+            assert held.conn.prepare_threshold is None
+            assert held.conn.execute("SELECT COUNT(*) FROM pg_prepared_statements").fetchone()[0] == 0
+    finally:
+        store.close()

@@ -139,7 +139,7 @@ DESIGN_SETTINGS = {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISH
 READS = [
     re.compile(r"\benv\.get\(\s*\"([A-Z][A-Z0-9_]+)\""),  # config.from_env's mapping
     re.compile(r"\bos\.environ(?:\.get\(|\[)\s*\"([A-Z][A-Z0-9_]+)\""),
-    re.compile(r"\b_(?:url|email|secret|env_int|whole|seconds)\(\s*(?:env,\s*)?\"([A-Z][A-Z0-9_]+)\""),
+    re.compile(r"\b_(?:url|email|secret|env_int|whole|seconds|one_of)\(\s*(?:env,\s*)?\"([A-Z][A-Z0-9_]+)\""),
     re.compile(r"\bneed\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']"),  # deploy_env's required variables
     re.compile(r"\bprocess\.env\.([A-Z][A-Z0-9_]+)"),  # the Netlify functions
 ]
