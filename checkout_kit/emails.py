@@ -39,11 +39,12 @@ def order_from_snapshot(data: dict[str, Any]) -> Order:
     return Order(**fields, items=items, totals=totals)
 
 
-def queue(tx: Any, key: str, template: str, to: str | None, order: Order | None = None,
+def queue(tx: Any, key: str, template: str, to: str | None, order: Order | dict[str, Any] | None = None,
           context: dict[str, Any] | None = None, lease: tuple[str, float] | None = None,
           links: dict[str, Any] | None = None) -> Job | None:
     """Queue one email under `key` (once per key). None when it was queued before or has no usable recipient.
 
+    `order` is the order or, when several emails share it, its `order_snapshot`.
     `lease` = (token, seconds) queues it already claimed by the caller, who sends it after commit.
     `links`: magic links to make when it is rendered ({context name: [purpose, email, claims]}).
     """
@@ -54,14 +55,15 @@ def queue(tx: Any, key: str, template: str, to: str | None, order: Order | None 
         log.warning("email %s not queued: the recipient is not one valid address", key)
         return None
     payload: dict[str, Any] = {"template": template, "to": to}
-    if order is not None:
-        payload["order"] = order_snapshot(order)
+    snapshot = order_snapshot(order) if isinstance(order, Order) else order
+    if snapshot is not None:
+        payload["order"] = snapshot
     if context:
         payload["context"] = context
     if links:
         payload["links"] = links
     token, lease_s = lease if lease else (None, 0.0)
-    return tx.enqueue_job(key, KIND, payload, session_id=order.session_id if order else None,
+    return tx.enqueue_job(key, KIND, payload, session_id=snapshot["session_id"] if snapshot else None,
                           lease_token=token, lease_s=lease_s)
 
 

@@ -145,7 +145,7 @@ def _mark_done(services: Any, done: list[tuple[Job, dict[str, Any] | None]], res
             finish(batch)
         return taken
     try:
-        taken_over = store.batched(queue)
+        taken_over = store.batched(queue, writes=True)
     except StoreError as exc:  # sent but not marked: the leases run out and those are sent again
         log.error("could not mark %d finished job(s) done: %s", len(done), exc)
         result.stopped = result.stopped or "database unavailable"

@@ -133,7 +133,8 @@ def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list
     elif order.status == PAYMENT_FAILED:
         wanted = [("payment_failed", order.customer_email)]
     lease = (token, outbox.lease_seconds(settings))
-    queued = [emails.queue(tx, f"{order.session_id}:{kind}", kind, recipient, order, lease=lease)
+    snapshot = emails.order_snapshot(order)  # one for all of them
+    queued = [emails.queue(tx, f"{order.session_id}:{kind}", kind, recipient, snapshot, lease=lease)
               for kind, recipient in wanted]
     return [job for job in queued if job is not None]
 

@@ -136,7 +136,7 @@ class JobsStore:
             return queue(batch)
         if not done:
             return []
-        return self.batched(queue)()  # type: ignore[attr-defined]
+        return self.batched(queue, writes=True)()  # type: ignore[attr-defined]
 
     def complete_job(self, job: Job, result: dict[str, Any] | None = None) -> bool:
         """Mark done, if `job`'s lease is still ours; False means another worker owns it now."""
@@ -163,7 +163,8 @@ class JobsStore:
             return
         sql = ("UPDATE jobs SET status = 'pending', attempts = attempts - 1, lease_token = NULL, "
                "lease_until = NULL WHERE id = ? AND lease_token = ? AND status = 'running'")
-        self.batched(lambda b: [b.count(sql, (job.id, job.lease_token)) for job in jobs])  # type: ignore[attr-defined]
+        self.batched(lambda b: [b.count(sql, (job.id, job.lease_token)) for job in jobs],  # type: ignore[attr-defined]
+                     writes=True)
 
     def requeue_job(self, job_id: int) -> bool:
         """The owner's retry of a job that gave up: due now, with a fresh set of attempts."""

@@ -363,19 +363,23 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
                 pass
             raise
 
-    def batched(self, queue: Callable[["Batch"], T]) -> T:
+    def batched(self, queue: Callable[["Batch"], T], writes: bool = False) -> T:
         """Run `queue(batch)`, whose statements go together (one round trip on PostgreSQL), each on
         its own; answers its return value once the answers are in (read its Laters then).
 
         Like a lone statement, a batch that finds a pooled connection dead is run again, once, on a
         new one: batches are reads, or writes that may be repeated (claims, log lines, counters —
-        a rate limit may then count one hit twice).
+        a rate limit may then count one hit twice). A batch of plain `writes` (no claim in it)
+        commits once on SQLite, not once per statement.
         """
-        return self._retried_once(lambda held: self._run_batch(held, queue))
+        return self._retried_once(lambda held: self._run_batch(held, queue, writes))
 
-    def _run_batch(self, held: Any, queue: Callable[["Batch"], T]) -> T:
+    def _run_batch(self, held: Any, queue: Callable[["Batch"], T], writes: bool) -> T:
         self._ensure_schema(held.conn)
         if held.depth or not self.dialect.pipelines:  # inside a transaction, or nothing to pipeline
+            if writes and not held.depth:
+                with self.dialect.begin(held.conn):
+                    return queue(Batch(self, held.conn, None))
             return queue(Batch(self, held.conn, None))
         with self._pipe(held.conn) as pipe:
             answer = queue(Batch(self, held.conn, pipe))
