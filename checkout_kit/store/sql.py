@@ -497,11 +497,12 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
         sql, params = delivery_statement(delivery)
 
         def queue(b: Batch) -> tuple[Later[Any], Later[list[Job]]]:
-            seen = b.rows(seen_sql, (delivery.event_id,))
-            if b.pipelined:  # the log line written only if processed, without waiting to know
-                b.count(sql.replace(" VALUES (?, ?, ?, ?, ?)", f" SELECT ?, ?, ?, ?, ? WHERE EXISTS ({seen_sql})"),
-                        (*params, delivery.event_id))
-            else:  # in process: read first, write only if needed
+            if b.pipelined:  # one statement: the log line is written only if processed, and says so
+                seen: Later[Any] = b.count(sql.replace(" VALUES (?, ?, ?, ?, ?)",
+                                                       f" SELECT ?, ?, ?, ?, ? WHERE EXISTS ({seen_sql})"),
+                                           (*params, delivery.event_id))
+            else:  # in process: read first, write only if needed (no write lock for a new event)
+                seen = b.rows(seen_sql, (delivery.event_id,))
                 if seen.get():
                     b.count(sql, params)
             return seen, b.claim(token, lease_s, limit)
