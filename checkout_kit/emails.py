@@ -44,8 +44,30 @@ def queue(tx: Any, key: str, template: str, to: str | None, order: Order | dict[
           links: dict[str, Any] | None = None) -> Job | None:
     """Queue one email under `key` (once per key). None when it was queued before or has no usable recipient.
 
-    `order` is the order or, when several emails share it, its `order_snapshot`.
     `lease` = (token, seconds) queues it already claimed by the caller, who sends it after commit.
+    The rest is `email_job`'s.
+    """
+    found = queue_all(tx, [email_job(key, template, to, order, context, links)], lease)
+    return found[0] if found else None
+
+
+def queue_all(tx: Any, jobs: list[JobSpec | None], lease: tuple[str, float] | None = None) -> list[Any]:
+    """Queue several `email_job`s in one statement (those without a usable recipient are left out)."""
+    wanted = [job for job in jobs if job is not None]
+    if not wanted:
+        return []
+    token, lease_s = lease if lease else (None, 0.0)
+    return tx.enqueue_jobs(wanted, lease_token=token, lease_s=lease_s)
+
+
+JobSpec = tuple[str, str, dict[str, Any], str | None]  # key, kind, payload, session id
+
+
+def email_job(key: str, template: str, to: str | None, order: Order | dict[str, Any] | None = None,
+              context: dict[str, Any] | None = None, links: dict[str, Any] | None = None) -> JobSpec | None:
+    """The job of one email under `key`; None when it has no usable recipient.
+
+    `order` is the order or, when several emails share it, its `order_snapshot`.
     `links`: magic links to make when it is rendered ({context name: [purpose, email, claims]}).
     """
     if not to:
@@ -62,9 +84,7 @@ def queue(tx: Any, key: str, template: str, to: str | None, order: Order | dict[
         payload["context"] = context
     if links:
         payload["links"] = links
-    token, lease_s = lease if lease else (None, 0.0)
-    return tx.enqueue_job(key, KIND, payload, session_id=snapshot["session_id"] if snapshot else None,
-                          lease_token=token, lease_s=lease_s)
+    return key, KIND, payload, snapshot["session_id"] if snapshot else None
 
 
 def base_context(services: Any) -> dict[str, Any]:

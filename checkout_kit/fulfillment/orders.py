@@ -133,23 +133,19 @@ def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list
     elif order.status == PAYMENT_FAILED:
         wanted = [("payment_failed", order.customer_email)]
     lease = (token, outbox.lease_seconds(settings))
-    snapshot = emails.order_snapshot(order)  # one for all of them
-    queued = [emails.queue(tx, f"{order.session_id}:{kind}", kind, recipient, snapshot, lease=lease)
-              for kind, recipient in wanted]
+    snapshot = emails.order_snapshot(order)  # one for all of them, queued in one statement
+    queued = emails.queue_all(tx, [emails.email_job(f"{order.session_id}:{kind}", kind, recipient, snapshot)
+                                   for kind, recipient in wanted], lease)
     return [job for job in queued if job is not None]
 
 
 def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.Plan], token: str) -> list[Job]:
-    """Record what each line's kind planned; queue its effects leased to this caller (after the emails).
-
-    The item rewrite touches only lines still pending (an order that awaited its payment), so a
-    later delivery never undoes what happened since (a line shipped, say).
-    """
+    """Record what each line's kind planned beyond the line itself (which `insert_order` wrote,
+    over a line still pending only: a later delivery never undoes a line shipped since); queue its
+    effects leased to this caller (after the emails)."""
     lease_s = outbox.lease_seconds(services.settings)
     jobs = []
     for item, found in zip(order.items, plans):
-        tx.set_item_fulfillment(order.session_id, item.position, item.fulfillment_status, item.fulfillment,
-                                only_pending=True)
         if found.tickets:
             tx.issue_tickets(order.session_id, item.position, found.tickets)
         for spec in found.jobs:
@@ -192,10 +188,9 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
             stock.release(tx, hold)
         if order is None:
             return NO_ORDER, []
-        created = tx.insert_order(order)
+        changed = tx.insert_order(order, advance=True)  # created, or moved to `status`
         if order.totals is not None:
             tx.record_totals(session_id, order.totals)
-        moved = tx.advance_status(session_id, status, payment_intent=order.payment_intent)
         effects: list[Any] = []
         if status == PAID:
             if hold:
@@ -203,7 +198,7 @@ def fulfill_checkout(services: Services, session_id: str, event: Event | None = 
             effects = _record_plans(services, tx, order, plans, token)
         # Queued whether or not the order moved: keyed per order and state, a repeat is no new job.
         jobs = _queue_emails(services, tx, as_stored(order, tx.now), token) + effects
-        return (lambda: (FULFILLED if status == PAID else UPDATED) if created or moved else UNCHANGED), jobs
+        return (lambda: (FULFILLED if status == PAID else UPDATED) if changed else UNCHANGED), jobs
 
     done = apply(services, event, session_id, record, batch=True)
     stored = services.store.get_order(session_id) if event is None and order is not None else order

@@ -43,6 +43,7 @@ class JobsTx:
     """Queuing, inside the transaction whose effects the jobs carry out."""
 
     now: float
+    _pipe: Any  # the pipeline a batched transaction's statements go into (None: answered at once)
 
     def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         raise NotImplementedError
@@ -58,22 +59,34 @@ class JobsTx:
         right after commit (saving a separate claim); if the caller dies first, the lease runs
         out and any retry takes it over.
         """
+        return self.enqueue_jobs([(key, kind, payload, session_id)], lease_token, lease_s, run_after)[0]
+
+    def enqueue_jobs(self, specs: list[tuple[str, str, dict[str, Any], str | None]], lease_token: str | None = None,
+                     lease_s: float = 0.0, run_after: float | None = None) -> list[Any]:
+        """`enqueue_job` for several (key, kind, payload, session id) in one statement: each one's answer."""
         leased = lease_token is not None
         status, attempts = (JOB_RUNNING, 1) if leased else (JOB_PENDING, 0)
         due = self.now if run_after is None else run_after
+        until = self.now + lease_s if leased else None
         cur = self._exec(
             "INSERT INTO jobs (job_key, kind, session_id, payload, status, attempts, run_after, lease_token, "
-            "lease_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (job_key) DO NOTHING RETURNING id",
-            (key, kind, session_id, json.dumps(payload), status, attempts, due, lease_token,
-             self.now + lease_s if leased else None, self.now, self.now))
+            f"lease_until, created_at, updated_at) VALUES {', '.join('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)' for _ in specs)} "
+            "ON CONFLICT (job_key) DO NOTHING RETURNING id, job_key",
+            tuple(value for key, kind, payload, session_id in specs for value in (
+                key, kind, session_id, json.dumps(payload), status, attempts, due, lease_token, until, self.now,
+                self.now)))
 
-        def read(c: Any) -> Job | None:
-            row = c.fetchone()
-            return None if row is None else Job(row[0], key, kind, session_id, payload, status, attempts,
-                                                lease_token, run_after=due, created_at=self.now,
-                                                lease_until=self.now + lease_s if leased else None)
-        return self._later(cur, read)
+        def job(spec: tuple[str, str, dict[str, Any], str | None], ids: dict[str, int]) -> Job | None:
+            key, kind, payload, session_id = spec
+            return None if key not in ids else Job(ids[key], key, kind, session_id, payload, status, attempts,
+                                                   lease_token, run_after=due, created_at=self.now,
+                                                   lease_until=until)
+        ids = self._later(cur, lambda c: {key: id_ for id_, key in c.fetchall()})  # only the keys new here
+        if self._pipe is not None:  # answered once the batch went: a Later each
+            from checkout_kit.store.sql import Later
+
+            return [Later(lambda spec=spec: job(spec, ids.get())) for spec in specs]
+        return [job(spec, ids) for spec in specs]
 
 
 class JobsStore:

@@ -133,7 +133,7 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
 
     In a batched transaction (`store.transaction(batch=True)` on PostgreSQL) statements are
     pipelined: the whole transaction is one round trip. The answers of `mark_event`,
-    `insert_order`, `advance_status` and `use_token` are `Later`s; a method that reads an answer
+    `insert_order` and `use_token` are `Later`s; a method that reads an answer
     at once (stock, refunds…) sends what is queued first and waits: one more trip, still right.
     """
 
@@ -158,50 +158,47 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
                          "ON CONFLICT (event_id) DO NOTHING", (event_id, event_type, object_id, self.now))
         return self._later(cur, lambda c: c.rowcount == 1)
 
-    def insert_order(self, order: Order) -> bool:
+    def insert_order(self, order: Order, advance: bool = False) -> bool:
         """Create the order with its items; False if it exists already (nothing changes).
 
+        With `advance`, an order that exists moves to `order.status` if its state allows it
+        (TRANSITIONS; with its payment intent, and paid_at when paid) and, when paid, its lines still
+        pending take this order's (planned) fulfillment; True then means created or moved. One
+        statement for the order and one per line, either way.
         The items are inserted whatever the answer (a conflict leaves the stored ones), so a
         batched transaction need not wait for it.
         """
+        allowed = TRANSITIONS[order.status] if advance else ()
+        on_conflict = "DO NOTHING"
+        if allowed:
+            paid = ", paid_at = excluded.paid_at" if order.status == "paid" else ""
+            on_conflict = (f"DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, "
+                           f"payment_intent = excluded.payment_intent{paid} "
+                           f"WHERE orders.status IN ({', '.join('?' * len(allowed))})")
+        item_conflict = "DO NOTHING" if not (advance and order.status == "paid") else (
+            "DO UPDATE SET fulfillment_status = excluded.fulfillment_status, fulfillment = excluded.fulfillment "
+            "WHERE order_items.fulfillment_status = 'pending'")
         cur = self._exec(
             f"INSERT INTO orders ({INSERT_ORDER_COLUMNS}) VALUES ({', '.join('?' * 19)}) "
-            f"ON CONFLICT (session_id) DO NOTHING",
+            f"ON CONFLICT (session_id) {on_conflict}",
             (order.session_id, order.status, order.mode, int(order.livemode), order.customer_email, order.customer_name,
              order.amount_total, order.currency, order.payment_intent, order.subscription, order.customer,
              order.client_reference_id, json.dumps(order.shipping) if order.shipping else None,
              self.now, self.now, self.now if order.status == "paid" else None, order.amount_refunded,
-             order.receipt_url, order.reference))
+             order.receipt_url, order.reference, *allowed))
         for item in order.items:
             self._exec(
                 f"INSERT INTO order_items (session_id, {ITEM_COLUMNS}) VALUES ({', '.join('?' * 11)}) "
-                f"ON CONFLICT (session_id, position) DO NOTHING",
+                f"ON CONFLICT (session_id, position) {item_conflict}",
                 (order.session_id, item.position, item.price_id, item.product_key, item.description, item.quantity,
                  item.amount_total, item.currency, item.fulfillment_type, item.fulfillment_status,
                  json.dumps(item.fulfillment)))
         return self._later(cur, lambda c: c.rowcount == 1)
 
-    def advance_status(self, session_id: str, status: str, **fields: Any) -> bool:
-        """Move the order to `status` if its current state allows it; False otherwise."""
-        allowed = TRANSITIONS[status]
-        if not allowed:
-            return False
-        sets = ["status = ?", "updated_at = ?"] + [f"{name} = ?" for name in fields]
-        values: list[Any] = [status, self.now, *fields.values()]
-        if status == "paid":
-            sets.append("paid_at = ?")
-            values.append(self.now)
-        marks = ", ".join("?" * len(allowed))
-        cur = self._exec(f"UPDATE orders SET {', '.join(sets)} WHERE session_id = ? AND status IN ({marks})",
-                         (*values, session_id, *allowed))
-        return self._later(cur, lambda c: c.rowcount == 1)
-
-    def set_item_fulfillment(self, session_id: str, position: int, status: str, fulfillment: dict[str, Any],
-                             only_pending: bool = False) -> None:
-        """Record a line's fulfillment (with `only_pending`, only over a line not fulfilled yet)."""
-        guard = " AND fulfillment_status = 'pending'" if only_pending else ""
-        self._exec(f"UPDATE order_items SET fulfillment_status = ?, fulfillment = ? WHERE session_id = ? "
-                   f"AND position = ?{guard}", (status, json.dumps(fulfillment), session_id, position))
+    def set_item_fulfillment(self, session_id: str, position: int, status: str, fulfillment: dict[str, Any]) -> None:
+        """Record a line's fulfillment."""
+        self._exec("UPDATE order_items SET fulfillment_status = ?, fulfillment = ? WHERE session_id = ? AND position = ?",
+                   (status, json.dumps(fulfillment), session_id, position))
 
     def get_order(self, session_id: str) -> Order | None:
         return self._store._read_order(self._conn, session_id)

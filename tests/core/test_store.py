@@ -46,12 +46,37 @@ def test_order_roundtrip_and_insert_is_idempotent(store):
 
 def test_states_only_move_forward(store):
     with store.transaction() as tx:
-        tx.insert_order(new_order(status="awaiting_payment"))
-        assert not tx.advance_status("cs_test_store1", "awaiting_payment")
-        assert tx.advance_status("cs_test_store1", "paid")
-        assert not tx.advance_status("cs_test_store1", "payment_failed")
-        assert not tx.advance_status("cs_test_store1", "paid")
-    assert store.get_order("cs_test_store1").status == "paid"
+        assert tx.insert_order(new_order(status="awaiting_payment"), advance=True)
+        assert not tx.insert_order(new_order(status="awaiting_payment"), advance=True)
+        assert tx.insert_order(new_order(status="paid"), advance=True)
+        assert not tx.insert_order(new_order(status="payment_failed"), advance=True)
+        assert not tx.insert_order(new_order(status="paid"), advance=True)
+    order = store.get_order("cs_test_store1")
+    assert order.status == "paid" and order.paid_at
+    assert store.count("orders") == 1 and store.count("order_items") == 1
+
+
+def test_a_paid_order_fills_in_only_lines_still_pending(store):
+    """An order that awaited its payment takes its lines' fulfillment when paid; a later delivery of
+    the payment leaves a line that moved on since (shipped, say) as it is."""
+    waiting = new_order(status="awaiting_payment")
+    waiting.items[0].fulfillment = {}
+    with store.transaction() as tx:
+        tx.insert_order(waiting, advance=True)
+    paid = new_order(status="paid")
+    paid.items[0].fulfillment_status = "fulfilled"  # as the line's kind planned it
+    with store.transaction() as tx:
+        assert tx.insert_order(paid, advance=True)
+    item = store.get_order("cs_test_store1").items[0]
+    assert item.fulfillment_status == "fulfilled" and item.fulfillment["url"] == "https://d.example/x"
+    with store.transaction() as tx:
+        tx.set_item_fulfillment("cs_test_store1", 0, "shipped", {"tracking": "T1"})
+    again = new_order(status="paid")
+    again.items[0].fulfillment_status = "pending"
+    with store.transaction() as tx:
+        assert not tx.insert_order(again, advance=True)
+    item = store.get_order("cs_test_store1").items[0]
+    assert item.fulfillment_status == "shipped" and item.fulfillment == {"tracking": "T1"}
 
 
 def test_a_failed_transaction_leaves_nothing(store):
