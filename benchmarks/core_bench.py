@@ -121,7 +121,9 @@ def _shop(database_url: str, events: int) -> tuple[Any, Any, list[bytes]]:
 
     services = Services(from_env({"DATABASE_URL": database_url, "STRIPE_WEBHOOK_SECRET": SECRET,
                                   "CATALOG_PATH": str(CATALOG), "MERCHANT_EMAIL": "owner@example.com",
-                                  "KIT_SIGNING_KEY": SIGNING_KEY}))
+                                  "KIT_SIGNING_KEY": SIGNING_KEY,
+                                  # a direct connection (the test server's free port is not 5432)
+                                  "DATABASE_PREPARE": "on"}))
     gateway = FakeGateway()
     services._gateway, services._mailer = gateway, NullMailer()
     bodies = [json.dumps({"id": f"evt_bench_{n}", "type": "checkout.session.completed",

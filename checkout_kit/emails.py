@@ -101,21 +101,6 @@ def order_context(services: Any, order: Order) -> dict[str, Any]:
             "views": kinds.views(services, order)}
 
 
-_last_context: tuple[Any, dict[str, Any], dict[str, Any]] | None = None  # (services, snapshot, its context)
-
-
-def _order_context_of(services: Any, snapshot: dict[str, Any]) -> dict[str, Any]:
-    """`order_context` of a snapshot. An order's emails go out one after the other with the same
-    snapshot (the receipt, the merchant's copy): the last context made serves the next one too."""
-    global _last_context
-    last = _last_context  # one read of one tuple: another thread may replace it meanwhile
-    if last is not None and last[0] is services and last[1] == snapshot:
-        return last[2]
-    context = order_context(services, order_from_snapshot(snapshot))
-    _last_context = (services, snapshot, context)
-    return context
-
-
 def _interval(services: Any, order: Order) -> str:
     for item in order.items:
         price = services.catalog.price_by_id(item.price_id)
@@ -138,7 +123,7 @@ def compose(services: Any, job: Job) -> Email:
     else:
         context = base_context(services)
         if "order" in payload:
-            context.update(_order_context_of(services, payload["order"]))
+            context.update(order_context(services, order_from_snapshot(payload["order"])))
         context.update(payload.get("context") or {})
         if payload.get("links"):
             from checkout_kit.magic_links import fresh_links

@@ -24,8 +24,12 @@ PREPARE_AFTER = 5
 # SQLSTATEs of a prepared statement the server does not know (or knows twice): a transaction
 # pooler handed the connection's statements to another server connection.
 PREPARED_STATEMENT_LOST = ("26000", "42P05")
-# Poolers known to refuse prepared statements: Supabase's transaction-mode pooler listens on 6543.
-TRANSACTION_POOLER_PORTS = (6543,)
+# How many times that may happen in a process before it stops preparing: once can be psycopg's own
+# bookkeeping after a failed pipeline (a new connection fixes it); twice is a pooler.
+PREPARED_LOSSES_TOLERATED = 1
+# DATABASE_PREPARE=auto prepares on PostgreSQL's own port only: poolers that cannot keep prepared
+# statements listen elsewhere (PgBouncer 6432, Supabase's transaction pooler 6543).
+DIRECT_PORTS = (5432,)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -150,10 +154,10 @@ class SqliteDialect(Dialect):
             conn.execute("PRAGMA secure_delete=OFF")
 
 
-def looks_like_transaction_pooler(url: str) -> bool:
-    """Whether `url` names a pooler known not to keep prepared statements (DATABASE_PREPARE=auto)."""
+def prepares_by_default(url: str) -> bool:
+    """DATABASE_PREPARE=auto: whether `url` reaches PostgreSQL on its own port (5432, or none given)."""
     try:
-        return urlsplit(url).port in TRANSACTION_POOLER_PORTS
+        return (urlsplit(url).port or 5432) in DIRECT_PORTS
     except ValueError:
         return False
 
@@ -175,7 +179,8 @@ class PostgresDialect(Dialect):
         self.url = url
         if pool_size:
             self.pool_size = pool_size
-        self.prepares = prepare == "on" or (prepare == "auto" and not looks_like_transaction_pooler(url))
+        self.prepares = prepare == "on" or (prepare == "auto" and prepares_by_default(url))
+        self.prepared_losses = 0
 
     def where(self) -> str:
         parts = urlsplit(self.url)
@@ -211,17 +216,26 @@ class PostgresDialect(Dialect):
     def is_lost(self, exc: BaseException) -> bool:
         import psycopg
 
-        if getattr(exc, "sqlstate", None) in PREPARED_STATEMENT_LOST:
-            # A pooler moved this connection to a server that does not know its prepared
-            # statements: stop preparing, and the connection goes (what it ran was undone).
-            if self.prepares:
-                self.prepares = False
-                log.warning("PostgreSQL lost this connection's prepared statements (a transaction pooler?); "
-                            "the kit stops preparing them: set DATABASE_PREPARE=off to skip this step")
+        if self._lost_prepared(exc):
+            # The server does not know this connection's prepared statements (a pooler moved it to
+            # another server connection): the connection goes (what it ran was undone).
+            if self.prepares and not getattr(exc, "_kit_counted", False):
+                exc._kit_counted = True  # type: ignore[attr-defined]  # the pool asks about it again
+                self.prepared_losses += 1
+                if self.prepared_losses > PREPARED_LOSSES_TOLERATED:
+                    self.prepares = False
+                    log.warning("PostgreSQL lost prepared statements again (a transaction pooler?): the kit stops "
+                                "preparing them; set DATABASE_PREPARE=off to skip this step")
             return True
         # OperationalError: refused, terminated (57P01 admin shutdown), server closed the connection;
         # InterfaceError: "the connection is closed".
         return isinstance(exc, (StoreUnavailable, psycopg.OperationalError, psycopg.InterfaceError))
+
+    @staticmethod
+    def _lost_prepared(exc: BaseException) -> bool:
+        sqlstate = getattr(exc, "sqlstate", None)
+        # 08P01 (protocol violation) is what an old PgBouncer answers for a statement name it mixed up.
+        return sqlstate in PREPARED_STATEMENT_LOST or (sqlstate == "08P01" and "prepared statement" in str(exc))
 
     def is_broken(self, conn: Any) -> bool:
         # One that still prepares after preparing was turned off is replaced as well.

@@ -39,6 +39,9 @@ def job_from_row(row: tuple[Any, ...]) -> Job:
                lease_until=row[12])
 
 
+MARK_DONE_AT_ONCE = 100  # jobs marked done by one statement
+
+
 class JobsTx:
     """Queuing, inside the transaction whose effects the jobs carry out."""
 
@@ -137,6 +140,10 @@ class JobsStore:
         Answers the jobs another worker took over meanwhile (left to their new holder); with
         `batch` (statements still to be sent) it answers a function that tells them once it went.
         """
+        if len(done) > MARK_DONE_AT_ONCE:  # SQLite parses a long OR chain only so deep
+            first = self.complete_jobs(done[:MARK_DONE_AT_ONCE], batch)
+            rest = self.complete_jobs(done[MARK_DONE_AT_ONCE:], batch)
+            return (lambda: first() + rest()) if batch is not None else first + rest
         if not done:
             return (lambda: []) if batch is not None else []
         now = time.time()
@@ -152,7 +159,11 @@ class JobsStore:
 
         def queue(b: Any) -> Any:
             marked = b.rows(sql, params)
-            return lambda: [job for job, _ in done if job.id not in {row[0] for row in marked.get()}]
+
+            def taken_over() -> list[Job]:
+                ids = {row[0] for row in marked.get()}
+                return [job for job, _ in done if job.id not in ids]
+            return taken_over
         if batch is not None:
             return queue(batch)
         return self.batched(queue, writes=True)()  # type: ignore[attr-defined]

@@ -133,7 +133,7 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
 
     In a batched transaction (`store.transaction(batch=True)` on PostgreSQL) statements are
     pipelined: the whole transaction is one round trip. The answers of `mark_event`,
-    `insert_order` and `use_token` are `Later`s; a method that reads an answer
+    `insert_order`, `enqueue_job(s)` and `use_token` are `Later`s; a method that reads an answer
     at once (stock, refunds…) sends what is queued first and waits: one more trip, still right.
     """
 
@@ -164,7 +164,8 @@ class Tx(JobsTx, ProblemsTx, DeskTx, PrivacyTx, TotalsTx, TicketsTx, StockTx, Re
         With `advance`, an order that exists moves to `order.status` if its state allows it
         (TRANSITIONS; with its payment intent, and paid_at when paid) and, when paid, its lines still
         pending take this order's (planned) fulfillment; True then means created or moved. One
-        statement for the order and one per line, either way.
+        statement for the order and one per line, either way (on PostgreSQL a repeat locks the
+        existing rows until commit, as the update it replaces did when it matched).
         The items are inserted whatever the answer (a conflict leaves the stored ones), so a
         batched transaction need not wait for it.
         """

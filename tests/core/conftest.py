@@ -132,7 +132,9 @@ def shop_env(database_url: str, smtp: SmtpServer, **extra: str) -> dict[str, str
     return {
         "DATABASE_URL": database_url, "SMTP_URL": smtp.url, "MERCHANT_EMAIL": MERCHANT, "SUPPORT_EMAIL": SUPPORT,
         "EMAIL_FROM": "Test Shop <shop@shop.example>", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "CATALOG_PATH": str(FIXTURES / "catalog.toml"), "RATE_LIMIT_PER_MINUTE": "0", **extra,
+        "CATALOG_PATH": str(FIXTURES / "catalog.toml"), "RATE_LIMIT_PER_MINUTE": "0",
+        # The test server is a direct connection on a free port: prepare, as DATABASE_PREPARE=auto does on 5432.
+        "DATABASE_PREPARE": "on", **extra,
     }
 
 
@@ -171,7 +173,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
 
     url = f"sqlite:///{tmp_path}/s.db" if request.param == "sqlite" else \
         request.getfixturevalue("postgres").create_database()
-    s = open_store(url)
+    s = open_store(url, prepare="on")  # a direct connection, as `shop_env` says
     yield s
     s.close()
 

@@ -170,7 +170,7 @@ def test_a_dead_connection_that_cannot_be_replaced_is_counted_once(postgres):
 
 def test_statements_a_connection_repeats_are_prepared_on_the_server(postgres):
     """The webhook's statements run again and again: PostgreSQL parses and plans them once."""
-    store = open_store(postgres.create_database(), pool_size=1)
+    store = open_store(postgres.create_database(), pool_size=1, prepare="on")
     try:
         for n in range(8):
             store.is_processed(f"evt_prepared_{n}")
@@ -183,7 +183,9 @@ def test_statements_a_connection_repeats_are_prepared_on_the_server(postgres):
 
 @pytest.mark.parametrize("url, setting, prepares", [
     ("postgresql://u:p@db.example:5432/shop", "auto", True),
+    ("postgresql://u:p@db.example/shop", "auto", True),  # PostgreSQL's own port
     ("postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres", "auto", False),  # transaction pooler
+    ("postgresql://u:p@pgbouncer.internal:6432/shop", "auto", False),  # PgBouncer's port
     ("postgresql://u:p@aws-0-eu.pooler.supabase.com:6543/postgres", "on", True),
     ("postgresql://u:p@db.example:5432/shop", "off", False),
 ])
@@ -191,23 +193,52 @@ def test_database_prepare_chooses_whether_statements_are_prepared(url, setting, 
     assert open_store(url, prepare=setting).dialect.prepares is prepares
 
 
-def test_prepared_statements_a_pooler_lost_turn_preparing_off_and_the_statement_is_retried(postgres):
+def lose_prepared_statements(store) -> None:
+    """Run the statement `is_processed` uses until it is prepared, then drop it on the server behind
+    psycopg's back (libpq directly): what landing on another server connection looks like."""
+    for n in range(8):
+        assert not store.is_processed(f"evt_lost_prepared_{n}")
+    with store.pool.connection() as held:
+        held.conn.pgconn.exec_(b"DEALLOCATE ALL")
+
+
+def test_prepared_statements_lost_twice_turn_preparing_off_and_the_statement_is_retried(postgres):
     """Behind a transaction pooler that cannot keep them, a prepared statement may be missing on the
-    server connection a statement lands on: that statement goes again on a new connection that
-    prepares nothing, and so does every later one (DATABASE_PREPARE=auto heals itself)."""
+    server connection a statement lands on: that statement goes again on a new connection. Once may
+    be a fluke (the new connection prepares again); the second time the process stops preparing,
+    and every connection it opens from then on prepares nothing (DATABASE_PREPARE=auto heals itself)."""
     store = open_store(postgres.create_database(), pool_size=1, prepare="on")
     try:
-        for n in range(8):
-            assert not store.is_processed(f"evt_lost_prepared_{n}")
-        with store.pool.connection() as held:
-            # Behind psycopg's back (libpq directly): what landing on another server connection looks like.
-            held.conn.pgconn.exec_(b"DEALLOCATE ALL")
-        with store.transaction() as tx:
+        lose_prepared_statements(store)
+        assert store.is_processed("evt_lost_prepared_0") is False  # failed once, then ran again
+        assert store.dialect.prepares is True
+        lose_prepared_statements(store)
+        with store.transaction() as tx:  # a transaction whose statements are not prepared: unaffected
             tx.mark_event("evt_kept", "checkout.session.completed", "cs_test_kept")
-        assert store.is_processed("evt_kept")  # failed once (prepared statement gone), then ran again
+        assert store.is_processed("evt_kept")  # failed again, then ran again
         assert store.dialect.prepares is False
         with store.pool.connection() as held:
             assert held.conn.prepare_threshold is None
             assert held.conn.execute("SELECT COUNT(*) FROM pg_prepared_statements").fetchone()[0] == 0
+    finally:
+        store.close()
+
+
+def test_a_prepared_statement_lost_inside_a_transaction_rolls_it_back_as_a_lost_connection(postgres):
+    """Inside a transaction the statement cannot simply go again: the transaction rolls back and the
+    caller hears the database is unavailable (a webhook answers 503 and Stripe retries); the next
+    transaction runs on a new connection."""
+    store = open_store(postgres.create_database(), pool_size=1, prepare="on")
+    try:
+        lose_prepared_statements(store)
+        with pytest.raises(StoreUnavailable):
+            with store.transaction() as tx:
+                tx.mark_event("evt_rolled_back", "checkout.session.completed", "cs_test_rb")
+                tx.get_order("cs_test_rb")  # reads at once: the mark is sent, then this
+                tx.is_processed_in_tx = store.is_processed("evt_lost_prepared_0")  # the prepared one
+        assert not store.is_processed("evt_rolled_back")
+        with store.transaction() as tx:
+            assert tx.mark_event("evt_rolled_back", "checkout.session.completed", "cs_test_rb")
+        assert store.is_processed("evt_rolled_back")
     finally:
         store.close()

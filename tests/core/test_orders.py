@@ -172,7 +172,7 @@ def test_out_of_order_events_never_move_an_order_back(any_shop):
 def test_failure_after_marking_progress_is_retried_and_completes(shop, monkeypatch):
     """The event is marked processed in the same transaction as the effects: a crash
     between them leaves nothing, Stripe's retry does the whole work."""
-    real = store_sql.Tx.enqueue_jobs  # the order's emails, queued last in its transaction
+    real = store_sql.Tx.enqueue_jobs  # every job the order's transaction queues
     calls = {"n": 0}
 
     def flaky(self, *args, **kwargs):

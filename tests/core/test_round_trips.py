@@ -13,6 +13,7 @@ import pytest
 from benchmarks.latency_proxy import proxied_database
 from benchmarks.roundtrip_bench import CreatingGateway, environ
 from checkout_kit.config import from_env
+from checkout_kit.store.dialects import PREPARE_AFTER
 from checkout_kit.services import Services
 from checkout_kit.web import App, call_wsgi
 from checkout_kit.webhook_signature import sign_header
@@ -29,12 +30,14 @@ class NullMailer:
         pass
 
 
-@pytest.fixture
-def counted(postgres):
+@pytest.fixture(params=["off", "on"])
+def counted(postgres, request):
+    """Trips counted through a proxy, with statements prepared on the server or not (DATABASE_PREPARE)."""
     proxy, url = proxied_database(postgres, delay_s=0.0)
     services = Services(from_env({"DATABASE_URL": url, "STRIPE_WEBHOOK_SECRET": SECRET, "STRIPE_SECRET_KEY": "sk_test_x",
                                   "CATALOG_PATH": str(FIXTURES / "catalog.toml"), "MERCHANT_EMAIL": "owner@example.com",
-                                  "CRON_SECRET": CRON, "RATE_LIMIT_PER_MINUTE": "1000", "DATABASE_POOL_SIZE": "1"}))
+                                  "CRON_SECRET": CRON, "RATE_LIMIT_PER_MINUTE": "1000", "DATABASE_POOL_SIZE": "1",
+                                  "DATABASE_PREPARE": request.param}))
     gateway = CreatingGateway()
     services._gateway, services._mailer = gateway, NullMailer()
     app = App(services)
@@ -66,7 +69,10 @@ def deliver(trips, body: bytes):
 
 def test_a_paid_webhook_costs_three_round_trips_and_a_duplicate_one(counted):
     gateway, trips = counted
-    deliver(trips, paid_event(gateway, 0))  # warm: the route's own first use
+    for n in range(PREPARE_AFTER + 1):  # warm: the route's own first use, its statements prepared
+        warm = paid_event(gateway, 10 + n)
+        deliver(trips, warm)
+        deliver(trips, warm)  # a duplicate's statements too
     body = paid_event(gateway, 1)
     count, answer = deliver(trips, body)
     assert answer["outcome"] == "fulfilled" and count == 3  # precheck, the order's transaction, done + log
@@ -77,6 +83,9 @@ def test_a_paid_webhook_costs_three_round_trips_and_a_duplicate_one(counted):
 def test_the_success_page_and_the_cron_route_cost_one_round_trip(counted):
     gateway, trips = counted
     deliver(trips, paid_event(gateway, 2))
+    for n in range(PREPARE_AFTER + 1):  # warm: the statements prepared
+        trips("GET", f"/api/checkout-session?session_id={gateway.add(102)}")
+        trips("GET", "/api/cron/outbox", headers={"Authorization": f"Bearer {CRON}"})
     count, summary = trips("GET", f"/api/checkout-session?session_id={gateway.add(102)}")
     assert summary["payment_status"] == "paid" and count == 1
     trips("GET", "/api/cron/outbox", headers={"Authorization": f"Bearer {CRON}"})  # the day's reconcile
@@ -88,7 +97,8 @@ def test_create_checkout_session_costs_two_round_trips_for_new_and_returning_cli
     _, trips = counted
     body = json.dumps({"priceId": "price_test_ebook"}).encode()
     headers = {"Content-Type": "application/json", "Origin": "http://127.0.0.1:8000"}
-    trips("POST", "/api/create-checkout-session", body, headers, client="192.0.2.1")  # warm: the route's first use
+    for n in range(PREPARE_AFTER + 1):  # warm: the route's first use, its statements prepared
+        trips("POST", "/api/create-checkout-session", body, headers, client=f"192.0.2.{100 + n}")
     for client in ("192.0.2.2", "192.0.2.2", "192.0.2.3"):  # a new client's first hit also sweeps old windows
         count, answer = trips("POST", "/api/create-checkout-session", body, headers, client=client)
         assert answer["url"].startswith("https://") and count == 2
