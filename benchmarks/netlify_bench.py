@@ -60,6 +60,7 @@ class Runs:
         self.colds: list[float] = []  # seconds, process start to first answer (as the caller saw it)
         self.firsts: list[dict[str, Any]] = []  # each instance's first answer (marks, bridge, at_ms)
         self.warms: list[float] = []  # ms, handler time of the later requests
+        self.warm_waits: list[tuple[float, float]] = []  # ms each waited on Stripe and on SQL through the bridge
         self.rss: list[float] = []
         for run in range(RUNS):
             instance = Instance(env, workdir, f"{name}{run}", module)
@@ -73,6 +74,8 @@ class Runs:
                     answer = instance.send(make(n))
                     assert answer["status"] == 200, answer["status"]
                     self.warms.append(answer["ms"])
+                    waited = answer.get("bridge") or {}  # the peer has no bridge
+                    self.warm_waits.append((waited.get("fetch_ms", 0.0), waited.get("sqlBatch_ms", 0.0)))
                 self.rss.append(answer["rss_mb"])
             finally:
                 instance.close()
@@ -211,8 +214,11 @@ def run() -> list[Row]:
                     rows += phase_rows(kit, route)
                 rows.append((f"vercel  cold {route}, PostgreSQL", round(v_cold * 1000, 1), "ms",
                              f"median of {RUNS}; vercel_bench's measurement (vc_handler, CPython)"))
+                stripe_ms = statistics.median(w[0] for w in kit.warm_waits)
+                sql_ms = statistics.median(w[1] for w in kit.warm_waits)
                 rows.append((f"netlify warm {route}, PostgreSQL", round(kit.warm, 2), "ms",
-                             f"median of {len(kit.warms)} ({WARM} in each of {RUNS} instances)"))
+                             f"median of {len(kit.warms)} ({WARM} in each of {RUNS} instances); of which waiting on "
+                             f"Stripe {stripe_ms:.2f} ms and SQL {sql_ms:.2f} ms through the bridge (medians)"))
                 if route == "create-checkout-session":
                     rows.append((f"peer    warm {route}", round(peer.warm, 2), "ms",
                                  f"median of {len(peer.warms)}"))
