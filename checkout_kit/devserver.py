@@ -367,11 +367,11 @@ def run(port: int, emulator_port: int) -> int:
     except OSError as exc:
         print(f"Cannot start the dev shop: {exc.strerror or exc}. Is another copy running? Try --port/--emulator-port.")
         return 1
-    print(banner(shop))
-    print(TEST_CARDS_HELP)
-    print("Ctrl-C stops it.", flush=True)
-    _stop_on_signals()
+    _stop_on_signals()  # before the banner says so: a Ctrl-C right after it must not be lost
     try:
+        print(banner(shop))
+        print(TEST_CARDS_HELP)
+        print("Ctrl-C stops it.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
