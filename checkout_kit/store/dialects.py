@@ -24,9 +24,11 @@ PREPARE_AFTER = 5
 # SQLSTATEs of a prepared statement the server does not know (or knows twice): a transaction
 # pooler handed the connection's statements to another server connection.
 PREPARED_STATEMENT_LOST = ("26000", "42P05")
-# How many times that may happen in a process before it stops preparing: once can be psycopg's own
-# bookkeeping after a failed pipeline (a new connection fixes it); twice is a pooler.
+# How many times that may happen within PREPARED_LOSS_WINDOW_S before the process stops preparing:
+# once can be psycopg's own bookkeeping after a failed pipeline (a new connection fixes it); twice
+# within the hour is a pooler.
 PREPARED_LOSSES_TOLERATED = 1
+PREPARED_LOSS_WINDOW_S = 3600
 # DATABASE_PREPARE=auto prepares on PostgreSQL's own port only: poolers that cannot keep prepared
 # statements listen elsewhere (PgBouncer 6432, Supabase's transaction pooler 6543).
 DIRECT_PORTS = (5432,)
@@ -71,6 +73,10 @@ class Dialect:
     def is_broken(self, conn: Any) -> bool:
         """True when `conn` can no longer be used and must be replaced."""
         return bool(getattr(conn, "closed", False))
+
+    def is_stale(self, conn: Any) -> bool:
+        """True when `conn` works but should not be lent again (opened with settings since changed)."""
+        return False
 
     def where(self) -> str:
         """Where the database is, for messages: never a password."""
@@ -180,7 +186,7 @@ class PostgresDialect(Dialect):
         if pool_size:
             self.pool_size = pool_size
         self.prepares = prepare == "on" or (prepare == "auto" and prepares_by_default(url))
-        self.prepared_losses = 0
+        self._prepared_losses: list[float] = []  # when prepared statements were lost (monotonic)
 
     def where(self) -> str:
         parts = urlsplit(self.url)
@@ -220,9 +226,10 @@ class PostgresDialect(Dialect):
             # The server does not know this connection's prepared statements (a pooler moved it to
             # another server connection): the connection goes (what it ran was undone).
             if self.prepares and not getattr(exc, "_kit_counted", False):
-                exc._kit_counted = True  # type: ignore[attr-defined]  # the pool asks about it again
-                self.prepared_losses += 1
-                if self.prepared_losses > PREPARED_LOSSES_TOLERATED:
+                exc._kit_counted = True  # type: ignore[attr-defined]  # counted once, however often asked
+                now = time.monotonic()
+                self._prepared_losses = [t for t in self._prepared_losses if now - t < PREPARED_LOSS_WINDOW_S] + [now]
+                if len(self._prepared_losses) > PREPARED_LOSSES_TOLERATED:
                     self.prepares = False
                     log.warning("PostgreSQL lost prepared statements again (a transaction pooler?): the kit stops "
                                 "preparing them; set DATABASE_PREPARE=off to skip this step")
@@ -238,5 +245,8 @@ class PostgresDialect(Dialect):
         return sqlstate in PREPARED_STATEMENT_LOST or (sqlstate == "08P01" and "prepared statement" in str(exc))
 
     def is_broken(self, conn: Any) -> bool:
-        # One that still prepares after preparing was turned off is replaced as well.
-        return bool(conn.closed or conn.broken or (not self.prepares and getattr(conn, "prepare_threshold", None) is not None))
+        return bool(conn.closed or conn.broken)
+
+    def is_stale(self, conn: Any) -> bool:
+        # Still preparing after preparing was turned off: replaced when it comes back to the pool.
+        return not self.prepares and getattr(conn, "prepare_threshold", None) is not None

@@ -135,7 +135,7 @@ class JobsStore:
         return jobs_from_rows(self._query(*self.claim_statement(token, lease_s, limit, session_id, waiting_since)))
 
     def complete_jobs(self, done: list[tuple[Job, dict[str, Any] | None]], batch: Any = None) -> Any:
-        """Mark each job done with its result, if its lease is still ours. One round trip for them all.
+        """Mark each job done with its result, if its lease is still ours: one statement per hundred jobs.
 
         Answers the jobs another worker took over meanwhile (left to their new holder); with
         `batch` (statements still to be sent) it answers a function that tells them once it went.

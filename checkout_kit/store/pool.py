@@ -92,7 +92,8 @@ class ConnectionPool:
         finally:
             self._local.held = None
             if held.conn is not None:  # None: it was dropped and no replacement could be opened
-                self._checkin(held.conn, keep and not self.dialect.is_broken(held.conn))
+                self._checkin(held.conn, keep and not self.dialect.is_broken(held.conn)
+                              and not self.dialect.is_stale(held.conn))
             self._slots.release()
 
     def discard_held(self) -> None:
@@ -115,7 +116,8 @@ class ConnectionPool:
                 if not self._idle:
                     break
                 conn, returned = self._idle.pop()
-            if not self.dialect.is_broken(conn) and (time.monotonic() - returned < IDLE_CHECK_S or self._alive(conn)):
+            if not self.dialect.is_broken(conn) and not self.dialect.is_stale(conn) and (
+                    time.monotonic() - returned < IDLE_CHECK_S or self._alive(conn)):
                 return _Held(conn, fresh=False)
             self._close(conn)
         return _Held(self._connect(), fresh=True)
