@@ -8,11 +8,12 @@ portable `ON CONFLICT` clauses; a dialect supplies only what differs.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Iterator
-from urllib.parse import urlsplit
+from typing import Any, Iterator, Mapping
+from urllib.parse import parse_qs, urlsplit
 
 from checkout_kit.store.errors import StoreUnavailable
 
@@ -160,10 +161,13 @@ class SqliteDialect(Dialect):
             conn.execute("PRAGMA secure_delete=OFF")
 
 
-def prepares_by_default(url: str) -> bool:
-    """DATABASE_PREPARE=auto: whether `url` reaches PostgreSQL on its own port (5432, or none given)."""
+def prepares_by_default(url: str, environ: Mapping[str, str] = os.environ) -> bool:
+    """DATABASE_PREPARE=auto: whether `url` reaches PostgreSQL on its own port (5432), read as libpq
+    reads it: the URL's port, else its `?port=`, else PGPORT, else 5432."""
     try:
-        return (urlsplit(url).port or 5432) in DIRECT_PORTS
+        parts = urlsplit(url)
+        port = parts.port or parse_qs(parts.query).get("port", [None])[0] or environ.get("PGPORT") or 5432
+        return int(port) in DIRECT_PORTS
     except ValueError:
         return False
 

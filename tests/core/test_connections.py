@@ -193,6 +193,17 @@ def test_database_prepare_chooses_whether_statements_are_prepared(url, setting, 
     assert open_store(url, prepare=setting).dialect.prepares is prepares
 
 
+@pytest.mark.parametrize("url, environ, prepares", [
+    ("postgresql://u:p@db.example/shop?port=6432", {}, False),  # libpq's ?port=
+    ("postgresql://u:p@db.example/shop", {"PGPORT": "6543"}, False),  # libpq's PGPORT
+    ("postgresql://u:p@db.example:5432/shop", {"PGPORT": "6543"}, True),  # the URL's own port wins
+])
+def test_database_prepare_auto_reads_the_port_as_libpq_does(url, environ, prepares):
+    from checkout_kit.store.dialects import prepares_by_default
+
+    assert prepares_by_default(url, environ) is prepares
+
+
 def lose_prepared_statements(store) -> None:
     """Run the statement `is_processed` uses until it is prepared, then drop it on the server behind
     psycopg's back (libpq directly): what landing on another server connection looks like."""
