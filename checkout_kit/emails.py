@@ -53,11 +53,8 @@ def queue(tx: Any, key: str, template: str, to: str | None, order: Order | dict[
 
 def queue_all(tx: Any, jobs: list[JobSpec | None], lease: tuple[str, float] | None = None) -> list[Any]:
     """Queue several `email_job`s in one statement (those without a usable recipient are left out)."""
-    wanted = [job for job in jobs if job is not None]
-    if not wanted:
-        return []
     token, lease_s = lease if lease else (None, 0.0)
-    return tx.enqueue_jobs(wanted, lease_token=token, lease_s=lease_s)
+    return tx.enqueue_jobs([job for job in jobs if job is not None], lease_token=token, lease_s=lease_s)
 
 
 JobSpec = tuple[str, str, dict[str, Any], str | None]  # key, kind, payload, session id

@@ -77,10 +77,7 @@ def handle(services: Any, event: Event, gateway: Any) -> Outcome:
 
 def queue(tx: Any, mails: list[memberships.Mail], lease: tuple[str, float]) -> list[Job]:
     """Queue each email once (by key, in key order), leased to the caller; the jobs it must perform."""
-    jobs = []
-    for mail in sorted(mails, key=lambda m: m.key):
-        job = emails.queue(tx, mail.key, mail.template, mail.to, context=mail.context, lease=lease,
-                           links={name: list(link) for name, link in mail.links.items()} or None)
-        if job is not None:
-            jobs.append(job)
-    return jobs
+    queued = emails.queue_all(tx, [emails.email_job(mail.key, mail.template, mail.to, context=mail.context,
+                                                    links={name: list(link) for name, link in mail.links.items()} or None)
+                                   for mail in sorted(mails, key=lambda m: m.key)], lease)
+    return [job for job in queued if job is not None]

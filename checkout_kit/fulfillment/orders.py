@@ -143,17 +143,12 @@ def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.P
     """Record what each line's kind planned beyond the line itself (which `insert_order` wrote,
     over a line still pending only: a later delivery never undoes a line shipped since); queue its
     effects leased to this caller (after the emails)."""
-    lease_s = outbox.lease_seconds(services.settings)
-    jobs = []
     for item, found in zip(order.items, plans):
         if found.tickets:
             tx.issue_tickets(order.session_id, item.position, found.tickets)
-        for spec in found.jobs:
-            job = tx.enqueue_job(spec.key, spec.kind, spec.payload, session_id=order.session_id, lease_token=token,
-                                 lease_s=lease_s)
-            if job is not None:
-                jobs.append(job)
-    return jobs
+    queued = tx.enqueue_jobs([(spec.key, spec.kind, spec.payload, order.session_id) for found in plans
+                              for spec in found.jobs], lease_token=token, lease_s=outbox.lease_seconds(services.settings))
+    return [job for job in queued if job is not None]
 
 
 def as_stored(order: Order, now: float) -> Order:

@@ -67,6 +67,8 @@ class JobsTx:
     def enqueue_jobs(self, specs: list[tuple[str, str, dict[str, Any], str | None]], lease_token: str | None = None,
                      lease_s: float = 0.0, run_after: float | None = None) -> list[Any]:
         """`enqueue_job` for several (key, kind, payload, session id) in one statement: each one's answer."""
+        if not specs:
+            return []
         leased = lease_token is not None
         status, attempts = (JOB_RUNNING, 1) if leased else (JOB_PENDING, 0)
         due = self.now if run_after is None else run_after
