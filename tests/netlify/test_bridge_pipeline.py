@@ -25,7 +25,7 @@ from tests.netlify.conftest import Bridge
 @pytest.fixture
 def db(netlify_build, postgres) -> Iterator[tuple[str, LatencyProxy, Bridge]]:
     direct = postgres.create_database()
-    proxy = LatencyProxy(postgres.port, delay_s=0.0)
+    proxy = LatencyProxy(postgres.port, delay_s=0.005)  # see test_round_trips.TRIP_DELAY_S
     bridge = Bridge(proxy.through(direct))
     with psycopg.connect(direct, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
