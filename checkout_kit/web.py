@@ -353,12 +353,18 @@ def cron_outbox(request: Request, services: Any) -> Response:
     if refused:
         return refused
     # One round trip when nothing is due: the due jobs, the count of unfinished ones, the day's first run?
-    claimed, pending, first_today = services.store.cron_pass(outbox.new_token(), outbox.lease_seconds(services.settings),
-                                                            CRON_BATCH)
+    token, lease_s = outbox.new_token(), outbox.lease_seconds(services.settings)
+    claimed, pending, first_today = services.store.cron_pass(token, lease_s, CRON_BATCH)
     # Once a day (the first run of each UTC day, however often the scheduler calls): reconcile
     # the last three days with Stripe, in case a webhook never arrived. Before the jobs: the
     # day's run is taken now, so a pass that fails or times out below must not have skipped it.
-    reconciled = _daily_reconcile(services) if first_today else None
+    # The jobs are handed back meanwhile (a long reconcile would outlast their leases) and
+    # claimed again after it, with any it queued.
+    reconciled = None
+    if first_today:
+        services.store.unclaim_jobs(claimed)
+        reconciled = _daily_reconcile(services)
+        claimed = services.store.claim_jobs(token, lease_s, CRON_BATCH)
     result = outbox.perform_all(services, claimed)
     if len(claimed) == CRON_BATCH and not result.stopped:
         result.add(outbox.drain(services, CRON_BATCH))
