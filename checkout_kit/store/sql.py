@@ -521,12 +521,21 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
     def hit(self, bucket: str, window_s: int) -> int:
         """Count one hit in the current fixed window; return the window's count so far."""
         sql, params = hit_statement(bucket, window_s)
-        # The first hit of a window also sweeps windows long gone (two days' are kept), in the same
-        # round trip: the sweep's condition reads the row the hit just wrote (checked once, no scan otherwise).
-        hits, _ = self.batched(lambda b: (b.rows(sql, params), b.count(
-            "DELETE FROM rate_limits WHERE window_start < ? AND EXISTS (SELECT 1 FROM rate_limits WHERE bucket = ? "
-            "AND window_start = ? AND hits = 1)", (int(time.time()) - 2 * 86400, *params))))
-        return int(hits.get()[0][0])
+        sweep = "DELETE FROM rate_limits WHERE window_start < ?"
+        old = int(time.time()) - 2 * 86400
+
+        # The first hit of a window also sweeps windows long gone (two days' are kept). Pipelined, in
+        # the same round trip: the sweep's condition reads the row the hit just wrote (checked once,
+        # no scan otherwise); in process, only when the hit says it was the first.
+        def queue(b: Batch) -> Later[list[tuple[Any, ...]]]:
+            hits = b.rows(sql, params)
+            if b.pipelined:
+                b.count(f"{sweep} AND EXISTS (SELECT 1 FROM rate_limits WHERE bucket = ? AND window_start = ? "
+                        f"AND hits = 1)", (old, *params))
+            elif hits.get()[0][0] == 1:
+                b.count(sweep, (old,))
+            return hits
+        return int(self.batched(queue).get()[0][0])
 
     def cron_pass(self, token: str, lease_s: float, limit: int) -> tuple[list[Job], int, bool]:
         """The scheduled route's usual case in one round trip: the due jobs (leased to `token`), how

@@ -175,3 +175,17 @@ def test_unreachable_postgres_is_a_clear_store_error():
 def test_unknown_database_url():
     with pytest.raises(StoreError):
         open_store("mysql://x")
+
+
+def test_a_windows_first_hit_sweeps_windows_older_than_two_days_and_later_hits_do_not(store):
+    def leftovers() -> int:
+        return store._query("SELECT COUNT(*) FROM rate_limits WHERE bucket = 'ip:gone'")[0][0]
+
+    def old_window() -> None:
+        store._write("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, ?)",
+                     ("ip:gone", int(time.time()) // 86400 * 86400 - 3 * 86400, 7))
+
+    old_window()
+    assert store.hit("ip:sweeper", 86400) == 1 and leftovers() == 0  # the window's first hit sweeps
+    old_window()
+    assert store.hit("ip:sweeper", 86400) == 2 and leftovers() == 1  # a later one leaves it
