@@ -42,7 +42,6 @@ EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
 # compiling them (pure Python in `re`) was ~10 ms of an instance's first request.
 LOGO = re.compile(r"(/|https://)[^\s\"'<>]*")
 PRICE_ID = re.compile(r"price_[A-Za-z0-9_]+")
-CURRENCY = re.compile(r"[a-zA-Z]{3}")
 COUNTRY = re.compile(r"[A-Z]{2}")
 HTTPS_URL = re.compile(r"https://[^\s/?#]+[^\s]*")
 LOCAL_URL = re.compile(r"http://(127\.0\.0\.1|localhost)(:\d+)?(/[^\s]*)?")
@@ -190,9 +189,7 @@ def _price(key: str, n: int, raw: Any) -> Price:
     recurring = raw.get("recurring")
     if recurring is not None and recurring not in INTERVALS:
         raise fail(where, f"recurring must be one of {', '.join(INTERVALS)}")
-    currency = raw.get("currency", "usd")
-    if not isinstance(currency, str) or not CURRENCY.fullmatch(currency):
-        raise fail(where, "currency must be a three-letter code such as usd")
+    currency = offers_module.currency_code(raw.get("currency", "usd"), where)
     amount = raw.get("unit_amount")
     options = offers_module.amounts_by_currency(raw.get("currency_options", {}), where)
     if any(code == currency.lower() for code, _ in options):

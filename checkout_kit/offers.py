@@ -104,7 +104,8 @@ def whole(value: Any, where: str, name: str, minimum: int = 0) -> int:
     return value
 
 
-def _currency(value: Any, where: str, name: str = "currency") -> str:
+def currency_code(value: Any, where: str, name: str = "currency") -> str:
+    """A three-letter currency code, lower-cased."""
     if not isinstance(value, str) or not CURRENCY.fullmatch(value.lower()):
         raise fail(where, f"{name} must be a three-letter code such as usd")
     return value.lower()
@@ -115,7 +116,7 @@ def amounts_by_currency(value: Any, where: str,
     """`{ eur = 450, gbp = 400 }` -> (("eur", 450), ("gbp", 400))."""
     if not isinstance(value, dict):
         raise fail(where, f"{name} is a table like {{ eur = 450 }}")
-    return tuple((_currency(code, where, f"{name} key {code!r}"),
+    return tuple((currency_code(code, where, f"{name} key {code!r}"),
                   whole(amount, where, f"{name}.{code}")) for code, amount in value.items())
 
 
@@ -148,7 +149,7 @@ def _coupon(key: str, raw: Any, product_keys: set[str]) -> Coupon:
         percent = float(percent)
     else:
         amount = whole(raw["amount_off"], where, "amount_off", 1)
-        currency = _currency(raw.get("currency"), where)
+        currency = currency_code(raw.get("currency"), where)
     duration = raw.get("duration", "once")
     if duration not in DURATIONS:
         raise fail(where, f"duration is one of {', '.join(DURATIONS)}")
@@ -191,7 +192,7 @@ def _shipping_rate(key: str, raw: Any) -> ShippingRate:
     if low and high and low > high:
         raise fail(where, "min_days is above max_days")
     return ShippingRate(key=key, name=name.strip(), amount=whole(raw.get("amount"), where, "amount"),
-                        currency=_currency(raw.get("currency", "usd"), where),
+                        currency=currency_code(raw.get("currency", "usd"), where),
                         currency_options=amounts_by_currency(raw.get("currency_options", {}), where),
                         min_days=low, max_days=high)
 
@@ -234,6 +235,6 @@ def parse(data: dict[str, Any], product_keys: set[str]) -> Offers:
     return Offers(
         coupons=parsed_coupons,
         shipping_rates={k: _shipping_rate(k, v) for k, v in rates.items()},
-        currencies=tuple(_currency(c, "checkout", "currencies") for c in currencies),
+        currencies=tuple(currency_code(c, "checkout", "currencies") for c in currencies),
         invoice=raw.get("invoice", False), invoice_footer=footer,
         invoice_fields=tuple((f["name"], f["value"]) for f in fields))
