@@ -126,9 +126,7 @@ def perform_all(services: Any, jobs: Iterable[Job], result: PassResult | None = 
             log.error("job outbox stopped: %s", exc)
             result.stopped = "database unavailable"
             result.handed_back += len(pending)
-            if done or finish is not None:  # what was done stays done, if the database is back already
-                _mark_done(services, done, result, finish)
-            return result
+            break  # what was done is still marked below, if the database is back already
         if outcome is not None:
             done.append((job, outcome[0]))
     if done or finish is not None:
