@@ -36,9 +36,6 @@ class Inputs:
     trial: bool = False  # a subscription's free trial: its recurring lines are not due today
 
 
-_half_up = tax_table.half_up  # tests/emulator/test_pricing.py checks the rounding through this name
-
-
 def _coupon_amounts(state: State, coupon: dict[str, Any], items: list[dict[str, Any]], cur: str,
                     already: list[int]) -> list[int]:
     """What one coupon takes off each line, after the coupons before it (`already`)."""

@@ -40,7 +40,6 @@ def percent_of(amount: int, percent: float) -> int:
     return half_up(amount * hundredths, 10000)
 
 
-tax_on = percent_of  # the tax's name for it (tests/emulator/test_pricing.py checks the rounding through it)
 
 
 def tax_rate_object(state: State, country: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import time
 import pytest
 import stripe
 
-from checkout_kit.emulator import pricing, tax_table
+from checkout_kit.emulator import tax_table
 from tests.emulator.conftest import control, new_session
 
 
@@ -157,6 +157,6 @@ def test_currency_options_price_the_session_and_a_missing_currency_is_refused(cl
 
 
 def test_rounding_is_half_up_and_integer():
-    assert tax_table.tax_on(1999, 19.0) == 380  # 379.81
-    assert tax_table.tax_on(10, 5.0) == 1  # 0.5 rounds up
-    assert pricing._half_up(1, 2) == 1 and pricing._half_up(1, 3) == 0
+    assert tax_table.percent_of(1999, 19.0) == 380  # 379.81
+    assert tax_table.percent_of(10, 5.0) == 1  # 0.5 rounds up
+    assert tax_table.half_up(1, 2) == 1 and tax_table.half_up(1, 3) == 0
