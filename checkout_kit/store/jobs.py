@@ -170,10 +170,6 @@ class JobsStore:
             return queue(batch)
         return self.batched(queue, writes=True)()  # type: ignore[attr-defined]
 
-    def complete_job(self, job: Job, result: dict[str, Any] | None = None) -> bool:
-        """Mark done, if `job`'s lease is still ours; False means another worker owns it now."""
-        return not self.complete_jobs([(job, result)])
-
     def retry_job(self, job: Job, error: str, run_after: float) -> bool:
         """Release for another attempt at `run_after`, if the lease is still ours."""
         return self._write(

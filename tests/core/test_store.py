@@ -110,7 +110,7 @@ def test_jobs_are_queued_once_per_key_and_claimed_by_one_worker(store):
     assert store.retry_job(job, "SMTP down", run_after=time.time() - 1)
     again = store.claim_jobs("token-again", 30)
     assert [j.id for j in again] == [job.id] and again[0].attempts == 2 and again[0].last_error == "SMTP down"
-    assert store.complete_job(again[0], {"subject": "S"})
+    assert store.complete_jobs([(again[0], {"subject": "S"})]) == []  # none taken over
     assert store.claim_jobs("token-late", 30) == [] and store.pending_job_count() == 0
     assert store.emails("cs_1")[0].status == "sent" and store.emails("cs_1")[0].subject == "S"
 
@@ -130,10 +130,10 @@ def test_only_the_lease_holder_can_finish_or_release_a_job(store, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: later)
     [taken] = store.claim_jobs("second-worker", 30)  # the lease ran out: another worker takes over
     assert taken.id == slow.id and taken.lease_token == "second-worker"
-    assert store.complete_job(taken, {"subject": "S"})
+    assert store.complete_jobs([(taken, {"subject": "S"})]) == []
     # The first worker wakes up: whatever it reports changes nothing (no third copy queued again).
     assert not store.retry_job(slow, "timed out", run_after=later)
-    assert not store.complete_job(slow)
+    assert store.complete_jobs([(slow, None)]) == [slow]  # its lease was taken over
     assert not store.give_up_job(slow, "gave up")
     assert store.jobs()[0].status == "done" and store.claim_jobs("third", 30) == []
 
