@@ -259,10 +259,7 @@ def any_after_shop(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpSer
 
 def buy(shop: Shop, price: str, quantity: int = 1, email: str = CUSTOMER) -> str:
     """A paid order, completed as Stripe does (the emulator pays and delivers the webhook); its session id."""
-    session_id = shop.new_session(price, quantity)
-    shop.pay(session_id, email=email)
-    shop.wait_order(session_id)
-    return session_id
+    return paid_order(shop, price, quantity, email=email).session_id
 
 
 def paid_order(shop: Shop, price_id: str, quantity: int = 1, **pay: Any) -> Any:
