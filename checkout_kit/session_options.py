@@ -68,7 +68,10 @@ def invoice_params(catalog: Catalog, products: Sequence[Product], shop_name: str
     offers = catalog.offers
     if not (offers.invoice or any(p.invoice for p in products)):
         return {}
-    data: dict[str, Any] = {"description": f"Your purchase from {shop_name}", "metadata": {"kit": "checkout-kit"}}
+    from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE  # checkout imports this module
+
+    data: dict[str, Any] = {"description": f"Your purchase from {shop_name}",
+                            "metadata": {KIT_METADATA_KEY: KIT_METADATA_VALUE}}
     if offers.invoice_footer:
         data["footer"] = offers.invoice_footer
     if offers.invoice_fields:

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import stripe
 
 from checkout_kit import catalog as catalog_module
+from checkout_kit.checkout import KIT_METADATA_KEY, KIT_METADATA_VALUE
 from checkout_kit.devserver import seed_payload, seeded_price_id
 from checkout_kit.emulator import Emulator
 
@@ -37,7 +38,7 @@ class Sale:
         """A kit Checkout Session buying it, as params for the SDK's sessions.create."""
         return {
             "mode": self.mode, "success_url": "https://shop.example.com/success.html?session_id={CHECKOUT_SESSION_ID}",
-            "metadata": {"kit": "checkout-kit"}, "line_items": [{"price": self.price_id, "quantity": self.quantity}]}
+            "metadata": {KIT_METADATA_KEY: KIT_METADATA_VALUE}, "line_items": [{"price": self.price_id, "quantity": self.quantity}]}
 
 
 def first_sale() -> Sale:
