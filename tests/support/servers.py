@@ -131,9 +131,9 @@ class HangingServer:
                 continue
             mode = self.mode
             if mode == "down":
+                self.reset += 1  # counted before the client can see it: a test may check right after
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
                 conn.close()
-                self.reset += 1
             elif mode == "forward":
                 self._forward(conn)
             else:
