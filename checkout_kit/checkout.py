@@ -316,7 +316,8 @@ def record_intent(store: Any, session: dict[str, Any]) -> None:
     """Note that a checkout started (id, amount, currency; no personal data), for conversion.
 
     The one write on the create path besides the rate limiter, and best effort: a database
-    hiccup here must not cost the buyer their checkout.
+    hiccup here must not cost the buyer their checkout, and nothing waits for its answer (on
+    Netlify it is finished after the response).
     """
     try:
         store.record_intent(session["id"], session.get("amount_total"), session.get("currency"),

@@ -42,6 +42,8 @@ IN_TRANSACTION = frozenset({"T", "E"})  # ReadyForQuery's status: in a transacti
 
 # sqlBatchSync(statementsJson, timeoutMs, session) → answer JSON (netlify/lib/bridge.mjs)
 SendBatch = Callable[[str, int, str], str]
+# sqlBatchLater(statementsJson, timeoutMs): posted, not waited for (done after the answer)
+PostBatch = Callable[[str, int], Any]
 
 
 def numbered_placeholders(sql: str) -> str:
@@ -169,8 +171,9 @@ class BridgePipeline:
 class BridgeConnection:
     """One PostgreSQL session held by the bridge worker (node-postgres over TCP)."""
 
-    def __init__(self, send_batch: SendBatch) -> None:
+    def __init__(self, send_batch: SendBatch, post_batch: PostBatch | None = None) -> None:
         self._send_batch = send_batch
+        self._post_batch = post_batch
         self.closed = False
         self.broken = False
         # The worker's database session a transaction began on ("" outside one): every statement
@@ -214,6 +217,15 @@ class BridgeConnection:
                 raise StoreUnavailable(message or "lost the database connection")
             raise StoreError(f"PostgreSQL error {code}: {message}".strip())
 
+    def post(self, sql: str, params: list[Any]) -> bool:
+        """Send one statement without waiting for it (the worker runs it before anything sent
+        later); False, and nothing sent, inside a transaction or a pipeline or without the bridge's
+        `sqlBatchLater`: the caller then runs it as usual."""
+        if self._post_batch is None or self.closed or self.session or self.queued is not None:
+            return False
+        self._post_batch(json.dumps([[sql, params]]), SQL_TIMEOUT_MS)
+        return True
+
     def cursor(self) -> BridgeCursor:
         return BridgeCursor(self)
 
@@ -231,12 +243,16 @@ class BridgePostgresDialect(PostgresDialect):
     placeholder = "?"  # kept as `?` by SqlStore; the cursor numbers them $1, $2…
     pool_size = 1  # one request at a time per instance, and one connection per instance
 
-    def __init__(self, url: str, send_batch: SendBatch) -> None:
+    def __init__(self, url: str, send_batch: SendBatch, post_batch: PostBatch | None = None) -> None:
         super().__init__(url)
         self._send_batch = send_batch
+        self._post_batch = post_batch
 
     def connect(self) -> BridgeConnection:
-        return BridgeConnection(self._send_batch)
+        return BridgeConnection(self._send_batch, self._post_batch)
+
+    def send_unawaited(self, conn: Any, sql: str, params: tuple[Any, ...]) -> bool:
+        return conn.post(numbered_placeholders(sql), [sql_param(p) for p in params])
 
     @contextmanager
     def begin(self, conn: Any) -> Iterator[None]:

@@ -54,6 +54,11 @@ class Dialect:
     def sync(self, pipeline: Any) -> None:
         """Send what is queued and wait for the answers (a result is needed now)."""
 
+    def send_unawaited(self, conn: Any, sql: str, params: tuple[Any, ...]) -> bool:
+        """Send a best-effort write without waiting for it, if this dialect can (True when sent);
+        `SqlStore.write_unawaited` runs it as usual otherwise."""
+        return False
+
     def ping(self, conn: Any) -> None:
         conn.execute("SELECT 1")
 

@@ -63,20 +63,25 @@ async function boot() {
   const platform = py.pyimport("checkout_kit.pyodide_platform");
   platform.install(bridge);
   performance.mark("kit:ready");
-  return { py, handle: platform.handle };
+  return { py, handle: platform.handle, bridge };
 }
 
 let booting = null;  // one Pyodide per warm instance
 
 export default async (req, context) => {
   booting ??= boot().catch((e) => { booting = null; throw e; });
-  const { handle } = await booting;
+  const { handle, bridge } = await booting;
   const url = new URL(req.url);
   const headers = {};
   req.headers.forEach((value, name) => { headers[name] = value; });
   const body = new Uint8Array(await req.arrayBuffer());  // raw bytes: webhook signatures
   const answer = handle(req.method, url.pathname, url.search.slice(1), JSON.stringify(headers), body,
                         (context && context.ip) || "", url.protocol.replace(":", ""));
+  // Best-effort writes the request posted without waiting (a record of intent) finish after the
+  // answer: Netlify's waitUntil keeps the invocation until they are done; without it, wait here.
+  const settled = bridge.settled();
+  if (settled && typeof context?.waitUntil === "function") context.waitUntil(settled);
+  else if (settled) await settled;
   try {
     const status = answer.get(0);
     const out = new Headers();

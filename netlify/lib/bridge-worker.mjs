@@ -152,8 +152,27 @@ function answer(seq, status, out) {
   Atomics.notify(ctl, 0);
 }
 
+// SQL batches run one after another on the one connection, in the order they were sent: a write
+// posted without waiting (sqlLater) is done before any batch sent after it starts.
+let queue = Promise.resolve();
+function inTurn(work) {
+  const turn = queue.then(work);
+  queue = turn.catch(() => {});
+  return turn;
+}
+
+async function runLater(job) {
+  const answer = await inTurn(() => runBatch({ ...job, expect: null }));
+  if (answer.error) console.warn(`checkout-kit: a write sent after the answer failed (${answer.error.code})`);
+  parentPort.postMessage({ id: job.id, ok: !answer.error });
+}
+
 parentPort.on("message", async (job) => {
   let status = 0, out;
+  if (job.kind === "sqlLater") {  // nobody waits: the answer goes back as a message, not the buffer
+    runLater(job).catch(() => parentPort.postMessage({ id: job.id, ok: false }));
+    return;
+  }
   try {
     if (job.kind === "fetch") {
       ({ status, out } = await runFetch(job));
@@ -162,8 +181,9 @@ parentPort.on("message", async (job) => {
                 answer: runBatch(job).catch((e) => ({ error: { message: String(e), code: "prefetch" } })) };
       return;  // nobody waits for it: no answer written
     } else if (job.kind === "sqlBatch") {
-      out = encoder.encode(JSON.stringify(await runBatch(job)));
+      out = encoder.encode(JSON.stringify(await inTurn(() => runBatch(job))));
     } else if (job.kind === "close") {
+      await queue;  // writes posted before it are finished first
       if (client && typeof client.then === "function") client = await client.catch(() => null);
       if (client) await client.end().catch(() => {});
       client = null; session = "";

@@ -11,6 +11,11 @@
 // Every message is counted by kind, with the time the main thread waited for its answer
 // (`messageCounts()`): a statement or a pipelined batch of them is one `sqlBatch` message, so tests
 // and the bench can hold each route to its round trips and say where a request's time went.
+//
+// A best-effort write whose answer nobody needs (`sqlBatchLater`) is posted without waiting: the
+// worker runs it after what it is doing and before anything sent later (one queue), and `settled()`
+// is a promise of every such write being done, for api.mjs to hand to Netlify's `waitUntil` (the
+// answer goes out first; the invocation lasts until the write is done).
 import { Worker } from "node:worker_threads";
 
 const DATA_BYTES = 16 * 1024 * 1024;
@@ -26,6 +31,8 @@ export function messageCounts() {
 
 export function createBridge(workerPath, env = {}) {
   let worker, ctl, data, seq = 0;
+  const later = new Map();  // id → {done (a promise), resolve}: each write posted without waiting, not yet done
+  let laterSeq = 0;
 
   function start() {
     const control = new SharedArrayBuffer(12);
@@ -34,6 +41,20 @@ export function createBridge(workerPath, env = {}) {
     data = new Uint8Array(shared);
     worker = new Worker(workerPath, { workerData: { control, data: shared, databaseUrl: env.DATABASE_URL || "" } });
     worker.unref();  // never keeps the process alive on its own
+    worker.on("message", (done) => {  // only writes posted without waiting answer by message
+      const entry = later.get(done.id);
+      later.delete(done.id);
+      if (!later.size && worker) worker.unref();
+      if (entry) entry.resolve(done.ok);
+    });
+  }
+
+  // The worker is gone (timed out, closed): writes it still held are over, done or not.
+  function dropWorker() {
+    worker.terminate();
+    worker = undefined;
+    for (const entry of later.values()) entry.resolve(false);
+    later.clear();
   }
 
   function call(job, timeoutMs) {
@@ -57,8 +78,7 @@ export function createBridge(workerPath, env = {}) {
       if (left <= 0) {
         // The job is still running: drop the worker (and its database session, which
         // rolls back any open transaction) rather than read a late answer later.
-        worker.terminate();
-        worker = undefined;
+        dropWorker();
         return { status: -1, bytes: new TextEncoder().encode("bridge timeout") };
       }
       Atomics.wait(ctl, 0, Atomics.load(ctl, 0), left);
@@ -95,6 +115,24 @@ export function createBridge(workerPath, env = {}) {
       if (r.status < 0) return JSON.stringify({ results: [], error: { message: decoder.decode(r.bytes), code: "bridge", index: 0 } });
       return decoder.decode(r.bytes);
     },
+    // A best-effort write (statements as for sqlBatchSync, outside any transaction) posted without
+    // waiting for it: counted as a sqlBatch message (one round trip, taken after the answer).
+    sqlBatchLater(statementsJson, timeoutMs = 30000) {
+      if (!worker) start();
+      counts.sqlBatch += 1;
+      counts.later = (counts.later || 0) + 1;
+      const id = ++laterSeq;
+      let resolve;
+      const done = new Promise((r) => { resolve = r; });
+      later.set(id, { done, resolve });
+      worker.ref();  // until it is done: a process waiting on settled() must not exit first
+      worker.postMessage({ kind: "sqlLater", statements: JSON.parse(statementsJson), timeoutMs, id });
+    },
+    // A promise of every write posted without waiting being done (true if all succeeded); null if none is pending.
+    settled() {
+      return later.size ? Promise.all([...later.values()].map((entry) => entry.done)).then((all) => all.every(Boolean))
+                        : null;
+    },
     // A batch the worker runs now, without waiting: its answer is kept for the first identical
     // sqlBatch outside a transaction (a new instance's schema check, sent at install while the
     // first request is still parsing: a round trip off its path). Counted apart, as "prefetch".
@@ -105,9 +143,8 @@ export function createBridge(workerPath, env = {}) {
     },
     close(timeoutMs = 5000) {
       if (!worker) return;
-      call({ kind: "close" }, timeoutMs);
-      worker.terminate();
-      worker = undefined;
+      call({ kind: "close" }, timeoutMs);  // queued after the writes posted before it
+      dropWorker();
     },
   };
 }

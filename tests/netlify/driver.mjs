@@ -33,9 +33,14 @@ async function send(r) {
   if (r.body_b64) init.body = Buffer.from(r.body_b64, "base64");
   const before = messageCounts();
   const started = performance.now();
-  const res = await handler(new Request(`https://shop.example.com${r.path || "/"}`, init), { ip: "203.0.113.9" });
+  // Netlify's context: the client's address, and waitUntil (work that outlives the answer; the
+  // invocation, and so the next request of this instance, waits for it).
+  const outliving = [];
+  const context = { ip: "203.0.113.9", waitUntil: (promise) => { outliving.push(promise); } };
+  const res = await handler(new Request(`https://shop.example.com${r.path || "/"}`, init), context);
   const body = Buffer.from(await res.arrayBuffer());
   const now = performance.now();
+  await Promise.all(outliving);
   // The first answer also carries the cold start's phases (performance marks "kit:…" by api.mjs),
   // in ms since the process started, as performance.now() counts.
   const marks = firstResponseMs === null ? Object.fromEntries(performance.getEntriesByType("mark")

@@ -157,3 +157,43 @@ def test_a_statement_sent_ahead_answers_the_first_identical_one_without_a_round_
     before = proxy.snapshot().round_trips
     assert sorted(conn.execute(SCHEMA_CHECK).fetchall()) == [(1,), (2,), (3,)]  # used once: now from the server
     assert proxy.snapshot().round_trips - before == 1
+
+
+def test_a_write_posted_without_waiting_is_done_before_anything_sent_after_it(db):
+    url, proxy, bridge = db
+    posted: list[str] = []
+
+    def post(statements_json: str, timeout_ms: int) -> None:
+        posted.append(statements_json)
+        bridge.call("sqlBatchLater", statements_json, timeout_ms)
+    conn = BridgeConnection(bridge.send, post)
+    conn.execute("SELECT 1")  # connected
+    # A slow write, posted: the call returns before PostgreSQL has even run it.
+    assert conn.post("INSERT INTO t SELECT $1, $2 FROM pg_sleep(0.3)", ["1", "posted"]) is True
+    assert bridge.messages == 1 and bridge.counts["later"] == 1 and bridge.counts["sqlBatch"] == 2
+    # The next statement waits its turn behind it on the worker's one connection, so it sees it.
+    assert conn.execute("SELECT id, note FROM t").fetchall() == [(1, "posted")]
+    # A posted write that fails is logged by the worker and leaves the bridge working.
+    assert conn.post("INSERT INTO no_such_table VALUES ($1)", ["1"]) is True
+    assert conn.execute("SELECT COUNT(*) FROM t").fetchone() == (1,)
+    assert len(posted) == 2
+
+
+def test_a_write_is_not_posted_inside_a_transaction_or_a_pipeline_or_without_the_bridge(db):
+    url, proxy, bridge = db
+    posted: list[str] = []
+    conn = BridgeConnection(bridge.send, lambda statements, timeout: posted.append(statements))
+    conn.execute("BEGIN")
+    assert conn.session and conn.post("INSERT INTO t VALUES ($1, $2)", ["1", "a"]) is False
+    conn.execute("ROLLBACK")
+    with conn.pipeline():
+        assert conn.post("INSERT INTO t VALUES ($1, $2)", ["1", "a"]) is False
+    assert BridgeConnection(bridge.send).post("INSERT INTO t VALUES ($1, $2)", ["1", "a"]) is False
+    assert posted == [] and rows(url) == []
+    # The store then writes as usual, waiting for the answer: the row is there at once.
+    store = SqlStore(BridgePostgresDialect(url, bridge.send))
+    try:
+        store.record_intent("cs_test_unposted", 1500, "usd", False)
+        assert store.count("checkout_intents") == 1
+    finally:
+        store.close()

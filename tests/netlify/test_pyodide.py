@@ -96,7 +96,9 @@ def test_routes_through_the_netlify_function(function_env, emulator, mail_api, t
     assert json.loads(body_of(first))["outcome"] == "fulfilled"  # signature checked over the exact bytes
     assert all(r["status"] == 200 for r in repeats), [body_of(r) for r in repeats]
     assert create["status"] == 200, body_of(create)
-    assert json.loads(body_of(create))["url"].startswith(f"{emulator.url}/c/pay/cs_test_")
+    created = json.loads(body_of(create))["url"]
+    assert created.startswith(f"{emulator.url}/c/pay/cs_test_")
+    assert create["bridge"]["later"] == 1  # the record of intent: posted, finished after the answer
     assert summary["status"] == 200 and summary["headers"]["cache-control"] == "no-store"
     assert summary["headers"]["referrer-policy"] == "no-referrer"
     detail = json.loads(body_of(summary))
@@ -108,6 +110,9 @@ def test_routes_through_the_netlify_function(function_env, emulator, mail_api, t
     try:
         assert store.count("orders") == 1 and store.count("jobs") == 1
         assert store.get_order(session_id).status == "paid"
+        # Netlify's waitUntil held the invocation until the record of intent was written.
+        assert [row[0] for row in store._query("SELECT session_id FROM checkout_intents")] == \
+            [created.split("/c/pay/")[1].split("#")[0].split("?")[0]]
         assert store.pending_email_count() == 0
     finally:
         store.close()
