@@ -27,7 +27,7 @@ from checkout_kit.pyodide_sql import BridgePostgresDialect
 from checkout_kit.web import App, call_wsgi, environ_for
 
 # The bridge: a JS object with fetchSync(method, url, headersJson, body, timeoutMs),
-# sqlBatchSync(statementsJson, timeoutMs, session) and sqlBatchLater(statementsJson, timeoutMs),
+# sqlBatchSync(statementsJson, timeoutMs, session) and postSql(statementsJson),
 # set by install().
 _bridge: Any = None
 
@@ -70,7 +70,7 @@ class PyodideApp(App):
             services = Services(from_env())  # ConfigError → App.dispatch answers 500 misconfigured
             url = services.settings.database_url.reveal()
             if url.startswith(("postgresql://", "postgres://")):
-                services._store = SqlStore(BridgePostgresDialect(url, _bridge.sqlBatchSync, _bridge.sqlBatchLater))
+                services._store = SqlStore(BridgePostgresDialect(url, _bridge.sqlBatchSync, _bridge.postSql))
             self._services = services
         return self._services
 

@@ -42,8 +42,8 @@ IN_TRANSACTION = frozenset({"T", "E"})  # ReadyForQuery's status: in a transacti
 
 # sqlBatchSync(statementsJson, timeoutMs, session) → answer JSON (netlify/lib/bridge.mjs)
 SendBatch = Callable[[str, int, str], str]
-# sqlBatchLater(statementsJson, timeoutMs): posted, not waited for (done after the answer)
-PostBatch = Callable[[str, int], Any]
+# postSql(statementsJson): sent without waiting for it (over after the answer)
+PostBatch = Callable[[str], Any]
 
 
 def numbered_placeholders(sql: str) -> str:
@@ -217,13 +217,13 @@ class BridgeConnection:
                 raise StoreUnavailable(message or "lost the database connection")
             raise StoreError(f"PostgreSQL error {code}: {message}".strip())
 
-    def post(self, sql: str, params: list[Any]) -> bool:
-        """Send one statement without waiting for it (the worker runs it before anything sent
-        later); False, and nothing sent, inside a transaction or a pipeline or without the bridge's
-        `sqlBatchLater`: the caller then runs it as usual."""
+    def post(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> bool:
+        """Send one statement without waiting for it (the worker runs it before any sent later);
+        False, and nothing sent, inside a transaction or a pipeline or without the bridge's
+        `postSql`: the caller then runs it as usual."""
         if self._post_batch is None or self.closed or self.session or self.queued is not None:
             return False
-        self._post_batch(json.dumps([[sql, params]]), SQL_TIMEOUT_MS)
+        self._post_batch(json.dumps([[numbered_placeholders(sql), [sql_param(p) for p in params]]]))
         return True
 
     def cursor(self) -> BridgeCursor:
@@ -251,8 +251,8 @@ class BridgePostgresDialect(PostgresDialect):
     def connect(self) -> BridgeConnection:
         return BridgeConnection(self._send_batch, self._post_batch)
 
-    def send_unawaited(self, conn: Any, sql: str, params: tuple[Any, ...]) -> bool:
-        return conn.post(numbered_placeholders(sql), [sql_param(p) for p in params])
+    def post_write(self, conn: Any, sql: str, params: tuple[Any, ...]) -> bool:
+        return conn.post(sql, params)
 
     @contextmanager
     def begin(self, conn: Any) -> Iterator[None]:

@@ -47,7 +47,7 @@ class DeskStore:
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         raise NotImplementedError
 
-    def _write_unawaited(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+    def _write_posted(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         raise NotImplementedError
 
     # ---- records of intent -----------------------------------------------------------
@@ -55,9 +55,9 @@ class DeskStore:
     def record_intent(self, session_id: str, amount_total: int | None, currency: str | None, livemode: bool) -> None:
         """One statement on the create path: a session was created (no personal data). Nothing
         waits for it: on Netlify it is finished after the buyer has their Checkout URL."""
-        self._write_unawaited("INSERT INTO checkout_intents (session_id, created_at, amount_total, currency, livemode) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING",
-                    (session_id, time.time(), amount_total, currency, int(livemode)))
+        self._write_posted("INSERT INTO checkout_intents (session_id, created_at, amount_total, currency, livemode) "
+                           "VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id) DO NOTHING",
+                           (session_id, time.time(), amount_total, currency, int(livemode)))
 
     # ---- finding orders --------------------------------------------------------------
 

@@ -54,9 +54,9 @@ class Dialect:
     def sync(self, pipeline: Any) -> None:
         """Send what is queued and wait for the answers (a result is needed now)."""
 
-    def send_unawaited(self, conn: Any, sql: str, params: tuple[Any, ...]) -> bool:
+    def post_write(self, conn: Any, sql: str, params: tuple[Any, ...]) -> bool:
         """Send a best-effort write without waiting for it, if this dialect can (True when sent);
-        `SqlStore.write_unawaited` runs it as usual otherwise."""
+        otherwise `SqlStore._write_posted` runs it as usual."""
         return False
 
     def ping(self, conn: Any) -> None:

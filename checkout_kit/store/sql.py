@@ -314,11 +314,11 @@ class SqlStore(JobsStore, ProblemsStore, DeskStore, PrivacyStore, TicketsStore, 
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
         return self._statement(lambda conn: self._execute(conn, sql, params).rowcount)
 
-    def _write_unawaited(self, sql: str, params: tuple[Any, ...] = ()) -> None:
-        """A best-effort write whose answer nobody needs: sent without waiting where the dialect can
-        (the Netlify bridge, which finishes it after the response), else written now."""
+    def _write_posted(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """A best-effort write whose answer nobody needs: posted without waiting where the dialect
+        can (the Netlify bridge, which finishes it after the response), else written now."""
         def run(conn: Any) -> None:
-            if not self.dialect.send_unawaited(conn, sql, params):
+            if not self.dialect.post_write(conn, sql, params):
                 self._execute(conn, sql, params)
         self._statement(run)
 

@@ -152,8 +152,9 @@ function answer(seq, status, out) {
   Atomics.notify(ctl, 0);
 }
 
-// SQL batches run one after another on the one connection, in the order they were sent: a write
-// posted without waiting (sqlLater) is done before any batch sent after it starts.
+// SQL batches run one after another on the one connection, in the order they were sent: a posted
+// write is over before any batch sent after it starts (and before a reconnect it causes is seen).
+// The batch sent ahead at install (prefetch) runs at once; the batch that uses its answer waits here.
 let queue = Promise.resolve();
 function inTurn(work) {
   const turn = queue.then(work);
@@ -161,16 +162,15 @@ function inTurn(work) {
   return turn;
 }
 
-async function runLater(job) {
+async function runPosted(job) {
   const answer = await inTurn(() => runBatch({ ...job, expect: null }));
-  if (answer.error) console.warn(`checkout-kit: a write sent after the answer failed (${answer.error.code})`);
-  parentPort.postMessage({ id: job.id, ok: !answer.error });
+  if (answer.error) console.warn(`checkout-kit: a write posted after the answer failed (${answer.error.code})`);
 }
 
 parentPort.on("message", async (job) => {
   let status = 0, out;
-  if (job.kind === "sqlLater") {  // nobody waits: the answer goes back as a message, not the buffer
-    runLater(job).catch(() => parentPort.postMessage({ id: job.id, ok: false }));
+  if (job.kind === "posted") {  // nobody waits for its answer: it only says "over", by message
+    runPosted(job).catch(() => {}).finally(() => parentPort.postMessage({ id: job.id }));
     return;
   }
   try {

@@ -12,14 +12,16 @@
 // (`messageCounts()`): a statement or a pipelined batch of them is one `sqlBatch` message, so tests
 // and the bench can hold each route to its round trips and say where a request's time went.
 //
-// A best-effort write whose answer nobody needs (`sqlBatchLater`) is posted without waiting: the
-// worker runs it after what it is doing and before anything sent later (one queue), and `settled()`
-// is a promise of every such write being done, for api.mjs to hand to Netlify's `waitUntil` (the
-// answer goes out first; the invocation lasts until the write is done).
+// A best-effort write whose answer nobody needs (`postSql`) is posted without waiting: the worker
+// runs it after the SQL it is running and before any sent later (one queue), and `settled()` is a
+// promise of every posted write being over, for api.mjs to hand to Netlify's `waitUntil` (the
+// answer goes out first; the invocation lasts until the write is over).
 import { Worker } from "node:worker_threads";
 
 const DATA_BYTES = 16 * 1024 * 1024;
 const SLACK_MS = 2000;
+// A posted write is given little time: it holds the invocation, and SQL sent after it waits its turn.
+const POSTED_TIMEOUT_MS = 5000;
 
 // Messages sent by every bridge of this process, and milliseconds waited: {fetch, fetch_ms, sqlBatch, sqlBatch_ms}.
 const counts = { fetch: 0, fetch_ms: 0, sqlBatch: 0, sqlBatch_ms: 0 };
@@ -31,30 +33,34 @@ export function messageCounts() {
 
 export function createBridge(workerPath, env = {}) {
   let worker, ctl, data, seq = 0;
-  const later = new Map();  // id → {done (a promise), resolve}: each write posted without waiting, not yet done
-  let laterSeq = 0;
+  const posted = new Map();  // id → {over (a promise), end}: each write posted without waiting, not over yet
+  let postedSeq = 0;
 
   function start() {
     const control = new SharedArrayBuffer(12);
     const shared = new SharedArrayBuffer(DATA_BYTES);
     ctl = new Int32Array(control);
     data = new Uint8Array(shared);
-    worker = new Worker(workerPath, { workerData: { control, data: shared, databaseUrl: env.DATABASE_URL || "" } });
-    worker.unref();  // never keeps the process alive on its own
-    worker.on("message", (done) => {  // only writes posted without waiting answer by message
-      const entry = later.get(done.id);
-      later.delete(done.id);
-      if (!later.size && worker) worker.unref();
-      if (entry) entry.resolve(done.ok);
+    const started = worker = new Worker(workerPath, { workerData: { control, data: shared,
+                                                                  databaseUrl: env.DATABASE_URL || "" } });
+    worker.unref();  // never keeps the process alive on its own (but see postSql)
+    worker.on("message", ({ id }) => {  // only posted writes answer by message: this one is over
+      const entry = posted.get(id);
+      posted.delete(id);
+      if (!posted.size && worker) worker.unref();
+      if (entry) entry.end();
     });
+    worker.on("error", (e) => console.error(`checkout-kit: the bridge's worker failed (${e && (e.code || e.name)})`));
+    // Crashed or terminated: what it held is over, done or not; the next call starts another.
+    worker.on("exit", () => { if (worker === started) dropWorker(); });
   }
 
-  // The worker is gone (timed out, closed): writes it still held are over, done or not.
   function dropWorker() {
-    worker.terminate();
+    const gone = worker;
     worker = undefined;
-    for (const entry of later.values()) entry.resolve(false);
-    later.clear();
+    if (gone) gone.terminate();
+    for (const entry of posted.values()) entry.end();
+    posted.clear();
   }
 
   function call(job, timeoutMs) {
@@ -116,22 +122,22 @@ export function createBridge(workerPath, env = {}) {
       return decoder.decode(r.bytes);
     },
     // A best-effort write (statements as for sqlBatchSync, outside any transaction) posted without
-    // waiting for it: counted as a sqlBatch message (one round trip, taken after the answer).
-    sqlBatchLater(statementsJson, timeoutMs = 30000) {
+    // waiting for it: counted as a sqlBatch message (one round trip, taken after the answer) and
+    // as "posted". Whether it succeeded is not reported (the worker logs a failure).
+    postSql(statementsJson) {
       if (!worker) start();
       counts.sqlBatch += 1;
-      counts.later = (counts.later || 0) + 1;
-      const id = ++laterSeq;
-      let resolve;
-      const done = new Promise((r) => { resolve = r; });
-      later.set(id, { done, resolve });
-      worker.ref();  // until it is done: a process waiting on settled() must not exit first
-      worker.postMessage({ kind: "sqlLater", statements: JSON.parse(statementsJson), timeoutMs, id });
+      counts.posted = (counts.posted || 0) + 1;
+      const id = ++postedSeq;
+      let end;
+      const over = new Promise((resolve) => { end = resolve; });
+      posted.set(id, { over, end });
+      worker.ref();  // until it is over: a process waiting on settled() must not exit first
+      worker.postMessage({ kind: "posted", statements: JSON.parse(statementsJson), timeoutMs: POSTED_TIMEOUT_MS, id });
     },
-    // A promise of every write posted without waiting being done (true if all succeeded); null if none is pending.
+    // A promise of every posted write being over; null when none is pending.
     settled() {
-      return later.size ? Promise.all([...later.values()].map((entry) => entry.done)).then((all) => all.every(Boolean))
-                        : null;
+      return posted.size ? Promise.all([...posted.values()].map((entry) => entry.over)).then(() => undefined) : null;
     },
     // A batch the worker runs now, without waiting: its answer is kept for the first identical
     // sqlBatch outside a transaction (a new instance's schema check, sent at install while the

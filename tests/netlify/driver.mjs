@@ -4,7 +4,8 @@
 // (`module`: which file of netlify/functions/ to call, or an absolute path to another function
 // module; requests to a scheduled one have no path)
 // req:  {method, path, headers, body_b64}
-// Prints one JSON line: {first_response_ms, rss_mb, results: [{status, headers, body_b64, ms, bridge}]}
+// Prints one JSON line: {first_response_ms, rss_mb, results: [{status, headers, body_b64, ms, bridge,
+// waited_until (promises the handler gave Netlify's context.waitUntil; awaited after `ms`)}]}
 // (`bridge`: the bridge messages the request cost and the ms waited for them, by kind: {fetch,
 // fetch_ms, sqlBatch, sqlBatch_ms}; api.mjs and this file import the same netlify/lib/bridge.mjs,
 // so its counters are the function's; `at_ms`: when it was answered, in ms since the process
@@ -40,7 +41,7 @@ async function send(r) {
   const res = await handler(new Request(`https://shop.example.com${r.path || "/"}`, init), context);
   const body = Buffer.from(await res.arrayBuffer());
   const now = performance.now();
-  await Promise.all(outliving);
+  await Promise.all(outliving);  // before the counts, and before this instance's next request
   // The first answer also carries the cold start's phases (performance marks "kit:…" by api.mjs),
   // in ms since the process started, as performance.now() counts.
   const marks = firstResponseMs === null ? Object.fromEntries(performance.getEntriesByType("mark")
@@ -51,6 +52,7 @@ async function send(r) {
   const after = messageCounts();
   const bridge = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] || 0)]));
   return { status: res.status, headers, body_b64: body.toString("base64"), ms: now - started, at_ms: now,
+           waited_until: outliving.length,
            started: performance.timeOrigin + started, ended: performance.timeOrigin + now, bridge, marks };
 }
 

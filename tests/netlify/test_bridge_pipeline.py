@@ -10,6 +10,7 @@ nothing); a transaction never continues on another database session."""
 from __future__ import annotations
 
 import json
+import threading
 from typing import Iterator
 
 import psycopg
@@ -159,36 +160,64 @@ def test_a_statement_sent_ahead_answers_the_first_identical_one_without_a_round_
     assert proxy.snapshot().round_trips - before == 1
 
 
-def test_a_write_posted_without_waiting_is_done_before_anything_sent_after_it(db):
-    url, proxy, bridge = db
-    posted: list[str] = []
 
-    def post(statements_json: str, timeout_ms: int) -> None:
-        posted.append(statements_json)
-        bridge.call("sqlBatchLater", statements_json, timeout_ms)
-    conn = BridgeConnection(bridge.send, post)
+def posting(bridge: Bridge) -> BridgeConnection:
+    """A connection whose posted writes go through the bridge's postSql, as Pyodide's does."""
+    return BridgeConnection(bridge.send, lambda statements: bridge.call("postSql", statements))
+
+
+def test_a_posted_write_is_not_waited_for_and_is_over_before_anything_sent_after_it(db):
+    url, proxy, bridge = db
+    conn = posting(bridge)
     conn.execute("SELECT 1")  # connected
-    # A slow write, posted: the call returns before PostgreSQL has even run it.
-    assert conn.post("INSERT INTO t SELECT $1, $2 FROM pg_sleep(0.3)", ["1", "posted"]) is True
-    assert bridge.messages == 1 and bridge.counts["later"] == 1 and bridge.counts["sqlBatch"] == 2
-    # The next statement waits its turn behind it on the worker's one connection, so it sees it.
+    with psycopg.connect(url) as admin:  # holds a lock the write needs until this block commits
+        admin.execute("LOCK TABLE t IN EXCLUSIVE MODE")
+        assert conn.post("INSERT INTO t VALUES (?, ?)", (1, "posted")) is True  # returned: nobody waits
+        assert admin.execute("SELECT COUNT(*) FROM t").fetchone() == (0,)  # the write is still blocked
+        assert bridge.messages == 1 and bridge.counts["posted"] == 1 and bridge.counts["sqlBatch"] == 2
+    # The next statement waits its turn behind the write, so it sees it.
     assert conn.execute("SELECT id, note FROM t").fetchall() == [(1, "posted")]
     # A posted write that fails is logged by the worker and leaves the bridge working.
-    assert conn.post("INSERT INTO no_such_table VALUES ($1)", ["1"]) is True
+    assert conn.post("INSERT INTO no_such_table VALUES (?)", (1,)) is True
     assert conn.execute("SELECT COUNT(*) FROM t").fetchone() == (1,)
-    assert len(posted) == 2
+
+
+def test_a_posted_write_that_loses_the_connection_is_over_before_the_next_batch_reconnects(db):
+    url, proxy, bridge = db
+    conn = posting(bridge)
+    conn.execute("INSERT INTO t VALUES (?, ?)", (1, "a"))
+    assert conn.post("SELECT pg_terminate_backend(pg_backend_pid())") is True  # its session ends
+    # Sent after it: runs once the loss is known, on a new connection (not on the dying one).
+    assert conn.execute("SELECT note FROM t").fetchall() == [("a",)]
+
+
+def test_settled_is_a_promise_of_the_posted_writes_being_over(db):
+    url, proxy, bridge = db
+    assert bridge.call("settled") is None  # nothing posted: nothing to wait for
+    conn = posting(bridge)
+    conn.execute("SELECT 1")
+    admin = psycopg.connect(url)
+    admin.execute("LOCK TABLE t IN EXCLUSIVE MODE")
+    assert conn.post("INSERT INTO t VALUES (?, ?)", (1, "posted")) is True
+    threading.Timer(0.3, admin.commit).start()  # the lock goes, and the write with it
+    try:
+        assert bridge.call("settled") == {"settled": True}  # answered once the write is over…
+        assert rows(url) == [(1, "posted")]  # …so it is there, with no other message sent
+    finally:
+        admin.close()
+    assert bridge.call("settled") is None
 
 
 def test_a_write_is_not_posted_inside_a_transaction_or_a_pipeline_or_without_the_bridge(db):
     url, proxy, bridge = db
     posted: list[str] = []
-    conn = BridgeConnection(bridge.send, lambda statements, timeout: posted.append(statements))
+    conn = BridgeConnection(bridge.send, posted.append)
     conn.execute("BEGIN")
-    assert conn.session and conn.post("INSERT INTO t VALUES ($1, $2)", ["1", "a"]) is False
+    assert conn.session and conn.post("INSERT INTO t VALUES (?, ?)", (1, "a")) is False
     conn.execute("ROLLBACK")
     with conn.pipeline():
-        assert conn.post("INSERT INTO t VALUES ($1, $2)", ["1", "a"]) is False
-    assert BridgeConnection(bridge.send).post("INSERT INTO t VALUES ($1, $2)", ["1", "a"]) is False
+        assert conn.post("INSERT INTO t VALUES (?, ?)", (1, "a")) is False
+    assert BridgeConnection(bridge.send).post("INSERT INTO t VALUES (?, ?)", (1, "a")) is False
     assert posted == [] and rows(url) == []
     # The store then writes as usual, waiting for the answer: the row is there at once.
     store = SqlStore(BridgePostgresDialect(url, bridge.send))

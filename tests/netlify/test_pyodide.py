@@ -98,7 +98,8 @@ def test_routes_through_the_netlify_function(function_env, emulator, mail_api, t
     assert create["status"] == 200, body_of(create)
     created = json.loads(body_of(create))["url"]
     assert created.startswith(f"{emulator.url}/c/pay/cs_test_")
-    assert create["bridge"]["later"] == 1  # the record of intent: posted, finished after the answer
+    # The record of intent: posted, and handed to Netlify's waitUntil to be finished after the answer.
+    assert create["bridge"]["posted"] == 1 and create["waited_until"] == 1
     assert summary["status"] == 200 and summary["headers"]["cache-control"] == "no-store"
     assert summary["headers"]["referrer-policy"] == "no-referrer"
     detail = json.loads(body_of(summary))
