@@ -164,8 +164,13 @@ class DevShop:
         if settings.stripe_account:
             payload["account"] = settings.stripe_account
         with self.emulator.state.lock:
-            self.emulator.ctl_seed(payload)
+            # An amount edited in catalog.toml is charged here at once; Stripe itself keeps a price's amount.
+            repriced = self.emulator.ctl_seed({**payload, "reprice": True})["repriced"]
             self.emulator.account_state(settings.stripe_account).account_name = catalog.shop_name
+        for price_id in repriced:
+            log.warning("%s now charges what catalog.toml says in this dev shop. A price in your Stripe account "
+                        "never changes its amount: `python -m checkout_kit catalog push --write` creates a new one "
+                        "and writes its id into catalog.toml.", price_id)
         if catalog.offers.coupons:
             from checkout_kit import promotions
             from checkout_kit.stripe_gateway import StripeGateway

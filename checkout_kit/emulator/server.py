@@ -524,16 +524,29 @@ class Emulator:
         return {"ok": True}
 
     def ctl_seed(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Create products and prices with the exact ids given (Stripe picks price ids itself)."""
+        """Create products and prices with the exact ids given (Stripe picks price ids itself).
+
+        A price that exists already is kept as it is (Stripe's prices never change), unless
+        `"reprice": true` (the dev shop following catalog.toml): then one whose amount, currency or
+        interval differ is made again under its id, and listed under "repriced".
+        """
         state = self.account_state(body.get("account"))  # a connected account's, with "account": "acct_…"
         ctx = api.Ctx(state, self.url, new_id("req_", 14))
-        created: dict[str, list[str]] = {"products": [], "prices": []}
+        created: dict[str, list[str]] = {"products": [], "prices": [], "repriced": []}
         for product in body.get("products", []):
             if product["id"] in state.objects["product"]:
                 continue
             created["products"].append(api.create_product(ctx, _stringify(product))["id"])
         for price in body.get("prices", []):
-            if price["id"] in state.objects["price"]:
+            stored = state.objects["price"].get(price["id"])
+            if stored is not None:
+                kept = state.includes.get(price["id"], {}).get("currency_options") or {}
+                if body.get("reprice") and _terms(stored, kept) != _terms(price, price.get("currency_options")):
+                    del state.objects["price"][price["id"]]
+                    state.order["price"].remove(price["id"])
+                    state.includes.pop(price["id"], None)
+                    created["repriced"].append(api.create_price(ctx, {**_stringify(price),
+                                                                      "transfer_lookup_key": "true"})["id"])
                 continue
             created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
         return created
@@ -672,6 +685,14 @@ def _static(name: str) -> str:
 
 def _redirect(location: str) -> Response:
     return Response("", status=303, headers={"Location": location})
+
+
+def _terms(price: dict[str, Any], currency_options: dict[str, Any] | None) -> tuple[Any, ...]:
+    """What a buyer is charged under a price: amount, currency, interval, amounts in other currencies."""
+    recurring = price.get("recurring") or {}
+    options = {currency: int((option or {}).get("unit_amount") or 0) for currency, option in (currency_options or {}).items()}
+    return (int(price.get("unit_amount") or 0), price["currency"], recurring.get("interval"),
+            int(recurring.get("interval_count") or 1) if recurring else None, options)
 
 
 def _stringify(data: Any) -> Any:

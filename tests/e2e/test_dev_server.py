@@ -1,5 +1,5 @@
-"""`make dev` follows the owner's edits: catalog.toml and .env changes apply at the next request,
-new pages are served at once, a broken edit keeps the last good version; localhost, 127.0.0.1
+"""`make dev` follows the owner's edits: catalog.toml and .env changes apply at the next request (an
+edited amount too, with a word on how Stripe differs), new pages are served at once, a broken edit keeps the last good version; localhost, 127.0.0.1
 and [::1] are all the shop's origin; a refused origin is explained in one log line; and
 `/_dev/outbox` shows the emails, newest first, their HTML safely framed."""
 
@@ -73,6 +73,21 @@ def test_catalog_edits_apply_at_the_next_request(dev: DevShop, project: Path) ->
     # The emulator was seeded with the new price: the session charges it.
     pay_page = http("GET", session["url"])
     assert pay_page.status == 200 and b"$36.00" in pay_page.body
+
+
+def test_an_edited_amount_is_charged_at_the_next_request_and_the_log_says_stripe_keeps_its_own(
+        dev: DevShop, project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    status, before = post(dev, {"priceId": "price_test_ebook"})
+    assert status == 200 and b"$15.00" in http("GET", before["url"]).body
+    catalog = (project / "catalog.toml").read_text()
+    touch_later(project / "catalog.toml", catalog.replace("unit_amount = 1500", "unit_amount = 1900"))
+    with caplog.at_level(logging.WARNING, logger="checkout_kit.dev"):
+        status, after = post(dev, {"priceId": "price_test_ebook"})
+        assert status == 200 and b"$19.00" in http("GET", after["url"]).body  # what the page now says
+        assert post(dev, {"priceId": "price_test_tshirt"})[0] == 200
+    said = [r.getMessage() for r in caplog.records if "catalog push --write" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("price_test_ebook ")  # only the price that changed
+    assert b"$15.00" in http("GET", before["url"]).body  # a session made before keeps its amount
 
 
 def test_a_broken_catalog_edit_keeps_the_last_good_one_and_says_why(
