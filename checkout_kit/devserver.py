@@ -31,6 +31,7 @@ from checkout_kit import public_site, shop_pages
 from checkout_kit.catalog import Catalog, CatalogError, Price, find_catalog
 from checkout_kit.catalog import load as load_catalog
 from checkout_kit.config import ConfigError, Secret, Settings, from_env, redact_url
+from checkout_kit.emulator.errors import StripeError
 from checkout_kit.security_headers import headers_for, page_headers
 from checkout_kit.services import Services
 from checkout_kit.web import App
@@ -193,7 +194,7 @@ class DevShop:
                 settings = self._settings()
                 stamps = self._stamps(settings)
                 services = self._load(settings, old)
-            except (ConfigError, CatalogError) as exc:
+            except (ConfigError, CatalogError, StripeError) as exc:  # StripeError: the emulator refused a price
                 self._loaded = self._stamps(old.settings)  # say it once per edit, not once per request
                 log.error("not reloaded, still serving the previous version: %s", exc)
                 return app

@@ -537,18 +537,14 @@ class Emulator:
             if product["id"] in state.objects["product"]:
                 continue
             created["products"].append(api.create_product(ctx, _stringify(product))["id"])
+        reprice = str(body.get("reprice", "")).lower() == "true"
         for price in body.get("prices", []):
             stored = state.objects["price"].get(price["id"])
-            if stored is not None:
-                kept = state.includes.get(price["id"], {}).get("currency_options") or {}
-                if body.get("reprice") and _terms(stored, kept) != _terms(price, price.get("currency_options")):
-                    del state.objects["price"][price["id"]]
-                    state.order["price"].remove(price["id"])
-                    state.includes.pop(price["id"], None)
-                    created["repriced"].append(api.create_price(ctx, {**_stringify(price),
-                                                                      "transfer_lookup_key": "true"})["id"])
-                continue
-            created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
+            if stored is None:
+                created["prices"].append(api.create_price(ctx, _stringify(price))["id"])
+            elif reprice and _terms(stored, state.includes.get(price["id"], {}).get("currency_options")) != \
+                    _terms(price, price.get("currency_options")):
+                created["repriced"].append(_make_again(ctx, stored, _stringify(price))["id"])
         return created
 
     def configure_portal(self, params: dict[str, Any], account: str | None = None) -> str:
@@ -690,9 +686,28 @@ def _redirect(location: str) -> Response:
 def _terms(price: dict[str, Any], currency_options: dict[str, Any] | None) -> tuple[Any, ...]:
     """What a buyer is charged under a price: amount, currency, interval, amounts in other currencies."""
     recurring = price.get("recurring") or {}
-    options = {currency: int((option or {}).get("unit_amount") or 0) for currency, option in (currency_options or {}).items()}
-    return (int(price.get("unit_amount") or 0), price["currency"], recurring.get("interval"),
+    options = {str(currency).lower(): int((option or {}).get("unit_amount") or 0)
+               for currency, option in (currency_options or {}).items()}
+    return (int(price.get("unit_amount") or 0), str(price.get("currency") or "").lower(), recurring.get("interval"),
             int(recurring.get("interval_count") or 1) if recurring else None, options)
+
+
+def _make_again(ctx: Any, stored: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """The price `params` describe, made under `stored`'s id in its place; if the new terms are refused
+    (an amount Stripe would refuse), the old price stays as it was and the error is raised."""
+    state, price_id = ctx.state, stored["id"]
+    position = state.order["price"].index(price_id)
+    includes = state.includes.pop(price_id, None)
+    del state.objects["price"][price_id]
+    state.order["price"].remove(price_id)
+    try:
+        return api.create_price(ctx, params)
+    except Exception:
+        state.objects["price"][price_id] = stored
+        state.order["price"].insert(position, price_id)
+        if includes is not None:
+            state.includes[price_id] = includes
+        raise
 
 
 def _stringify(data: Any) -> Any:

@@ -75,20 +75,17 @@ export default async (req, context) => {
   const headers = {};
   req.headers.forEach((value, name) => { headers[name] = value; });
   const body = new Uint8Array(await req.arrayBuffer());  // raw bytes: webhook signatures
-  let answer, settled;
+  let answer;
   try {
     answer = handle(req.method, url.pathname, url.search.slice(1), JSON.stringify(headers), body,
                     (context && context.ip) || "", url.protocol.replace(":", ""));
   } finally {
     // Writes the request posted without waiting (a record of intent) end after the answer: Netlify's
     // waitUntil keeps the invocation until they are over; without it, they are waited for here.
-    settled = bridge.settled();
-    if (settled && typeof context?.waitUntil === "function") {
-      context.waitUntil(settled);
-      settled = null;
-    }
+    const settled = bridge.settled();
+    if (settled && typeof context?.waitUntil === "function") context.waitUntil(settled);
+    else if (settled) await settled;
   }
-  if (settled) await settled;
   try {
     const status = answer.get(0);
     const out = new Headers();

@@ -21,7 +21,10 @@ import { Worker } from "node:worker_threads";
 const DATA_BYTES = 16 * 1024 * 1024;
 const SLACK_MS = 2000;
 // A posted write is given little time: it holds the invocation, and SQL sent after it waits its turn.
+// Its query gets POSTED_TIMEOUT_MS; whatever happens in the worker (a connect first, a stuck worker),
+// it counts as over for settled() after POSTED_GIVE_UP_MS.
 const POSTED_TIMEOUT_MS = 5000;
+const POSTED_GIVE_UP_MS = 15000;
 
 // Messages sent by every bridge of this process, and milliseconds waited: {fetch, fetch_ms, sqlBatch, sqlBatch_ms}.
 const counts = { fetch: 0, fetch_ms: 0, sqlBatch: 0, sqlBatch_ms: 0 };
@@ -33,7 +36,7 @@ export function messageCounts() {
 
 export function createBridge(workerPath, env = {}) {
   let worker, ctl, data, seq = 0;
-  const posted = new Map();  // id → {over (a promise), end}: each write posted without waiting, not over yet
+  const posted = new Map();  // id → {over (a promise), end, timer}: each write posted without waiting, not over yet
   let postedSeq = 0;
 
   function start() {
@@ -44,23 +47,26 @@ export function createBridge(workerPath, env = {}) {
     const started = worker = new Worker(workerPath, { workerData: { control, data: shared,
                                                                   databaseUrl: env.DATABASE_URL || "" } });
     worker.unref();  // never keeps the process alive on its own (but see postSql)
-    worker.on("message", ({ id }) => {  // only posted writes answer by message: this one is over
-      const entry = posted.get(id);
-      posted.delete(id);
-      if (!posted.size && worker) worker.unref();
-      if (entry) entry.end();
-    });
+    worker.on("message", ({ id }) => finish(id));  // only posted writes answer by message: this one is over
     worker.on("error", (e) => console.error(`checkout-kit: the bridge's worker failed (${e && (e.code || e.name)})`));
     // Crashed or terminated: what it held is over, done or not; the next call starts another.
     worker.on("exit", () => { if (worker === started) dropWorker(); });
+  }
+
+  function finish(id) {
+    const entry = posted.get(id);
+    if (!entry) return;
+    posted.delete(id);
+    clearTimeout(entry.timer);
+    if (!posted.size && worker) worker.unref();
+    entry.end();
   }
 
   function dropWorker() {
     const gone = worker;
     worker = undefined;
     if (gone) gone.terminate();
-    for (const entry of posted.values()) entry.end();
-    posted.clear();
+    for (const id of [...posted.keys()]) finish(id);
   }
 
   function call(job, timeoutMs) {
@@ -131,7 +137,7 @@ export function createBridge(workerPath, env = {}) {
       const id = ++postedSeq;
       let end;
       const over = new Promise((resolve) => { end = resolve; });
-      posted.set(id, { over, end });
+      posted.set(id, { over, end, timer: setTimeout(() => finish(id), POSTED_GIVE_UP_MS) });
       worker.ref();  // until it is over: a process waiting on settled() must not exit first
       worker.postMessage({ kind: "posted", statements: JSON.parse(statementsJson), timeoutMs: POSTED_TIMEOUT_MS, id });
     },

@@ -90,6 +90,21 @@ def test_an_edited_amount_is_charged_at_the_next_request_and_the_log_says_stripe
     assert b"$15.00" in http("GET", before["url"]).body  # a session made before keeps its amount
 
 
+def test_an_amount_stripe_would_refuse_keeps_the_last_good_price_and_says_why(
+        dev: DevShop, project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    catalog = (project / "catalog.toml").read_text()
+    touch_later(project / "catalog.toml", catalog.replace("unit_amount = 1500", "unit_amount = 150000000"))
+    with caplog.at_level(logging.ERROR, logger="checkout_kit.dev"):
+        for _ in range(2):
+            status, session = post(dev, {"priceId": "price_test_ebook"})
+            assert status == 200 and b"$15.00" in http("GET", session["url"]).body
+    said = [r.getMessage() for r in caplog.records if "not reloaded" in r.getMessage()]
+    assert len(said) == 1 and "99999999" in said[0].replace(",", "")
+    touch_later(project / "catalog.toml", catalog.replace("unit_amount = 1500", "unit_amount = 1700"))
+    status, session = post(dev, {"priceId": "price_test_ebook"})
+    assert status == 200 and b"$17.00" in http("GET", session["url"]).body
+
+
 def test_a_broken_catalog_edit_keeps_the_last_good_one_and_says_why(
         dev: DevShop, project: Path, caplog: pytest.LogCaptureFixture) -> None:
     good = (project / "catalog.toml").read_text()
