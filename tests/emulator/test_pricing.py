@@ -160,3 +160,29 @@ def test_rounding_is_half_up_and_integer():
     assert tax_table.percent_of(1999, 19.0) == 380  # 379.81
     assert tax_table.percent_of(10, 5.0) == 1  # 0.5 rounds up
     assert tax_table.half_up(1, 2) == 1 and tax_table.half_up(1, 3) == 0
+
+
+def test_the_seed_keeps_a_price_as_created_unless_asked_to_reprice_it(emulator, client):
+    product = {"id": "prod_seeded", "name": "Poster"}
+    price = {"id": "price_seeded", "product": "prod_seeded", "currency": "usd", "unit_amount": 1200,
+             "lookup_key": "poster", "currency_options": {"eur": {"unit_amount": 1100}}}
+    assert control(emulator, "seed", {"products": [product], "prices": [price]})["prices"] == ["price_seeded"]
+    dearer = {**price, "unit_amount": 1900}
+    # Stripe's prices never change: a plain seed leaves it, and so does a reprice with the same terms.
+    assert control(emulator, "seed", {"prices": [dearer]})["repriced"] == []
+    assert control(emulator, "seed", {"prices": [price], "reprice": True})["repriced"] == []
+    assert client.v1.prices.retrieve("price_seeded").unit_amount == 1200
+    # Asked to (the dev shop following catalog.toml): new terms, same id, lookup key and place in lists.
+    assert control(emulator, "seed", {"prices": [dearer], "reprice": True})["repriced"] == ["price_seeded"]
+    again = client.v1.prices.retrieve("price_seeded", params={"expand": ["currency_options"]})
+    assert (again.unit_amount, again.lookup_key, again.currency_options["eur"].unit_amount) == (1900, "poster", 1100)
+    euros = {**dearer, "currency_options": {"eur": {"unit_amount": 1700}}}
+    assert control(emulator, "seed", {"prices": [euros], "reprice": True})["repriced"] == ["price_seeded"]
+    assert client.v1.prices.retrieve("price_seeded", params={"expand": ["currency_options"]}) \
+        .currency_options["eur"].unit_amount == 1700
+    assert [p.id for p in client.v1.prices.list().data] == ["price_seeded"]
+    # Terms Stripe would refuse are refused, and the price stays as it was.
+    refused = control(emulator, "seed", {"prices": [{**price, "unit_amount": 150000000}], "reprice": True})
+    assert refused["status"] == 400
+    assert client.v1.prices.retrieve("price_seeded").unit_amount == 1900
+    assert [p.id for p in client.v1.prices.list().data] == ["price_seeded"]
