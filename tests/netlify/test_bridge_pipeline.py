@@ -199,7 +199,7 @@ def test_settled_is_a_promise_of_the_posted_writes_being_over(db):
     admin = psycopg.connect(url)
     admin.execute("LOCK TABLE t IN EXCLUSIVE MODE")
     assert conn.post("INSERT INTO t VALUES (?, ?)", (1, "posted")) is True
-    threading.Timer(0.3, admin.commit).start()  # the lock goes, and the write with it
+    threading.Timer(1.0, admin.commit).start()  # the lock goes (once settled() waits), and the write with it
     try:
         assert bridge.call("settled") == {"settled": True}  # answered once the write is over…
         assert rows(url) == [(1, "posted")]  # …so it is there, with no other message sent
