@@ -40,8 +40,6 @@ def percent_of(amount: int, percent: float) -> int:
     return half_up(amount * hundredths, 10000)
 
 
-
-
 def tax_rate_object(state: State, country: str) -> dict[str, Any]:
     """The tax_rate object for a country's row (created once per account, id stable per country)."""
     rate_id = f"txr_emu{country.upper()}"

@@ -88,6 +88,9 @@ def apply(services: Any, event: Event | None, object_id: str,
     outcome may be a function read after commit, its jobs Laters): the transaction is then one
     pipelined round trip on PostgreSQL, the work runs even for a repeated event (changing nothing),
     and the delivery is left for the caller to log after commit (`logged` False).
+
+    `work`'s jobs are what queuing answered (`enqueue_jobs`, `emails.queue_all`): None for a key
+    queued before, which is left out here, once for every handler.
     """
     from checkout_kit.store.sql import resolved
 
@@ -99,9 +102,9 @@ def apply(services: Any, event: Event | None, object_id: str,
         outcome, jobs = work(tx)
         if not batch and event is not None:
             tx.log_delivery(Delivery(event.id, event.type, outcome, object_id, tx.now))
+    found = [job for job in (resolved(j) for j in jobs) if job is not None]
     if batch:
         if not resolved(fresh):
             return Outcome(DUPLICATE_EVENT, logged=False)
-        found = [job for job in (resolved(j) for j in jobs) if job is not None]
         return Outcome(outcome() if callable(outcome) else outcome, found, logged=False)
-    return Outcome(outcome, jobs, logged=event is not None)
+    return Outcome(outcome, found, logged=event is not None)

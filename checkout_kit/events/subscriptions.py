@@ -62,7 +62,7 @@ def handle(services: Any, event: Event, gateway: Any) -> Outcome:
     token = outbox.new_token()
     lease = (token, outbox.lease_seconds(services.settings))
 
-    def record(tx: Any) -> tuple[str, list[Job]]:
+    def record(tx: Any) -> tuple[str, list[Job | None]]:
         # Always in this order (subscription, invoice, emails by key): concurrent deliveries take
         # the same locks in the same order and never deadlock.
         tx.record_subscription(member)
@@ -75,9 +75,9 @@ def handle(services: Any, event: Event, gateway: Any) -> Outcome:
     return outcome
 
 
-def queue(tx: Any, mails: list[memberships.Mail], lease: tuple[str, float]) -> list[Job]:
-    """Queue each email once (by key, in key order), leased to the caller; the jobs it must perform."""
-    queued = emails.queue_all(tx, [emails.email_job(mail.key, mail.template, mail.to, context=mail.context,
-                                                    links={name: list(link) for name, link in mail.links.items()} or None)
-                                   for mail in sorted(mails, key=lambda m: m.key)], lease)
-    return [job for job in queued if job is not None]
+def queue(tx: Any, mails: list[memberships.Mail], lease: tuple[str, float]) -> list[Job | None]:
+    """Queue each email once (by key, in key order), leased to the caller; the jobs it must perform
+    (None for one queued before: `apply` leaves those out)."""
+    return emails.queue_all(tx, [emails.email_job(mail.key, mail.template, mail.to, context=mail.context,
+                                                  links={name: list(link) for name, link in mail.links.items()} or None)
+                                 for mail in sorted(mails, key=lambda m: m.key)], lease)

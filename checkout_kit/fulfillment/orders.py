@@ -117,38 +117,36 @@ def plan_items(services: Services, order: Order) -> list[kinds.Plan]:
     return plans
 
 
-def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list[Job]:
-    """Queue the emails the order's new state calls for, leased to this caller; the jobs it must perform."""
+def _queue_emails(services: Services, tx: Any, order: Order, token: str) -> list[Any]:
+    """Queue the emails the order's new state calls for, leased to this caller; the jobs it must perform
+    (None, or a Later of None, for one queued before: `events.apply` leaves those out)."""
     settings = services.settings
+    lease = (token, outbox.lease_seconds(settings))
     if order.status == PAID and order.mode == "subscription" and order.subscription:
         # A membership's first email is its welcome, under the key its first invoice uses too.
         from checkout_kit import memberships
         from checkout_kit.events.subscriptions import queue
 
-        return queue(tx, memberships.first_mails_for_order(order, services.catalog, settings.merchant_email),
-                     (token, outbox.lease_seconds(settings)))
+        return queue(tx, memberships.first_mails_for_order(order, services.catalog, settings.merchant_email), lease)
     wanted: list[tuple[str, str | None]] = []
     if order.status == PAID:
         wanted = [("receipt", order.customer_email), ("merchant_order", settings.merchant_email)]
     elif order.status == PAYMENT_FAILED:
         wanted = [("payment_failed", order.customer_email)]
-    lease = (token, outbox.lease_seconds(settings))
     snapshot = emails.order_snapshot(order)  # one for all of them, queued in one statement
-    queued = emails.queue_all(tx, [emails.email_job(f"{order.session_id}:{kind}", kind, recipient, snapshot)
-                                   for kind, recipient in wanted], lease)
-    return [job for job in queued if job is not None]
+    return emails.queue_all(tx, [emails.email_job(f"{order.session_id}:{kind}", kind, recipient, snapshot)
+                                 for kind, recipient in wanted], lease)
 
 
-def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.Plan], token: str) -> list[Job]:
+def _record_plans(services: Services, tx: Any, order: Order, plans: list[kinds.Plan], token: str) -> list[Any]:
     """Record what each line's kind planned beyond the line itself (which `insert_order` wrote,
     over a line still pending only: a later delivery never undoes a line shipped since); queue its
-    effects leased to this caller (after the emails)."""
+    effects leased to this caller (after the emails), answered as `_queue_emails` answers."""
     for item, found in zip(order.items, plans):
         if found.tickets:
             tx.issue_tickets(order.session_id, item.position, found.tickets)
-    queued = tx.enqueue_jobs([(spec.key, spec.kind, spec.payload, order.session_id) for found in plans
-                              for spec in found.jobs], lease_token=token, lease_s=outbox.lease_seconds(services.settings))
-    return [job for job in queued if job is not None]
+    return tx.enqueue_jobs([(spec.key, spec.kind, spec.payload, order.session_id) for found in plans
+                            for spec in found.jobs], lease_token=token, lease_s=outbox.lease_seconds(services.settings))
 
 
 def as_stored(order: Order, now: float) -> Order:
