@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from benchmarks.latency_proxy import proxied_database
+from benchmarks.latency_proxy import COUNTING_DELAY_S, proxied_database
 from benchmarks.roundtrip_bench import CreatingGateway, environ
 from checkout_kit.config import from_env
 from checkout_kit.store.dialects import PREPARE_AFTER
@@ -22,11 +22,6 @@ from tests.core.conftest import FIXTURES
 SECRET = "whsec_round_trip_tests_0123456789"
 CRON = "cron-secret-for-round-trip-tests"
 
-# A few ms per trip, as on a network: with none, an answer to the first part of a long batch
-# (sent in pieces by libpq) can reach the proxy before the rest, which it would count as a new trip.
-TRIP_DELAY_S = 0.005
-
-
 class NullMailer:
     name = "null"
 
@@ -37,7 +32,7 @@ class NullMailer:
 @pytest.fixture(params=["off", "on"])
 def counted(postgres, request):
     """Trips counted through a proxy, with statements prepared on the server or not (DATABASE_PREPARE)."""
-    proxy, url = proxied_database(postgres, delay_s=TRIP_DELAY_S)
+    proxy, url = proxied_database(postgres, delay_s=COUNTING_DELAY_S)
     services = Services(from_env({"DATABASE_URL": url, "STRIPE_WEBHOOK_SECRET": SECRET, "STRIPE_SECRET_KEY": "sk_test_x",
                                   "CATALOG_PATH": str(FIXTURES / "catalog.toml"), "MERCHANT_EMAIL": "owner@example.com",
                                   "CRON_SECRET": CRON, "RATE_LIMIT_PER_MINUTE": "1000", "DATABASE_POOL_SIZE": "1",

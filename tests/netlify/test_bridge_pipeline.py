@@ -16,7 +16,7 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from benchmarks.latency_proxy import LatencyProxy
+from benchmarks.latency_proxy import COUNTING_DELAY_S, LatencyProxy
 from checkout_kit.pyodide_sql import BridgeConnection, BridgePostgresDialect
 from checkout_kit.store.errors import StoreError, StoreUnavailable
 from checkout_kit.store.sql import SCHEMA_CHECK, SqlStore
@@ -26,7 +26,7 @@ from tests.netlify.conftest import Bridge
 @pytest.fixture
 def db(netlify_build, postgres) -> Iterator[tuple[str, LatencyProxy, Bridge]]:
     direct = postgres.create_database()
-    proxy = LatencyProxy(postgres.port, delay_s=0.005)  # see test_round_trips.TRIP_DELAY_S
+    proxy = LatencyProxy(postgres.port, delay_s=COUNTING_DELAY_S)
     bridge = Bridge(proxy.through(direct))
     with psycopg.connect(direct, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")

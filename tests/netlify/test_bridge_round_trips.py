@@ -11,20 +11,15 @@ import json
 
 import pytest
 
-from benchmarks.latency_proxy import proxied_database
+from benchmarks.latency_proxy import COUNTING_DELAY_S, proxied_database
 from tests.netlify.conftest import netlify_env
 from tests.netlify.test_pyodide import Instance, body_of, paid_event, req, signed
 
 CRON = {"authorization": "Bearer cron-secret-for-tests"}
 
-# A few ms per trip, as on a network: with none, an answer to the first part of a long batch
-# (sent in pieces by libpq) can reach the proxy before the rest, which it would count as a new trip.
-TRIP_DELAY_S = 0.005
-
-
 @pytest.fixture
 def counted(netlify_build, postgres, emulator, mail_api, tmp_path):
-    proxy, url = proxied_database(postgres, delay_s=TRIP_DELAY_S)
+    proxy, url = proxied_database(postgres, delay_s=COUNTING_DELAY_S)
     instance = Instance(netlify_env(url, emulator, mail_api), tmp_path, "counted")
 
     def send(request: dict) -> tuple[int, int, dict]:
